@@ -1,0 +1,88 @@
+import { ServicecatalogConstraint } from '@cdktf/provider-aws/lib/servicecatalog-constraint';
+import { ServicecatalogPortfolio } from '@cdktf/provider-aws/lib/servicecatalog-portfolio';
+import { ServicecatalogPrincipalPortfolioAssociation } from '@cdktf/provider-aws/lib/servicecatalog-principal-portfolio-association';
+import { ServicecatalogProduct } from '@cdktf/provider-aws/lib/servicecatalog-product';
+import { ServicecatalogProductPortfolioAssociation } from '@cdktf/provider-aws/lib/servicecatalog-product-portfolio-association';
+import { DataResource, Fn, ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { Role } from '../iam/role';
+
+/** Tag that makes a Service Catalog product visible in SageMaker Studio's organization templates. */
+export const STUDIO_VISIBILITY_TAG = { 'sagemaker:studio-visibility': 'true' } as const;
+
+export interface SageMakerProjectsPortfolioProps {
+  readonly portfolioName: string;
+  readonly portfolioOwner: string;
+  readonly productName: string;
+  readonly productOwner: string;
+  /** HTTPS URL of the product's CloudFormation template in S3. */
+  readonly templateUrl: string;
+  /** The template's S3 object: the product is created after it. */
+  readonly templateObject: ITerraformDependable;
+  /** Role Service Catalog launches the product with (launch constraint). */
+  readonly launchRole: Role;
+  /** Role ARNs (IAM) or account-less wildcard ARNs (IAM_PATTERN) that see the product in Studio. */
+  readonly principalArns: string[];
+  /** Seconds to wait for a new launch role to propagate through IAM. @default 30 */
+  readonly iamPropagationSeconds?: number;
+}
+
+/**
+ * The Service Catalog portfolio and product a data science lead picks in SageMaker Studio:
+ * product tagged for Studio, launch constraint with the launch role, shared with the Studio roles.
+ */
+export class SageMakerProjectsPortfolio extends Construct {
+  readonly portfolio: ServicecatalogPortfolio;
+  readonly product: ServicecatalogProduct;
+
+  constructor(scope: Construct, id: string, props: SageMakerProjectsPortfolioProps) {
+    super(scope, id);
+    this.portfolio = new ServicecatalogPortfolio(this, 'portfolio', {
+      name: props.portfolioName,
+      description: 'Amazon SageMaker project templates backed by Terraform and GitLab',
+      providerName: props.portfolioOwner,
+    });
+    this.product = new ServicecatalogProduct(this, 'product', {
+      name: props.productName,
+      owner: props.productOwner,
+      description: 'MLOps project: GitLab repositories with CI/CD for SageMaker Pipelines and endpoints, provisioned by Terraform',
+      type: 'CLOUD_FORMATION_TEMPLATE',
+      provisioningArtifactParameters: {
+        name: 'v1',
+        description: 'Initial version',
+        type: 'CLOUD_FORMATION_TEMPLATE',
+        templateUrl: props.templateUrl,
+      },
+      tags: { ...STUDIO_VISIBILITY_TAG },
+      dependsOn: [props.templateObject],
+    });
+    const association = new ServicecatalogProductPortfolioAssociation(this, 'product-association', {
+      portfolioId: this.portfolio.id,
+      productId: this.product.id,
+    });
+
+    // Service Catalog rejects a launch constraint whose role IAM has not propagated yet.
+    const iamPropagation = new DataResource(this, 'launch-role-propagation', {
+      triggersReplace: [props.launchRole.roleArn],
+      provisioners: [{ type: 'local-exec', command: `sleep ${props.iamPropagationSeconds ?? 30}` }],
+    });
+
+    const constraint = new ServicecatalogConstraint(this, 'launch-constraint', {
+      description: 'Launch SageMaker project templates with the launch role',
+      portfolioId: this.portfolio.id,
+      productId: this.product.id,
+      type: 'LAUNCH',
+      parameters: Fn.jsonencode({ RoleArn: props.launchRole.roleArn }),
+      dependsOn: [association, iamPropagation],
+    });
+
+    props.principalArns.forEach((principalArn, index) => {
+      new ServicecatalogPrincipalPortfolioAssociation(this, `principal-${index}`, {
+        portfolioId: this.portfolio.id,
+        principalArn,
+        principalType: principalArn.includes('*') ? 'IAM_PATTERN' : 'IAM',
+        dependsOn: [constraint],
+      });
+    });
+  }
+}

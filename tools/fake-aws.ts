@@ -1,0 +1,83 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** Account every plan sees. */
+export const FAKE_ACCOUNT_ID = '123456789012';
+
+/** Answers one AWS API request: the action, the parsed form body and the target header. */
+export type FakeAwsHandler = (request: { action: string; form: URLSearchParams; target?: string; body: string }) =>
+  | { status?: number; contentType?: string; body: string }
+  | undefined;
+
+const callerIdentity: FakeAwsHandler = ({ action }) =>
+  action === 'GetCallerIdentity'
+    ? {
+        contentType: 'text/xml',
+        body:
+          '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+          `<Arn>arn:aws:iam::${FAKE_ACCOUNT_ID}:user/plan-verifier</Arn><UserId>AIDAPLANVERIFIER</UserId><Account>${FAKE_ACCOUNT_ID}</Account>` +
+          '</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+      }
+    : undefined;
+
+/**
+ * A local HTTP endpoint standing in for the few AWS APIs terraform calls while planning (data
+ * sources): STS GetCallerIdentity by default, more through `handlers`. Every request is recorded.
+ */
+export class FakeAws {
+  readonly requests: Array<{ action: string; target?: string }> = [];
+  private server?: Server;
+
+  constructor(private readonly handlers: FakeAwsHandler[] = []) {}
+
+  async start(): Promise<string> {
+    const handlers = [callerIdentity, ...this.handlers];
+    this.server = createServer((request: IncomingMessage, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        const target = request.headers['x-amz-target'] as string | undefined;
+        const action = form.get('Action') ?? target?.split('.').pop() ?? '';
+        this.requests.push({ action, target });
+        for (const handler of handlers) {
+          const answer = handler({ action, form, target, body });
+          if (answer) {
+            response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/x-amz-json-1.1' });
+            response.end(answer.body);
+            return;
+          }
+        }
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ __type: 'UnknownOperationException', message: `fake AWS does not answer ${target ?? action}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+/** Services whose endpoints point at the fake during plans. */
+const FAKE_SERVICES = ['sts', 'secretsmanager'];
+
+/**
+ * Points every aws provider block of a stack at the fake endpoint with fake credentials and the
+ * provider's skip_* flags, so `terraform plan` needs no account and no network.
+ */
+export function useFakeAws(config: Record<string, any>, endpoint: string, region = 'us-east-1'): void {
+  const providers: Array<Record<string, unknown>> = config.provider?.aws ?? [];
+  for (const provider of providers) {
+    provider.region ??= region;
+    provider.access_key = 'AKIAPLANVERIFIER0000';
+    provider.secret_key = 'plan-verifier-secret-key';
+    provider.skip_credentials_validation = true;
+    provider.skip_requesting_account_id = true;
+    provider.skip_metadata_api_check = 'true';
+    provider.skip_region_validation = true;
+    provider.endpoints = [Object.fromEntries(FAKE_SERVICES.map((service) => [service, endpoint]))];
+  }
+}

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
+
+/** Directory of the provider filesystem mirror; a machine with internet access needs none. */
+export const PLUGIN_MIRROR = process.env.TF_PLUGIN_MIRROR ?? '/opt/tf-plugins';
+export const TERRAFORM_BIN = process.env.TERRAFORM_BIN ?? 'terraform';
+
+export interface TerraformResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform asynchronously (a fake AWS endpoint may be served from this same process). */
+export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TERRAFORM_BIN, args, {
+      cwd,
+      env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Whether terraform can be run here. */
+export async function terraformAvailable(): Promise<boolean> {
+  try {
+    return (await runTerraform(['version'], tmpdir())).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CLI configuration that installs the providers of the mirror from it (when the mirror exists)
+ * and everything else directly from the registry.
+ */
+function writeCliConfig(dir: string): string {
+  const path = join(dir, 'terraform.tfrc');
+  const mirrored = mirroredProviders();
+  const list = JSON.stringify(mirrored);
+  writeFileSync(
+    path,
+    mirrored.length === 0
+      ? ''
+      : `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(PLUGIN_MIRROR)}\n    include = ${list}\n  }\n  direct {\n    exclude = ${list}\n  }\n}\n`,
+  );
+  return path;
+}
+
+/** `hostname/namespace/type` of every provider in the mirror (its directory layout). */
+function mirroredProviders(): string[] {
+  if (!existsSync(PLUGIN_MIRROR)) return [];
+  const below = (path: string) => readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  return below(PLUGIN_MIRROR).flatMap((host) =>
+    below(join(PLUGIN_MIRROR, host)).flatMap((namespace) => below(join(PLUGIN_MIRROR, host, namespace)).map((type) => `${host}/${namespace}/${type}`)),
+  );
+}
+
+export interface WorkspaceOptions extends OfflineTransformOptions {
+  /** Extra files to place beside the stack (relative path -> content), e.g. stand-in archives. */
+  readonly files?: Record<string, string | Buffer>;
+}
+
+/**
+ * A temporary directory holding one synthesized stack, made installable offline, where terraform
+ * init, validate and plan run for real.
+ */
+export class TerraformWorkspace {
+  readonly dir: string;
+  readonly transform: OfflineTransformResult;
+  private readonly env: NodeJS.ProcessEnv;
+
+  private constructor(dir: string, transform: OfflineTransformResult, env: NodeJS.ProcessEnv) {
+    this.dir = dir;
+    this.transform = transform;
+    this.env = env;
+  }
+
+  /** Prepares a workspace from a synthesized stack (`cdk.tf.json` content or path). */
+  static create(stack: string | object, options: WorkspaceOptions = {}): TerraformWorkspace {
+    const json = typeof stack === 'string' ? JSON.parse(existsSync(stack) ? readFileSync(stack, 'utf8') : stack) : stack;
+    const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
+    const transform = removeUninstallableProviders(json, options);
+    // State stays in the workspace: a partial S3 backend cannot be initialised without AWS.
+    const terraformBlock = transform.config.terraform as Record<string, unknown> | undefined;
+    if (terraformBlock?.backend) terraformBlock.backend = { local: {} };
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(transform.config, null, 2));
+    for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
+    const env = { TF_CLI_CONFIG_FILE: writeCliConfig(dir), TF_DATA_DIR: join(dir, '.terraform') };
+    return new TerraformWorkspace(dir, transform, env);
+  }
+
+  /** Rewrites the stack, e.g. after pointing the provider at a fake endpoint. */
+  update(mutate: (config: Record<string, any>) => void): void {
+    const path = join(this.dir, 'main.tf.json');
+    const config = JSON.parse(readFileSync(path, 'utf8'));
+    mutate(config);
+    writeFileSync(path, JSON.stringify(config, null, 2));
+  }
+
+  run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+    return runTerraform(args, this.dir, { ...this.env, ...env });
+  }
+
+  /** `terraform init` (local state in the workspace); throws with terraform's output when it fails. */
+  async init(): Promise<void> {
+    const result = await this.run(['init', '-input=false', '-no-color']);
+    if (result.code !== 0) throw new Error(`terraform init failed in ${this.dir}:\n${result.stdout}\n${result.stderr}`);
+  }
+
+  /** `terraform validate -json`: the validity and the diagnostics. */
+  async validate(): Promise<{ valid: boolean; diagnostics: Array<{ severity: string; summary: string; detail?: string }> }> {
+    const result = await this.run(['validate', '-json', '-no-color']);
+    const report = JSON.parse(result.stdout);
+    return { valid: report.valid, diagnostics: report.diagnostics ?? [] };
+  }
+
+  /**
+   * `terraform plan` with the given variables, then `terraform show -json` of the plan. Resolves
+   * with the plan, or with the failure output when the plan is rejected (e.g. by validation).
+   */
+  async plan(variables: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ ok: true; plan: any } | { ok: false; output: string }> {
+    const varEnv = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
+    const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin'], { ...varEnv, ...env });
+    if (planned.code !== 0) return { ok: false, output: `${planned.stdout}\n${planned.stderr}` };
+    const shown = await this.run(['show', '-json', 'plan.bin'], env);
+    if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
+    return { ok: true, plan: JSON.parse(shown.stdout) };
+  }
+}
