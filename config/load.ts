@@ -127,7 +127,8 @@ export function loadConfig(options: LoadOptions = {}): PlatformConfig {
       }
       const field = issue.path.join('.');
       const value = JSON.stringify(valueAt(merged, issue.path));
-      return `${field} = ${value}: ${issue.message} (set it in ${DEFAULT_CONFIG_FILE} or ${envVarName(issue.path.map(String))})`;
+      const envName = envVarName(issue.path.filter((part): part is string => typeof part === 'string'));
+      return `${field} = ${value}: ${issue.message} (set it in ${DEFAULT_CONFIG_FILE} or ${envName})`;
     });
     throw new ConfigError(problems, source);
   }

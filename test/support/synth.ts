@@ -1,0 +1,57 @@
+import { App, Testing } from 'cdktf';
+import { loadConfig, PlatformConfig } from '../../config/load';
+import { SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
+import { ServiceCatalogStack } from '../../stacks/service-catalog-stack';
+
+/** A synthesized stack as Terraform JSON. */
+export type Synthesized = Record<string, any>;
+
+/** Configuration from the embedded defaults plus `SMP_*`-style overrides given as an env map. */
+export function testConfig(env: Record<string, string> = {}): PlatformConfig {
+  return loadConfig({ env, cwd: '/nonexistent' });
+}
+
+/** Synthesizes both stacks of the app, as `main.ts` wires them, and parses their JSON. */
+export function synthApp(config: PlatformConfig = testConfig()): { serviceCatalog: Synthesized; sagemakerProject: Synthesized } {
+  const app: App = Testing.app();
+  const project = new SageMakerProjectStack(app);
+  const serviceCatalog = new ServiceCatalogStack(app, config);
+  return {
+    serviceCatalog: JSON.parse(Testing.synth(serviceCatalog)),
+    sagemakerProject: JSON.parse(Testing.synth(project)),
+  };
+}
+
+/** All instances of a resource (or, with `data`, data source) type: name -> configuration. */
+export function resources(stack: Synthesized, type: string, kind: 'resource' | 'data' = 'resource'): Record<string, any> {
+  return stack[kind]?.[type] ?? {};
+}
+
+/** The only instance of a type; fails when there is not exactly one. */
+export function only(stack: Synthesized, type: string, kind: 'resource' | 'data' = 'resource'): any {
+  const all = Object.values(resources(stack, type, kind));
+  if (all.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** The instance whose construct path ends with `pathSuffix` (e.g. `command-runner/role/role`). */
+export function byPath(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): any {
+  const match = Object.values(resources(stack, type, kind)).find((item: any) => item['//']?.metadata?.path?.endsWith(pathSuffix));
+  if (!match) throw new Error(`no ${kind} ${type} at a path ending in ${pathSuffix}`);
+  return match;
+}
+
+/** `${aws_x.name.attr}` -> the resource configuration it points at. */
+export function referenced(stack: Synthesized, reference: string): any {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(reference);
+  if (!match) throw new Error(`not a single reference: ${reference}`);
+  const [, data, type, name] = match;
+  const target = stack[data ? 'data' : 'resource']?.[type]?.[name];
+  if (!target) throw new Error(`reference to a missing object: ${reference}`);
+  return target;
+}
+
+/** Policy statements of the `aws_iam_policy_document` a `${data.aws_iam_policy_document.x.json}` points at. */
+export function statementsOf(stack: Synthesized, policyReference: string): any[] {
+  return referenced(stack, policyReference).statement;
+}
