@@ -137,3 +137,31 @@ export class TerraformWorkspace {
     return { ok: true, plan: JSON.parse(shown.stdout) };
   }
 }
+
+/** A managed resource as a plan says it will be after apply (unknown attributes are absent). */
+export interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, any>;
+}
+
+/** Managed resources of a `terraform show -json` plan, from the root and every child module. */
+export function plannedResources(plan: any): PlannedResource[] {
+  const fromModule = (module: any): PlannedResource[] => [
+    ...(module?.resources ?? [])
+      .filter((resource: any) => resource.mode === 'managed')
+      .map((resource: any) => ({ address: resource.address, type: resource.type, name: resource.name, values: resource.values ?? {} })),
+    ...(module?.child_modules ?? []).flatMap(fromModule),
+  ];
+  return fromModule(plan.planned_values?.root_module);
+}
+
+/** Addresses of managed resources a plan changes, by action (`create`, `update`, `delete`, ...). */
+export function resourceActions(plan: any): Map<string, string[]> {
+  return new Map(
+    (plan.resource_changes ?? [])
+      .filter((change: any) => change.mode === 'managed' && !(change.change.actions.length === 1 && change.change.actions[0] === 'no-op'))
+      .map((change: any) => [change.address, change.change.actions]),
+  );
+}

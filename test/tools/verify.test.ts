@@ -1,0 +1,73 @@
+import { FAKE_ACCOUNT_ID } from '../../tools/fake-aws';
+import { PlannedResource } from '../../tools/terraform';
+import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerification, verify } from '../../tools/verify';
+import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
+import { SERVICE_CATALOG_STACK } from '../../stacks/service-catalog-stack';
+import { testConfig } from '../support/synth';
+
+const config = testConfig();
+
+/** A plan context around hand-written planned resources, to show a check failing. */
+function context(stack: string, resources: PlannedResource[], outputs: Record<string, unknown> = {}): PlanContext {
+  const plan = {
+    resource_changes: resources.map((resource) => ({ address: resource.address, mode: 'managed', change: { actions: ['create'] } })),
+    output_changes: Object.fromEntries(Object.entries(outputs).map(([name, after]) => [name, { after }])),
+  };
+  return { stack, config, synthesized: {}, plan, resources };
+}
+
+const planned = (type: string, name: string, values: Record<string, any>): PlannedResource => ({ address: `${type}.${name}`, type, name, values });
+const problemsOf = (stack: string, checkName: RegExp, planContext: PlanContext) =>
+  STACK_SPECS[stack].checks.filter((check) => checkName.test(check.name)).flatMap((check) => check.problems(planContext));
+
+describe('npm run verify', () => {
+  let results: StackVerification[];
+
+  beforeAll(async () => {
+    results = await verify({ config });
+  }, 300_000);
+
+  test('every stack initialises with the real aws provider, validates, plans and passes its checks', () => {
+    expect(results.map((result) => result.stack).sort()).toEqual([SAGEMAKER_PROJECT_STACK, SERVICE_CATALOG_STACK]);
+    for (const result of results) {
+      expect({ stack: result.stack, problems: result.problems }).toEqual({ stack: result.stack, problems: [] });
+      expect(result.resourcesPlanned).toBeGreaterThan(0);
+      expect(result.checks.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  test('the report says which providers were removed offline and what went with them', () => {
+    const serviceCatalog = results.find((result) => result.stack === SERVICE_CATALOG_STACK)!;
+    expect(serviceCatalog.providersRemoved).toEqual(['archive']);
+    expect(serviceCatalog.removedAddresses).toEqual([expect.stringMatching(/^data\.archive_file\.tf-code/)]);
+    const report = formatReport(results);
+    expect(report).toMatch(/^stack\s+resources planned\s+removed offline\s+checks\s+result$/m);
+    expect(report).toMatch(new RegExp(`^${SERVICE_CATALOG_STACK}\\s+\\d+\\s+archive\\s+\\d+\\s+pass$`, 'm'));
+    expect(report).toContain('removed offline (not planned): data.archive_file.tf-code');
+  });
+});
+
+describe('plan checks fail on plans that break them', () => {
+  test('a state bucket not named after the account, and a missing lock table, are reported', () => {
+    const problems = problemsOf(SERVICE_CATALOG_STACK, /configured names/, context(SERVICE_CATALOG_STACK, [planned('aws_s3_bucket', 'b', { bucket: 'example-dev-mlops-tfstate' })]));
+    expect(problems).toContain(
+      `state bucket: no aws_s3_bucket with bucket = "example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1" (planned: ["example-dev-mlops-tfstate"])`,
+    );
+    expect(problems).toContain('lock table: no aws_dynamodb_table with name = "terraform-lock-example-dev-mlops" (planned: [])');
+  });
+
+  test('a project resource without the project tags is reported', () => {
+    const problems = problemsOf(SAGEMAKER_PROJECT_STACK, /project's name and id/, context(SAGEMAKER_PROJECT_STACK, [planned('aws_s3_bucket', 'b', { tags_all: {} })]));
+    expect(problems).toEqual(['aws_s3_bucket.b is planned without the project tags: {}']);
+  });
+
+  test('a resolved policy that breaks a policy rule is reported with the rule', () => {
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }] });
+    const planContext = context(SERVICE_CATALOG_STACK, [planned('aws_iam_role_policy', 'p', { policy, role: 'r' })]);
+    const problems = COMMON_CHECKS.flatMap((check) => check.problems(planContext));
+    expect(problems).toEqual([
+      expect.stringContaining('resolved policy: CKV_AWS_111 IamNoWriteOnWildcardResource at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole on every resource.'),
+      expect.stringContaining('resolved policy: SMP_IAM_PASSROLE_SCOPED IamPassRoleScoped at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole but passes *'),
+    ]);
+  });
+});
