@@ -1,0 +1,21 @@
+import { formatRows, median, parseGnuTime } from '../../tools/bench';
+
+describe('bench arithmetic and report', () => {
+  test('median of an odd and an even number of runs', () => {
+    expect(median([3, 1, 2, 10, 4])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test('GNU time output (%e %M) reads as seconds and bytes, after whatever the command printed', () => {
+    expect(parseGnuTime('1.27 111624\n')).toEqual({ seconds: 1.27, peakBytes: 111624 * 1024 });
+    expect(parseGnuTime('Command exited with non-zero status 1\n30.05 1449160\n')).toEqual({ seconds: 30.05, peakBytes: 1449160 * 1024 });
+    expect(() => parseGnuTime('oops')).toThrow('unexpected GNU time output');
+  });
+
+  test('rows line up under their headers', () => {
+    const lines = formatRows([{ measure: 'app synth', value: '1.20 s', target: '≤ 3 s', status: 'ok' }]).split('\n');
+    expect(lines[0]).toMatch(/^measure\s+figure\s+target\s+status$/);
+    expect(lines[1].indexOf('1.20 s')).toBe(lines[0].indexOf('figure'));
+    expect(lines[1].indexOf('ok')).toBe(lines[0].indexOf('status'));
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: how fast the app is to work with, measured, never asserted.
+ *
+ * Median of BENCH_RUNS (default 5) runs, each timed with GNU time (wall time and the peak resident
+ * set size of the largest process of the run), of: the app synth process, `npm run synth` (the cdktf
+ * CLI around it), the full test suite, and, interleaved with the app synth so both see the same
+ * machine load, a baseline that loads the provider packages through their barrels and type-checks
+ * as it loads (ts-node without transpile-only). Then the sizes of the bundled Lambda archives and
+ * of tf-code.zip. Figures are compared with the targets and printed; being over a target never
+ * fails the run, because a shared machine makes single figures noisy.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
+import { TF_CODE_EXCLUDES } from '../stacks/service-catalog-stack';
+
+const ROOT = join(__dirname, '..');
+const RESULTS_DIR = join(ROOT, 'bench-results');
+const GNU_TIME = '/usr/bin/time';
+const MB = 1024 * 1024;
+
+/** One timed run. */
+export interface Run {
+  readonly seconds: number;
+  readonly peakBytes: number;
+  readonly exitCode: number;
+}
+
+/** What one measurement is, how to run it, and the targets it is compared with. */
+interface Measure {
+  readonly name: string;
+  readonly command: string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly maxSeconds?: number;
+  readonly maxBytes?: number;
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Reads what `time -f '%e %M'` wrote: wall seconds and peak RSS in KiB. */
+export function parseGnuTime(text: string): { seconds: number; peakBytes: number } {
+  const match = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(text.trim());
+  if (!match) throw new Error(`unexpected GNU time output: ${text}`);
+  return { seconds: Number(match[1]), peakBytes: Number(match[2]) * 1024 };
+}
+
+function timed(measure: Measure): Run {
+  const timeFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'time.txt');
+  const result = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...measure.command], {
+    cwd: ROOT,
+    env: { ...process.env, ...measure.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * MB,
+  });
+  if (result.error) throw new Error(`${measure.name}: cannot run ${GNU_TIME} (install the Debian package "time"): ${result.error.message}`);
+  const run = { ...parseGnuTime(readFileSync(timeFile, 'utf8')), exitCode: result.status ?? 1 };
+  if (run.exitCode !== 0) process.stderr.write(`${measure.name} exited ${run.exitCode}:\n${result.stderr.toString().slice(-2000)}\n`);
+  return run;
+}
+
+/**
+ * The baseline entry: the same app, synthesized after loading the three provider packages through
+ * their barrels, written where ts-node finds the project's tsconfig (bench-results/ is ignored by
+ * git and tsc).
+ */
+function writeBaselineEntry(): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, 'barrel-baseline.ts');
+  writeFileSync(
+    path,
+    [
+      "import * as archive from '@cdktf/provider-archive';",
+      "import * as aws from '@cdktf/provider-aws';",
+      "import * as gitlab from '@cdktf/provider-gitlab';",
+      "import { loadConfig } from '../config/load';",
+      "import { buildApp } from '../main';",
+      '',
+      'void [archive, aws, gitlab];',
+      'buildApp(loadConfig()).synth();',
+      '',
+    ].join('\n'),
+  );
+  return relative(ROOT, path);
+}
+
+/** Zip archives the stacks carry as assets (the bundled Lambdas), with their sizes. */
+function assetArchives(outdir: string): Array<{ name: string; bytes: number }> {
+  const found: Array<{ name: string; bytes: number }> = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.zip')) found.push({ name: relative(outdir, path), bytes: statSync(path).size });
+    }
+  };
+  if (existsSync(join(outdir, 'stacks'))) walk(join(outdir, 'stacks'));
+  return found;
+}
+
+/**
+ * tf-code.zip as CommandRunner downloads it: the archive if synth produced one, else the
+ * synthesized project stack zipped here with the same excludes the service-catalog stack uses.
+ */
+function tfCodeZip(outdir: string, archives: Array<{ name: string; bytes: number }>): { bytes: number; how: string } | undefined {
+  const existing = archives.find((archive) => archive.name.endsWith('tf-code.zip'));
+  if (existing) return { bytes: existing.bytes, how: existing.name };
+  const stackDir = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK);
+  if (!existsSync(stackDir)) return undefined;
+  const target = join(mkdtempSync(join(tmpdir(), 'bench-')), 'tf-code.zip');
+  const excludes = TF_CODE_EXCLUDES.map((pattern) => pattern.replace(/\*\*/g, '*'));
+  const zipped = spawnSync('zip', ['-r', '-q', '-X', target, '.', '-x', ...excludes], { cwd: stackDir });
+  if (zipped.error || zipped.status !== 0) return undefined;
+  return { bytes: statSync(target).size, how: `zipped here from ${relative(ROOT, stackDir)} with TF_CODE_EXCLUDES` };
+}
+
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`;
+
+/** Runs every measure `runs` times, interleaved so that load from other processes falls on all of them alike. */
+function measureAll(measures: Measure[], runs: number): Map<Measure, Run[]> {
+  const results = new Map<Measure, Run[]>(measures.map((measure) => [measure, []]));
+  for (let round = 1; round <= runs; round++) {
+    for (const measure of measures) {
+      const run = timed(measure);
+      results.get(measure)!.push(run);
+      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)}, ${megabytes(run.peakBytes)}\n`);
+    }
+  }
+  return results;
+}
+
+/** One row of the report. */
+export interface Row {
+  readonly measure: string;
+  readonly value: string;
+  readonly target: string;
+  /** `ok`, `over target`, or '' when there is no target. */
+  readonly status: string;
+}
+
+function measureRow(measure: Measure, runs: Run[]): Row {
+  const wall = median(runs.map((run) => run.seconds));
+  const peak = median(runs.map((run) => run.peakBytes));
+  const over = (measure.maxSeconds !== undefined && wall > measure.maxSeconds) || (measure.maxBytes !== undefined && peak > measure.maxBytes);
+  const failed = runs.filter((run) => run.exitCode !== 0).length;
+  const targets = [measure.maxSeconds !== undefined ? `≤ ${measure.maxSeconds} s` : '', measure.maxBytes !== undefined ? `≤ ${megabytes(measure.maxBytes)}` : ''].filter(Boolean);
+  return {
+    measure: `${measure.name} (median of ${runs.length})`,
+    value: `${seconds(wall)}, peak ${megabytes(peak)} (wall ${seconds(Math.min(...runs.map((run) => run.seconds)))}-${seconds(Math.max(...runs.map((run) => run.seconds)))})`,
+    target: targets.join(', '),
+    status: failed > 0 ? `${failed} run(s) failed` : targets.length === 0 ? '' : over ? 'over target' : 'ok',
+  };
+}
+
+export function formatRows(rows: Row[]): string {
+  const table = [{ measure: 'measure', value: 'figure', target: 'target', status: 'status' }, ...rows];
+  const width = (key: keyof Row) => Math.max(...table.map((row) => row[key].length));
+  return table.map((row) => [row.measure.padEnd(width('measure')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.status].join('  ').trimEnd()).join('\n');
+}
+
+function main(): void {
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const outdir = join(ROOT, 'cdktf.out');
+  const startLoad = loadavg();
+  const app: Measure = { name: 'app synth process', command: ['node', '--require', 'sucrase/register/ts', 'main.ts'], maxSeconds: 3, maxBytes: 400 * MB };
+  const baseline: Measure = {
+    name: 'baseline: barrels + type-checking',
+    command: ['node', '--require', 'ts-node/register', writeBaselineEntry()],
+    env: { CDKTF_OUTDIR: mkdtempSync(join(tmpdir(), 'bench-baseline-')) },
+  };
+  const cli: Measure = { name: 'npm run synth', command: ['npm', 'run', '--silent', 'synth'], maxSeconds: 10 };
+  const tests: Measure = { name: 'full test suite', command: ['npx', 'jest', '--silent'], maxSeconds: 120 };
+
+  process.stderr.write(`bench: ${runs} runs each on ${cpus().length} cores, load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}\n`);
+  const synthResults = measureAll([app, baseline, cli], runs);
+  const testResults = measureAll([tests], runs);
+  const all = new Map([...synthResults, ...testResults]);
+
+  const rows = [...all].map(([measure, measured]) => measureRow(measure, measured));
+  const ratio = median(all.get(baseline)!.map((run) => run.seconds)) / median(all.get(app)!.map((run) => run.seconds));
+  rows.splice(2, 0, { measure: 'app synth speed-up over the baseline', value: `${ratio.toFixed(1)}x`, target: '≥ 3x', status: ratio >= 3 ? 'ok' : 'over target' });
+
+  const archives = assetArchives(outdir);
+  const lambdaBundles = archives.filter((archive) => !archive.name.endsWith('tf-code.zip'));
+  for (const bundle of lambdaBundles) {
+    rows.push({ measure: `Lambda bundle ${bundle.name}`, value: `${(bundle.bytes / 1024).toFixed(0)} KB zipped`, target: '≤ 1 MB', status: bundle.bytes <= MB ? 'ok' : 'over target' });
+  }
+  if (lambdaBundles.length === 0) rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
+  const tfCode = tfCodeZip(outdir, archives);
+  rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
+
+  const report = [
+    formatRows(rows),
+    '',
+    `${cpus().length} cores; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')} at start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at end ` +
+      '(other processes on the machine slow every figure alike; the ratio is taken from interleaved runs). ' +
+      'Peak memory is the largest single process of a run (GNU time, ru_maxrss).',
+  ].join('\n');
+  console.log(report);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'bench.txt'), `${report}\n`);
+  rmSync(baseline.env!.CDKTF_OUTDIR!, { recursive: true, force: true });
+}
+
+if (require.main === module) main();
