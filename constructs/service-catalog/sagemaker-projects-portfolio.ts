@@ -63,7 +63,7 @@ export class SageMakerProjectsPortfolio extends Construct {
 
     // Service Catalog rejects a launch constraint whose role IAM has not propagated yet.
     const iamPropagation = new DataResource(this, 'launch-role-propagation', {
-      triggersReplace: [props.launchRole.roleArn],
+      triggersReplace: { launch_role_arn: props.launchRole.roleArn },
       provisioners: [{ type: 'local-exec', command: `sleep ${props.iamPropagationSeconds ?? 30}` }],
     });
 
