@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
 import { CommandRunnerIdentity } from '../constructs/command-runner/command-runner-identity';
-import { ARTIFACT_KEYS, ProjectTemplate } from '../constructs/command-runner/project-template';
+import { ARTIFACT_KEYS, ProjectTemplate, STATE_KEY_PREFIX } from '../constructs/command-runner/project-template';
+import { RunnerScript } from '../constructs/command-runner/runner-script';
 import { GitLabCiIdentity } from '../constructs/gitlab/gitlab-ci-identity';
 import { GitLabSecrets } from '../constructs/gitlab/gitlab-secrets';
 import { serviceTrust } from '../constructs/iam/policy';
@@ -23,7 +24,7 @@ import { SAGEMAKER_PROJECT_STACK } from './sagemaker-project-stack';
 export const SERVICE_CATALOG_STACK = 'service-catalog';
 
 /** Prefix of the per-project state keys: `sagemaker-projects/<project id>/terraform.tfstate`. */
-export const PROJECT_STATE_PREFIX = 'sagemaker-projects/';
+export const PROJECT_STATE_PREFIX = `${STATE_KEY_PREFIX}/`;
 
 /** Files of the synthesized project stack that never belong in tf-code.zip. */
 export const TF_CODE_EXCLUDES = ['.terraform/**', '*.tfstate', '*.tfstate.*', '*.tfplan', '.terraform.lock.hcl', 'tf-code.zip'];
@@ -134,8 +135,14 @@ export class ServiceCatalogStack extends TerraformStack {
         SecretsManagerGitlabIAMAccessKey: ciIdentity.accessKeyId?.secretName ?? '',
         SecretsManagerGitlabIAMSecretKey: ciIdentity.secretAccessKey?.secretName ?? '',
       },
-      commandRunner: { timeoutSeconds: 3600, instanceType: 't3.medium', subnetId: '', securityGroupId: '' },
+      commandRunner: config.commandRunner,
+      runner: {
+        terraformVersion: config.commandRunner.terraformVersion,
+        terraformSha256: config.commandRunner.terraformSha256,
+        stateKmsKeyArn: key.keyArn,
+      },
     });
+    new RunnerScript(this, 'runner-script', { bucket: bucket.bucketName });
 
     const tfCode = new DataArchiveFile(this, 'tf-code', {
       type: 'zip',
