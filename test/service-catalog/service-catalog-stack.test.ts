@@ -167,8 +167,9 @@ describe('service-catalog stack: IAM', () => {
     const statements = rolePolicy(defaults, 'launch-role', 'launch-sagemaker-project');
     const stacks = statements.find((statement) => statement.sid === 'ManageProductStacks');
     expect(stacks.resources).toEqual([expect.stringMatching(/^arn:\$\{.*\}:cloudformation:.*:stack\/SC-\*$/)]);
+    // Service Catalog launches from its own tagged copy of the template, never from our bucket.
     const templateRead = statements.find((statement) => (statement.actions ?? []).includes('s3:GetObject'));
-    expect(templateRead.resources).toEqual([expect.stringMatching(/\.arn\}\/command-runner\/sagemaker-project-template\.yaml$/)]);
+    expect(templateRead.condition).toEqual([{ test: 'StringEquals', variable: 's3:ExistingObjectTag/servicecatalog:provisioning', values: ['true'] }]);
   });
 
   test('the SageMaker products use role can read the GitLab secrets, and nothing else is granted to it', () => {
@@ -262,8 +263,10 @@ describe('service-catalog stack: Service Catalog', () => {
     expect(product.type).toBe('CLOUD_FORMATION_TEMPLATE');
     expect(product.tags).toEqual({ 'sagemaker:studio-visibility': 'true' });
     expect(product.provisioning_artifact_parameters.type).toBe('CLOUD_FORMATION_TEMPLATE');
+    const templateKey = byPath(defaults, 'aws_s3_object', 'project-template/object').key;
+    expect(templateKey).toMatch(/^command-runner\/templates\/sagemaker-project-[0-9a-f]{12}\.yaml$/);
     expect(product.provisioning_artifact_parameters.template_url).toBe(
-      `https://${ref('aws_s3_bucket', 'mlops-bucket/bucket', 'bucket')}.s3.us-east-1.amazonaws.com/command-runner/sagemaker-project-template.yaml`,
+      `https://${ref('aws_s3_bucket', 'mlops-bucket/bucket', 'bucket')}.s3.us-east-1.amazonaws.com/${templateKey}`,
     );
     expect(product.depends_on).toEqual([addressOf(defaults, 'aws_s3_object', 'project-template/object')]);
     expect(only(defaults, 'aws_servicecatalog_product_portfolio_association')).toMatchObject({
@@ -304,7 +307,7 @@ describe('service-catalog stack: uploaded artifacts', () => {
   test('the CommandRunner template is uploaded to the MLOps bucket, with every contract parameter', () => {
     const template = byPath(defaults, 'aws_s3_object', 'project-template/object');
     expect(template.bucket).toBe(ref('aws_s3_bucket', 'mlops-bucket/bucket', 'bucket'));
-    expect(template.key).toBe('command-runner/sagemaker-project-template.yaml');
+    expect(template.key).toMatch(/^command-runner\/templates\/sagemaker-project-[0-9a-f]{12}\.yaml$/);
     for (const parameter of PROJECT_PARAMETERS) expect(template.content).toContain(`\n  ${parameter.name}:\n    Type: String`);
   });
 
