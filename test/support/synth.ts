@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/load';
-import { SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
-import { ServiceCatalogStack } from '../../stacks/service-catalog-stack';
+import { SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
+import { SERVICE_CATALOG_STACK, ServiceCatalogStack } from '../../stacks/service-catalog-stack';
 
 /** A synthesized stack as Terraform JSON. */
 export type Synthesized = Record<string, any>;
@@ -11,15 +13,17 @@ export function testConfig(env: Record<string, string> = {}): PlatformConfig {
   return loadConfig({ env, cwd: '/nonexistent' });
 }
 
-/** Synthesizes both stacks of the app, as `main.ts` wires them, and parses their JSON. */
-export function synthApp(config: PlatformConfig = testConfig()): { serviceCatalog: Synthesized; sagemakerProject: Synthesized } {
+/**
+ * Synthesizes both stacks of the app, as `main.ts` wires them, into a temporary directory and
+ * parses their JSON, construct-path metadata included.
+ */
+export function synthApp(config: PlatformConfig = testConfig()): { serviceCatalog: Synthesized; sagemakerProject: Synthesized; outdir: string } {
   const app: App = Testing.app();
-  const project = new SageMakerProjectStack(app);
-  const serviceCatalog = new ServiceCatalogStack(app, config);
-  return {
-    serviceCatalog: JSON.parse(Testing.synth(serviceCatalog)),
-    sagemakerProject: JSON.parse(Testing.synth(project)),
-  };
+  new SageMakerProjectStack(app);
+  new ServiceCatalogStack(app, config);
+  app.synth();
+  const read = (stack: string) => JSON.parse(readFileSync(join(app.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  return { serviceCatalog: read(SERVICE_CATALOG_STACK), sagemakerProject: read(SAGEMAKER_PROJECT_STACK), outdir: app.outdir };
 }
 
 /** All instances of a resource (or, with `data`, data source) type: name -> configuration. */
@@ -54,4 +58,15 @@ export function referenced(stack: Synthesized, reference: string): any {
 /** Policy statements of the `aws_iam_policy_document` a `${data.aws_iam_policy_document.x.json}` points at. */
 export function statementsOf(stack: Synthesized, policyReference: string): any[] {
   return referenced(stack, policyReference).statement;
+}
+
+/** Address `[data.]<type>.<unique id>` of the object at `pathSuffix`. */
+export function addressOf(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): string {
+  const target = byPath(stack, type, pathSuffix, kind);
+  return `${kind === 'data' ? 'data.' : ''}${type}.${target['//'].metadata.uniqueId}`;
+}
+
+/** The Terraform reference `${<address>.<attribute>}` to the object at `pathSuffix`. */
+export function refTo(stack: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
+  return `\${${addressOf(stack, type, pathSuffix, kind)}.${attribute}}`;
 }
