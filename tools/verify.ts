@@ -192,11 +192,16 @@ export const STACK_SPECS: Record<string, StackSpec> = {
         ],
       },
       {
-        name: 'the template and tf-code.zip go where CommandRunner and Service Catalog fetch them',
+        name: 'the template, runner script and tf-code.zip go where Service Catalog and CommandRunner fetch them',
         problems: ({ config, resources }) => {
           const bucket = config.names.stateBucket(FAKE_ACCOUNT_ID);
-          return [ARTIFACT_KEYS.template, ARTIFACT_KEYS.terraformCode].flatMap((key) =>
-            ofType(resources, 'aws_s3_object').some((object) => object.values.key === key && object.values.bucket === bucket) ? [] : [`no aws_s3_object ${key} in ${bucket}`],
+          const expected: Array<[string, (key: string) => boolean]> = [
+            [`${ARTIFACT_KEYS.templatePrefix}<version>.yaml`, (key) => key.startsWith(ARTIFACT_KEYS.templatePrefix) && key.endsWith('.yaml')],
+            [ARTIFACT_KEYS.runnerScript, (key) => key === ARTIFACT_KEYS.runnerScript],
+            [ARTIFACT_KEYS.terraformCode, (key) => key === ARTIFACT_KEYS.terraformCode],
+          ];
+          return expected.flatMap(([what, matches]) =>
+            ofType(resources, 'aws_s3_object').some((object) => matches(String(object.values.key)) && object.values.bucket === bucket) ? [] : [`no aws_s3_object ${what} in ${bucket}`],
           );
         },
       },
