@@ -1,6 +1,8 @@
 import { CloudformationType } from '@cdktf/provider-aws/lib/cloudformation-type';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Construct } from 'constructs';
+import { IamNoWriteOnWildcardResource } from '../../guardrails/rules/iam-no-write-on-wildcard-resource';
+import { suppress } from '../../guardrails/suppressions';
 import { AwsContext } from '../aws-context';
 import { PolicyStatement } from '../iam/policy';
 import { Role } from '../iam/role';
@@ -73,6 +75,9 @@ export class CommandRunnerType extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     this.role.addPolicy('command-runner-handler', commandRunnerHandlerStatements(aws, props, logGroup.arn));
+    suppress(this.role, IamNoWriteOnWildcardResource.id, 'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to the handler\'s namespace', {
+      appliesTo: ['HandlerMetrics'],
+    });
 
     this.type = new CloudformationType(this, 'type', {
       type: 'RESOURCE',
