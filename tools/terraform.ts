@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
 
 /** Directory of the provider filesystem mirror; a machine with internet access needs none. */
@@ -65,6 +65,9 @@ function mirroredProviders(): string[] {
   );
 }
 
+/** Files of a synthesized stack's directory that a fresh workspace does not take over. */
+const SYNTH_DIR_SKIPPED = ['cdk.tf.json', '.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'plan.bin'];
+
 export interface WorkspaceOptions extends OfflineTransformOptions {
   /** Extra files to place beside the stack (relative path -> content), e.g. stand-in archives. */
   readonly files?: Record<string, string | Buffer>;
@@ -85,10 +88,16 @@ export class TerraformWorkspace {
     this.env = env;
   }
 
-  /** Prepares a workspace from a synthesized stack (`cdk.tf.json` content or path). */
+  /**
+   * Prepares a workspace from a synthesized stack: `cdk.tf.json` content, or its path, in which
+   * case the rest of its directory (assets) is copied too.
+   */
   static create(stack: string | object, options: WorkspaceOptions = {}): TerraformWorkspace {
-    const json = typeof stack === 'string' ? JSON.parse(existsSync(stack) ? readFileSync(stack, 'utf8') : stack) : stack;
+    const fromFile = typeof stack === 'string' && existsSync(stack);
+    const json = typeof stack === 'string' ? JSON.parse(fromFile ? readFileSync(stack, 'utf8') : stack) : stack;
     const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
+    // What the stack references by relative path (cdktf assets such as Lambda archives) comes along.
+    if (fromFile) cpSync(dirname(stack), dir, { recursive: true, filter: (source) => !SYNTH_DIR_SKIPPED.includes(basename(source)) });
     const transform = removeUninstallableProviders(json, options);
     // State stays in the workspace: a partial S3 backend cannot be initialised without AWS.
     const terraformBlock = transform.config.terraform as Record<string, unknown> | undefined;

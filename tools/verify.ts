@@ -48,7 +48,11 @@ export interface PlanContext {
   readonly stack: string;
   readonly config: PlatformConfig;
   readonly synthesized: Record<string, any>;
+  /** The variables the plan was made with. */
+  readonly variables: Record<string, string>;
   readonly plan: any;
+  /** What `terraform plan` printed: what a CI or CommandRunner log would show. */
+  readonly planOutput: string;
   readonly resources: PlannedResource[];
 }
 
@@ -107,6 +111,17 @@ export const COMMON_CHECKS: PlanCheck[] = [
         ...other.map(([address, list]) => `${address} is planned to ${list.join('+')}`),
       ];
     },
+  },
+  {
+    name: 'secret values never show in the plan output and are planned as sensitive',
+    problems: ({ synthesized, variables, plan, planOutput }) => [
+      ...Object.entries(synthesized.variable ?? {})
+        .filter(([name, declaration]: [string, any]) => declaration.sensitive === true && (variables[name] ?? '') !== '' && planOutput.includes(variables[name]))
+        .map(([name]) => `the plan output shows the value of the sensitive variable ${name}`),
+      ...(plan.resource_changes ?? [])
+        .filter((change: any) => change.type === 'aws_secretsmanager_secret_version' && change.change.after_sensitive?.secret_string !== true)
+        .map((change: any) => `${change.address}: secret_string is not planned as sensitive`),
+    ],
   },
   {
     name: 'resolved policies pass the guardrails\' policy rules',
@@ -174,6 +189,7 @@ export const STACK_SPECS: Record<string, StackSpec> = {
   },
   [SERVICE_CATALOG_STACK]: {
     variables: () => ({ gitlab_private_token: 'glpat-verify-00000000000000000000' }),
+    rejected: () => ({ variables: { gitlab_private_token: 'short' }, mustName: ['gitlab_private_token'] }),
     checks: [
       {
         name: 'shared resources carry the configured names, resolved with the account id',
@@ -228,8 +244,9 @@ function missingVariables(synthesized: Record<string, any>, given: Record<string
     .map(([name]) => name);
 }
 
-async function verifyStack(name: string, synthesized: Record<string, any>, spec: StackSpec | undefined, config: PlatformConfig, endpoint: string): Promise<StackVerification> {
-  const workspace = TerraformWorkspace.create(synthesized);
+async function verifyStack(name: string, synthesizedPath: string, spec: StackSpec | undefined, config: PlatformConfig, endpoint: string): Promise<StackVerification> {
+  const synthesized = JSON.parse(readFileSync(synthesizedPath, 'utf8'));
+  const workspace = TerraformWorkspace.create(synthesizedPath);
   const base = { stack: name, providersRemoved: workspace.transform.removedProviders, removedAddresses: workspace.transform.removedAddresses };
   const result = (rest: Partial<StackVerification>): StackVerification => ({ resourcesPlanned: 0, checks: [], warnings: [], problems: [], ...base, ...rest });
   if (!spec) return result({ problems: [`no plan spec for stack ${name}: give its variables and checks in tools/verify.ts STACK_SPECS`] });
@@ -251,7 +268,7 @@ async function verifyStack(name: string, synthesized: Record<string, any>, spec:
   const planned = await workspace.plan(variables, env);
   if (!planned.ok) return result({ warnings, problems: [`terraform plan failed:\n${planned.output}`] });
 
-  const context: PlanContext = { stack: name, config, synthesized, plan: planned.plan, resources: plannedResources(planned.plan) };
+  const context: PlanContext = { stack: name, config, synthesized, variables, plan: planned.plan, planOutput: planned.output, resources: plannedResources(planned.plan) };
   const checks = [...COMMON_CHECKS, ...spec.checks];
   const problems = checks.flatMap((check) => check.problems(context).map((problem) => `${check.name}: ${problem}`));
   const checkNames = checks.map((check) => check.name);
@@ -285,7 +302,7 @@ export async function verify(options: VerifyOptions = {}): Promise<StackVerifica
   try {
     return await Promise.all(
       Object.values<any>(manifest.stacks).map((stack) =>
-        verifyStack(stack.name, JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')), STACK_SPECS[stack.name], config, endpoint),
+        verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, endpoint),
       ),
     );
   } finally {

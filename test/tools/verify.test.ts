@@ -4,6 +4,7 @@ import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerificatio
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { SERVICE_CATALOG_STACK } from '../../stacks/service-catalog-stack';
 import { testConfig } from '../support/synth';
+import { describeWithTerraform } from '../support/terraform';
 
 const config = testConfig();
 
@@ -13,14 +14,14 @@ function context(stack: string, resources: PlannedResource[], outputs: Record<st
     resource_changes: resources.map((resource) => ({ address: resource.address, mode: 'managed', change: { actions: ['create'] } })),
     output_changes: Object.fromEntries(Object.entries(outputs).map(([name, after]) => [name, { after }])),
   };
-  return { stack, config, synthesized: {}, plan, resources };
+  return { stack, config, synthesized: {}, variables: {}, plan, planOutput: '', resources };
 }
 
 const planned = (type: string, name: string, values: Record<string, any>): PlannedResource => ({ address: `${type}.${name}`, type, name, values });
 const problemsOf = (stack: string, checkName: RegExp, planContext: PlanContext) =>
   STACK_SPECS[stack].checks.filter((check) => checkName.test(check.name)).flatMap((check) => check.problems(planContext));
 
-describe('npm run verify', () => {
+describeWithTerraform('npm run verify', () => {
   let results: StackVerification[];
 
   beforeAll(async () => {
@@ -59,6 +60,21 @@ describe('plan checks fail on plans that break them', () => {
   test('a project resource without the project tags is reported', () => {
     const problems = problemsOf(SAGEMAKER_PROJECT_STACK, /project's name and id/, context(SAGEMAKER_PROJECT_STACK, [planned('aws_s3_bucket', 'b', { tags_all: {} })]));
     expect(problems).toEqual(['aws_s3_bucket.b is planned without the project tags: {}']);
+  });
+
+  test('a sensitive variable shown in the plan output, or a secret value planned in clear, is reported', () => {
+    const planContext: PlanContext = {
+      ...context(SERVICE_CATALOG_STACK, []),
+      synthesized: { variable: { gitlab_private_token: { type: 'string', sensitive: true } } },
+      variables: { gitlab_private_token: 'glpat-0123456789abcdefghij' },
+      planOutput: '+ secret_string = "glpat-0123456789abcdefghij"',
+      plan: { resource_changes: [{ address: 'aws_secretsmanager_secret_version.token', type: 'aws_secretsmanager_secret_version', mode: 'managed', change: { actions: ['create'], after_sensitive: {} } }] },
+    };
+    const problems = COMMON_CHECKS.flatMap((check) => check.problems(planContext));
+    expect(problems).toEqual([
+      'the plan output shows the value of the sensitive variable gitlab_private_token',
+      'aws_secretsmanager_secret_version.token: secret_string is not planned as sensitive',
+    ]);
   });
 
   test('a resolved policy that breaks a policy rule is reported with the rule', () => {
