@@ -193,7 +193,7 @@ export const STACK_SPECS: Record<string, StackSpec> = {
     checks: [
       {
         name: 'shared resources carry the configured names, resolved with the account id',
-        problems: ({ config: { names, logs }, resources }) => [
+        problems: ({ config: { names, logs, region }, resources }) => [
           ...expectPlanned('state bucket', resources, 'aws_s3_bucket', 'bucket', names.stateBucket(FAKE_ACCOUNT_ID)),
           ...expectPlanned('lock table', resources, 'aws_dynamodb_table', 'name', names.lockTable),
           ...expectPlanned('log group', resources, 'aws_cloudwatch_log_group', 'name', names.logGroup),
@@ -205,6 +205,7 @@ export const STACK_SPECS: Record<string, StackSpec> = {
           ...ofType(resources, 'aws_secretsmanager_secret')
             .filter((secret) => !String(secret.values.name).startsWith(`${names.secretPrefix}/`))
             .map((secret) => `secret ${secret.values.name} is not under ${names.secretPrefix}/`),
+          ...runLogsProblems(resources, `arn:aws:logs:${region}:${FAKE_ACCOUNT_ID}:log-group:${names.logGroup}`),
         ],
       },
       {
@@ -236,6 +237,14 @@ export const STACK_SPECS: Record<string, StackSpec> = {
     ],
   },
 };
+
+/** The runner's log policy names only the account and region, so the plan resolves it: it must name the log group. */
+function runLogsProblems(resources: PlannedResource[], logGroupArn: string): string[] {
+  const policy = ofType(resources, 'aws_iam_role_policy').find((candidate) => candidate.values.name === 'run-logs');
+  if (typeof policy?.values.policy !== 'string') return ['the run-logs policy is not resolved at plan'];
+  const resourcesNamed = JSON.parse(policy.values.policy).Statement.flatMap((statement: any) => [statement.Resource].flat());
+  return resourcesNamed.includes(logGroupArn) ? [] : [`the run-logs policy names ${JSON.stringify(resourcesNamed)}, not ${logGroupArn}`];
+}
 
 /** Variables the stack declares without a default that the spec gives no value. */
 function missingVariables(synthesized: Record<string, any>, given: Record<string, string>): string[] {
