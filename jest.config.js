@@ -8,4 +8,6 @@ module.exports = {
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 120000,
+  // The slow suites wait on terraform child processes: one worker per core, not jest's default of cores - 1.
+  maxWorkers: '100%',
 };
