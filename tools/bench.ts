@@ -23,7 +23,11 @@ const MB = 1024 * 1024;
 
 /** One timed run. */
 export interface Run {
+  /** Wall time. */
   readonly seconds: number;
+  /** User + system CPU time of the run's processes: less sensitive than wall time to other load. */
+  readonly cpuSeconds: number;
+  /** Peak resident set size of the largest process of the run. */
   readonly peakBytes: number;
   readonly exitCode: number;
 }
@@ -31,9 +35,13 @@ export interface Run {
 /** What one measurement is, how to run it, and the targets it is compared with. */
 interface Measure {
   readonly name: string;
+  /** Command and arguments, run from the project root. */
   readonly command: string[];
+  /** Extra environment. @default none */
   readonly env?: NodeJS.ProcessEnv;
+  /** Target for the median wall time. @default none */
   readonly maxSeconds?: number;
+  /** Target for the median peak memory. @default none */
   readonly maxBytes?: number;
 }
 
@@ -43,16 +51,16 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-/** Reads what `time -f '%e %M'` wrote: wall seconds and peak RSS in KiB. */
-export function parseGnuTime(text: string): { seconds: number; peakBytes: number } {
-  const match = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(text.trim());
+/** Reads what `time -f '%e %U %S %M'` wrote: wall, user and system seconds, peak RSS in KiB. */
+export function parseGnuTime(text: string): { seconds: number; cpuSeconds: number; peakBytes: number } {
+  const match = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(text.trim());
   if (!match) throw new Error(`unexpected GNU time output: ${text}`);
-  return { seconds: Number(match[1]), peakBytes: Number(match[2]) * 1024 };
+  return { seconds: Number(match[1]), cpuSeconds: Number(match[2]) + Number(match[3]), peakBytes: Number(match[4]) * 1024 };
 }
 
 function timed(measure: Measure): Run {
   const timeFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'time.txt');
-  const result = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, ...measure.command], {
+  const result = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', timeFile, ...measure.command], {
     cwd: ROOT,
     env: { ...process.env, ...measure.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -129,7 +137,7 @@ function measureAll(measures: Measure[], runs: number): Map<Measure, Run[]> {
     for (const measure of measures) {
       const run = timed(measure);
       results.get(measure)!.push(run);
-      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)}, ${megabytes(run.peakBytes)}\n`);
+      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)} (cpu ${seconds(run.cpuSeconds)}), ${megabytes(run.peakBytes)}\n`);
     }
   }
   return results;
@@ -137,8 +145,11 @@ function measureAll(measures: Measure[], runs: number): Map<Measure, Run[]> {
 
 /** One row of the report. */
 export interface Row {
+  /** What was measured. */
   readonly measure: string;
+  /** The figure, with its spread. */
   readonly value: string;
+  /** The target, or '' when there is none. */
   readonly target: string;
   /** `ok`, `over target`, or '' when there is no target. */
   readonly status: string;
@@ -152,7 +163,9 @@ function measureRow(measure: Measure, runs: Run[]): Row {
   const targets = [measure.maxSeconds !== undefined ? `≤ ${measure.maxSeconds} s` : '', measure.maxBytes !== undefined ? `≤ ${megabytes(measure.maxBytes)}` : ''].filter(Boolean);
   return {
     measure: `${measure.name} (median of ${runs.length})`,
-    value: `${seconds(wall)}, peak ${megabytes(peak)} (wall ${seconds(Math.min(...runs.map((run) => run.seconds)))}-${seconds(Math.max(...runs.map((run) => run.seconds)))})`,
+    value:
+      `${seconds(wall)}, peak ${megabytes(peak)} (wall ${seconds(Math.min(...runs.map((run) => run.seconds)))}-${seconds(Math.max(...runs.map((run) => run.seconds)))}, ` +
+      `cpu ${seconds(median(runs.map((run) => run.cpuSeconds)))})`,
     target: targets.join(', '),
     status: failed > 0 ? `${failed} run(s) failed` : targets.length === 0 ? '' : over ? 'over target' : 'ok',
   };
@@ -200,7 +213,7 @@ function main(): void {
     '',
     `${cpus().length} cores; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')} at start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at end ` +
       '(other processes on the machine slow every figure alike; the ratio is taken from interleaved runs). ' +
-      'Peak memory is the largest single process of a run (GNU time, ru_maxrss).',
+      'Peak memory is the largest single process of a run (GNU time, ru_maxrss); cpu is user + system time of all its processes.',
   ].join('\n');
   console.log(report);
   mkdirSync(RESULTS_DIR, { recursive: true });

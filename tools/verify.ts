@@ -66,6 +66,7 @@ export interface PlanCheck {
 export interface StackSpec {
   /** A realistic value for every variable of the stack. */
   variables(config: PlatformConfig): Record<string, string>;
+  /** What the plan must show, beside the checks every stack passes. */
   checks: PlanCheck[];
   /** Variables that validation blocks must reject, and the names their messages must contain. */
   rejected?(config: PlatformConfig): { variables: Record<string, string>; mustName: string[] };

@@ -6,7 +6,7 @@ import { Rule } from '../rule';
  * deprecated since April 2026, python3.11 and java17 with Amazon Linux 2 in June 2026). Newer
  * versions pass without a change here; raise a minimum when AWS announces a deprecation.
  */
-export const CURRENT_RUNTIME_MINIMUMS: Record<string, number[]> = {
+const CURRENT_RUNTIME_MINIMUMS: Record<string, number[]> = {
   nodejs: [22],
   python: [3, 12],
   java: [21],

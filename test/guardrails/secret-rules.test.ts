@@ -60,6 +60,11 @@ describe('SMP_SECRET_VALUES_NOT_EXPOSED', () => {
         new ProjectVariable(stack, 'ci-key', { project: '1', key: 'AWS_SECRET_ACCESS_KEY', value: read.secretString, masked, protected: isProtected });
       });
     expect(variable(true, true)).toEqual([]);
+    const counted = findings(SecretValuesNotExposed, (stack) => {
+      const read = new DataAwsSecretsmanagerSecretVersion(stack, 'read', { secretId: 'acme/ci-key', count: 1 });
+      new ProjectVariable(stack, 'ci-key', { project: '1', key: 'AWS_SECRET_ACCESS_KEY', value: `\${${read.fqn}[0].secret_string}` });
+    });
+    expect(counted).toEqual([{ path: 'test/ci-key', problem: 'the CI/CD variable value holds a secret value (data.aws_secretsmanager_secret_version.read).' }]);
     expect(variable(true, false)).toEqual([{ path: 'test/ci-key', problem: 'the CI/CD variable value holds a secret value (data.aws_secretsmanager_secret_version.read.secret_string).' }]);
     expect(variable(false, true)).toHaveLength(1);
   });

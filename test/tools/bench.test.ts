@@ -6,9 +6,9 @@ describe('bench arithmetic and report', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
-  test('GNU time output (%e %M) reads as seconds and bytes, after whatever the command printed', () => {
-    expect(parseGnuTime('1.27 111624\n')).toEqual({ seconds: 1.27, peakBytes: 111624 * 1024 });
-    expect(parseGnuTime('Command exited with non-zero status 1\n30.05 1449160\n')).toEqual({ seconds: 30.05, peakBytes: 1449160 * 1024 });
+  test('GNU time output (%e %U %S %M) reads as wall and cpu seconds and bytes, after whatever the command printed', () => {
+    expect(parseGnuTime('1.27 0.98 0.21 111624\n')).toEqual({ seconds: 1.27, cpuSeconds: 0.98 + 0.21, peakBytes: 111624 * 1024 });
+    expect(parseGnuTime('Command exited with non-zero status 1\n30.05 25.50 3.10 1449160\n')).toEqual({ seconds: 30.05, cpuSeconds: 25.5 + 3.1, peakBytes: 1449160 * 1024 });
     expect(() => parseGnuTime('oops')).toThrow('unexpected GNU time output');
   });
 
