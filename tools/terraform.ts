@@ -124,7 +124,8 @@ export class TerraformWorkdir {
 
   /**
    * `terraform plan` with the given variables, then `terraform show -json` of the plan. Resolves
-   * with the plan, or with the failure output when the plan is rejected (e.g. by validation).
+   * with the plan and the human-readable output (warnings included), or with the failure output
+   * when the plan is rejected (e.g. by validation).
    */
   async plan(variables: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
     const varEnv = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
@@ -132,7 +133,7 @@ export class TerraformWorkdir {
     if (planned.code !== 0) return { ok: false, output: `${planned.stdout}\n${planned.stderr}` };
     const shown = await this.run(['show', '-json', 'plan.bin'], env);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
-    return { ok: true, plan: JSON.parse(shown.stdout), output: `${planned.stdout}\n${planned.stderr}` };
+    return { ok: true, plan: JSON.parse(shown.stdout), output: planned.stdout };
   }
 }
 

@@ -8,6 +8,9 @@ import { callWithStubbedAws, DEPLOY_REPO } from './support/seed';
 
 const MODULE = join(DEPLOY_REPO, 'terraform');
 
+// Each plan starts the 700 MB aws provider; on a shared 2-core machine one takes 5-30 s.
+jest.setTimeout(300_000);
+
 /** What the build job writes for a stage (terraform/variables.tf), with environment-variable values. */
 const sampleVariables = (overrides: Record<string, string> = {}): Record<string, string> => ({
   region: 'us-east-1',
