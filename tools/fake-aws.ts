@@ -82,7 +82,10 @@ export class FakeAws {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (!this.server) return;
+    // Clients keep connections alive; close them, or close() waits for their idle timeout.
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 }
 

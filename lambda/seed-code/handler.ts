@@ -79,9 +79,12 @@ async function seedRepository(
   log: Logger,
 ): Promise<SeedOutcome> {
   const where = { repository: target.repository, gitlabProjectId: target.gitlabProjectId };
-  const state = await gitlab.project(target.gitlabProjectId);
-  const recentCommitMessages = state.emptyRepo ? [] : await gitlab.recentCommitMessages(target.gitlabProjectId, target.branch, RECENT_COMMITS);
-  const decision = decideSeeding({ emptyRepo: state.emptyRepo, recentCommitMessages }, project.id);
+  const inspect = async () => {
+    const state = await gitlab.project(target.gitlabProjectId);
+    const recentCommitMessages = state.emptyRepo ? [] : await gitlab.recentCommitMessages(target.gitlabProjectId, target.branch, RECENT_COMMITS);
+    return { state, decision: decideSeeding({ emptyRepo: state.emptyRepo, recentCommitMessages }, project.id) };
+  };
+  const { state, decision } = await inspect();
   if (decision.action === 'leave') {
     const write = decision.outcome === 'already-seeded' ? log.info : log.warn;
     write(`Not seeding ${state.pathWithNamespace}: ${decision.reason}`, { ...where, outcome: decision.outcome });
@@ -89,7 +92,19 @@ async function seedRepository(
   }
   const files = readSeedFiles(packageDir, target.repository, manifest);
   const message = seedCommitMessage(target.repository, project, manifest[target.repository].digest);
-  const commit = await gitlab.createCommit(target.gitlabProjectId, target.branch, message, commitActions(files));
+  let commit: { id: string };
+  try {
+    commit = await gitlab.createCommit(target.gitlabProjectId, target.branch, message, commitActions(files));
+  } catch (error) {
+    // GitLab may have stored the commit and still answered an error (a proxy's 502, a timeout, or a
+    // library retry refused because the files now exist): the repository tells which.
+    const after = await inspect();
+    if (after.decision.action === 'leave' && after.decision.outcome === 'already-seeded') {
+      log.info(`Seeded ${state.pathWithNamespace}: the commit landed although GitLab answered an error`, { ...where, outcome: 'seeded' });
+      return { ...where, outcome: 'seeded' };
+    }
+    throw error;
+  }
   log.info(`Seeded ${state.pathWithNamespace} with ${files.length} files`, { ...where, outcome: 'seeded', commitId: commit.id, files: files.length });
   return { ...where, outcome: 'seeded', commitId: commit.id };
 }

@@ -37,6 +37,8 @@ interface Fault {
   readonly path: RegExp;
   readonly statuses: number[];
   readonly forever: boolean;
+  /** Handle the request (with its side effects) and answer the status anyway, as a failing proxy would. */
+  readonly afterHandling: boolean;
 }
 
 /**
@@ -73,12 +75,17 @@ export class FakeGitLab {
 
   /** Answers the next requests matching method and path with `statuses`, one each, then handles them again. */
   failNext(method: string, path: RegExp, ...statuses: number[]): void {
-    this.faults.push({ method, path, statuses, forever: false });
+    this.faults.push({ method, path, statuses, forever: false, afterHandling: false });
+  }
+
+  /** Handles the next request matching method and path, then answers `status` instead of the real answer. */
+  failNextAfterHandling(method: string, path: RegExp, status: number): void {
+    this.faults.push({ method, path, statuses: [status], forever: false, afterHandling: true });
   }
 
   /** Answers every request matching method and path with `status`. */
   failAlways(method: string, path: RegExp, status: number): void {
-    this.faults.push({ method, path, statuses: [status], forever: true });
+    this.faults.push({ method, path, statuses: [status], forever: true, afterHandling: false });
   }
 
   /** Requests with the given method whose path matches. */
@@ -94,7 +101,10 @@ export class FakeGitLab {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (!this.server) return;
+    // Clients keep connections alive; close them, or close() waits for their idle timeout.
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
   private project(id: number): FakeProject {
@@ -117,12 +127,12 @@ export class FakeGitLab {
         response.end(JSON.stringify(payload));
       };
       const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.statuses.length > 0);
-      if (fault) {
-        const status = fault.forever ? fault.statuses[0] : fault.statuses.shift()!;
-        return send(status, { message: `${status} fake failure` });
-      }
+      const failure = fault && { status: fault.forever ? fault.statuses[0] : fault.statuses.shift()! };
+      if (failure && !fault.afterHandling) return send(failure.status, { message: `${failure.status} fake failure` });
       if (request.headers['private-token'] !== this.token) return send(401, { message: '401 Unauthorized' });
-      this.route(method, path, url.searchParams, body, send);
+      this.route(method, path, url.searchParams, body, (status, payload) =>
+        failure ? send(failure.status, { message: `${failure.status} fake failure` }) : send(status, payload),
+      );
     });
   }
 
