@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './config/load';
-import { SageMakerProjectStack } from './stacks/sagemaker-project-stack';
+import { projectStackProps, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
 
 function main(): void {
@@ -16,7 +16,7 @@ function main(): void {
   }
   const app = new App();
   // The project stack is synthesized first: the service-catalog stack zips its output.
-  new SageMakerProjectStack(app);
+  new SageMakerProjectStack(app, projectStackProps(config));
   new ServiceCatalogStack(app, config);
   app.synth();
 }

@@ -12,8 +12,10 @@ import {
   SECRET_NAME_PATTERN,
 } from '../command-runner/project-parameters';
 
-/** Terraform regex check: `can(regex("<pattern>", var.<name>))`. */
-const matches = (name: string, pattern: string) => `\${can(regex("${pattern}", var.${name}))}`;
+/** Terraform regex test: `can(regex("<pattern>", var.<name>))`. */
+const canMatch = (name: string, pattern: string) => `can(regex("${pattern}", var.${name}))`;
+/** A validation condition that is the regex test alone. */
+const matches = (name: string, pattern: string) => `\${${canMatch(name, pattern)}}`;
 
 interface VariableSpec {
   readonly default?: string;
@@ -27,6 +29,11 @@ const SPECS: Record<string, VariableSpec> = {
       {
         condition: matches('sagemaker_project_name', PROJECT_NAME_PATTERN),
         errorMessage: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.',
+      },
+      {
+        // The pattern alone admits any number of hyphens; the names derived from it need the bound.
+        condition: '${length(var.sagemaker_project_name) <= 32}',
+        errorMessage: 'SageMakerProjectName must be at most 32 characters: it is part of the model package group and code repository names.',
       },
     ],
   },
@@ -60,7 +67,10 @@ const SPECS: Record<string, VariableSpec> = {
   },
   git_user_name: {
     validation: [
-      { condition: matches('git_user_name', NAMESPACE_PATTERN), errorMessage: 'GitUserName must be a GitLab user or group path such as ml-team or ml-team/projects.' },
+      {
+        condition: `\${var.git_user_name == "" || ${canMatch('git_user_name', NAMESPACE_PATTERN)}}`,
+        errorMessage: 'GitUserName must be empty (the token owner\'s namespace), the token owner\'s username, or a GitLab group path such as ml-team or ml-team/projects.',
+      },
     ],
   },
   secrets_manager_gitlab_secret_name: {

@@ -1,21 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CI_VARIABLES } from '../../constructs/gitlab/ci-variables';
 import { requiredSetting } from '../shared/environment';
+import { DEPLOY_TRIGGER_SETTINGS } from './settings';
 import { GitLabApi, gitlabClient, GitLabClientOptions, isRetryableGitLabError } from '../shared/gitlab';
 import { createLogger } from '../shared/log';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
 import { readSecretString } from '../shared/secrets';
 import { decideDeployment, ModelPackageStateChange } from './decide';
-
-/** Environment variables the function is deployed with. */
-export const DEPLOY_TRIGGER_SETTINGS = {
-  gitlabUrl: 'GITLAB_URL',
-  tokenSecretName: 'GITLAB_TOKEN_SECRET_NAME',
-  deployProjectId: 'DEPLOY_GITLAB_PROJECT_ID',
-  deployBranch: 'DEPLOY_BRANCH',
-  modelPackageGroupName: 'MODEL_PACKAGE_GROUP_NAME',
-  projectId: 'SAGEMAKER_PROJECT_ID',
-} as const;
 
 /** The pipeline variable carrying the approved model package (the seed code's contract). */
 const [MODEL_PACKAGE_ARN_VARIABLE] = CI_VARIABLES.deployPipeline;

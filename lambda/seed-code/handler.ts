@@ -1,19 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requiredSetting } from '../shared/environment';
+import { SEED_SETTINGS } from './settings';
 import { GitLabApi, gitlabClient, GitLabClientOptions, isRetryableGitLabError } from '../shared/gitlab';
 import { createLogger, Logger } from '../shared/log';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
 import { readSecretString } from '../shared/secrets';
 import { readSeedFiles, readSeedManifest, SEED_REPOSITORIES, SeedManifest, SeedRepository } from './seed-files';
 import { commitActions, decideSeeding, seedCommitMessage } from './seed-plan';
-
-/** Environment variables the function is deployed with. */
-export const SEED_SETTINGS = {
-  gitlabUrl: 'GITLAB_URL',
-  tokenSecretName: 'GITLAB_TOKEN_SECRET_NAME',
-  projectName: 'SAGEMAKER_PROJECT_NAME',
-  projectId: 'SAGEMAKER_PROJECT_ID',
-} as const;
 
 /** One repository to seed: which seed folder goes into which GitLab project, on which branch. */
 export interface SeedTarget {

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/load';
-import { SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
+import { projectStackProps, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from '../../stacks/service-catalog-stack';
 
 /** A synthesized stack as Terraform JSON. */
@@ -11,10 +11,16 @@ export function testConfig(env: Record<string, string> = {}): PlatformConfig {
   return loadConfig({ env, cwd: '/nonexistent' });
 }
 
-/** Synthesizes both stacks of the app, as `main.ts` wires them, and parses their JSON. */
-export function synthApp(config: PlatformConfig = testConfig()): { serviceCatalog: Synthesized; sagemakerProject: Synthesized } {
+/**
+ * Synthesizes both stacks of the app, as `main.ts` wires them, and parses their JSON; `seedCodeDir`
+ * replaces the repository's seed-code/ (tests pass a fixture).
+ */
+export function synthApp(
+  config: PlatformConfig = testConfig(),
+  seedCodeDir?: string,
+): { serviceCatalog: Synthesized; sagemakerProject: Synthesized } {
   const app: App = Testing.app();
-  const project = new SageMakerProjectStack(app);
+  const project = new SageMakerProjectStack(app, projectStackProps(config, seedCodeDir));
   const serviceCatalog = new ServiceCatalogStack(app, config);
   return {
     serviceCatalog: JSON.parse(Testing.synth(serviceCatalog)),

@@ -1,0 +1,29 @@
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
+import { Construct } from 'constructs';
+
+export interface GitLabConnectionProps {
+  /** Base URL of the GitLab instance (https, no trailing slash). */
+  readonly gitlabUrl: string;
+  /** Name of the Secrets Manager secret holding the API token as plain text. */
+  readonly tokenSecretName: string;
+}
+
+/**
+ * The gitlab provider of a stack, authenticated with the token kept in Secrets Manager: the token
+ * is read at plan time and never passes through a variable, a file or an output.
+ */
+export class GitLabConnection extends Construct {
+  readonly provider: GitlabProvider;
+
+  constructor(scope: Construct, id: string, props: GitLabConnectionProps) {
+    super(scope, id);
+    const token = new DataAwsSecretsmanagerSecretVersion(this, 'token', { secretId: props.tokenSecretName });
+    this.provider = new GitlabProvider(this, 'provider', {
+      baseUrl: `${props.gitlabUrl}/api/v4`,
+      token: token.secretString,
+      // Fail at plan with "401" rather than at the first resource when the token is wrong.
+      earlyAuthCheck: true,
+    });
+  }
+}
