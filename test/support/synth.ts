@@ -40,11 +40,30 @@ export function only(stack: Synthesized, type: string, kind: 'resource' | 'data'
   return all[0];
 }
 
-/** The instance whose construct path ends with `pathSuffix` (e.g. `command-runner/role/role`). */
-export function byPath(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): any {
-  const match = Object.values(resources(stack, type, kind)).find((item: any) => item['//']?.metadata?.path?.endsWith(pathSuffix));
+/**
+ * Whether the instance named `name` sits at a construct path ending with `pathSuffix`. Testing.synth
+ * leaves out the `//` metadata, so the logical id (path parts joined by `_`, then a hash) is used.
+ */
+function atPath(name: string, item: any, pathSuffix: string): boolean {
+  const path = item['//']?.metadata?.path as string | undefined;
+  if (path) return path.endsWith(pathSuffix);
+  return name.replace(/_[0-9A-F]{8}$/, '').endsWith(pathSuffix.replace(/\//g, '_'));
+}
+
+function entryAt(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data'): [string, any] {
+  const match = Object.entries(resources(stack, type, kind)).find(([name, item]) => atPath(name, item, pathSuffix));
   if (!match) throw new Error(`no ${kind} ${type} at a path ending in ${pathSuffix}`);
   return match;
+}
+
+/** The instance whose construct path ends with `pathSuffix` (e.g. `command-runner/role/role`). */
+export function byPath(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): any {
+  return entryAt(stack, type, pathSuffix, kind)[1];
+}
+
+/** Terraform address (`aws_x.name`, `data.aws_x.name`) of the instance at `pathSuffix`. */
+export function addressOf(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): string {
+  return `${kind === 'data' ? 'data.' : ''}${type}.${entryAt(stack, type, pathSuffix, kind)[0]}`;
 }
 
 /** `${aws_x.name.attr}` -> the resource configuration it points at. */
