@@ -75,6 +75,7 @@ export class SageMakerProjectStack extends TerraformStack {
       deploy: variables.value('git_deploy_repo_name'),
     });
     const artifactBucket = new SecureBucket(this, 'artifact-bucket', { bucketName: names.artifactBucket });
+    artifactBucket.resource.lifecycle = { precondition: [nameWithinLimit(names.artifactBucket, NAME_LIMITS.bucket, 'S3 bucket name')] };
     const modelPackageGroup = new SagemakerModelPackageGroup(this, 'model-package-group', {
       modelPackageGroupName: names.modelPackageGroup,
       modelPackageGroupDescription: `Models of SageMaker project ${projectName}, registered by its build pipeline`,

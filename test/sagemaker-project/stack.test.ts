@@ -65,6 +65,7 @@ describe('sagemaker-project stack', () => {
 
     test('every name built from input is checked against its AWS limit at plan', () => {
       const limits: Array<[string, string, number]> = [
+        ['aws_s3_bucket', 'bucket', 63],
         ['aws_sagemaker_model_package_group', 'model_package_group_name', 63],
         ['aws_lambda_function', 'function_name', 64],
         ['aws_cloudwatch_event_rule', 'name', 64],
