@@ -19,11 +19,12 @@ export class GitLabConnection extends Construct {
   constructor(scope: Construct, id: string, props: GitLabConnectionProps) {
     super(scope, id);
     const token = new DataAwsSecretsmanagerSecretVersion(this, 'token', { secretId: props.tokenSecretName });
+    // The provider checks the token with one request when it starts (its early auth check), so a
+    // wrong token fails the plan, before anything is created.
     this.provider = new GitlabProvider(this, 'provider', {
-      baseUrl: `${props.gitlabUrl}/api/v4`,
+      // The provider wants the API endpoint with a trailing slash.
+      baseUrl: `${props.gitlabUrl}/api/v4/`,
       token: token.secretString,
-      // Fail at plan with "401" rather than at the first resource when the token is wrong.
-      earlyAuthCheck: true,
     });
   }
 }

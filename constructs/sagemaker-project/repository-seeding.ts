@@ -60,7 +60,7 @@ export class RepositorySeeding extends Construct {
       description: `Commits the seed code into the GitLab repositories of SageMaker project ${props.sagemakerProjectName}`,
       bundleDir,
       roleArn: props.roleArn,
-      // Two repositories, each with up to four attempts of 30-second requests.
+      // Room for retries against a slow GitLab; running out of it fails the apply like any failure.
       timeoutSeconds: 600,
       memoryMb: 512,
       logRetentionDays: props.logRetentionDays,

@@ -38,8 +38,7 @@ describe('sagemaker-project stack', () => {
 
     test('the gitlab provider authenticates with the token secret named by the variables, read at plan', () => {
       const [gitlab] = stack.provider.gitlab;
-      expect(gitlab.base_url).toBe('${var.gitlab_url}/api/v4');
-      expect(gitlab.early_auth_check).toBe(true);
+      expect(gitlab.base_url).toBe('${var.gitlab_url}/api/v4/');
       const tokenSource = referenced(stack, gitlab.token);
       expect(tokenSource.secret_id).toBe('${var.secrets_manager_gitlab_secret_name}');
     });
