@@ -18,20 +18,28 @@ function setFixedTimes(dir: string): void {
   }
 }
 
+/** Files a handler reads at run time, written beside the bundle. */
+export interface BundleExtras {
+  /** What `write` adds (e.g. the seed-code folder): bundles are reused per entry and key. */
+  readonly key: string;
+  /** Writes the files into the bundle folder. */
+  readonly write: (dir: string) => void;
+}
+
 const bundles = new Map<string, string>();
 
 /**
  * Bundles the handler at `entry` and everything it imports (the GitLab client, the AWS SDK) into
- * one minified `index.js` in a new folder, adds the files `addFiles` writes there, and returns the
- * folder. Done once per entry and extra content within a process: synthesizing many stacks in one
- * test run bundles each handler once.
+ * one minified `index.js` in a new folder, adds the `extras`, and returns the folder. Done once per
+ * entry and extras within a process: synthesizing many stacks in one test run bundles each once.
  */
-export function bundleLambda(entry: string, extraContentKey = '', addFiles: (dir: string) => void = () => undefined): string {
-  const key = `${entry}\0${extraContentKey}`;
+export function bundleLambda(entry: string, extras?: BundleExtras): string {
+  const key = `${entry}\0${extras?.key ?? ''}`;
   const cached = bundles.get(key);
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'lambda-bundle-'));
-  const result = buildSync({
+  // buildSync throws, naming file and line, when the handler does not compile.
+  buildSync({
     entryPoints: [entry],
     outfile: join(dir, 'index.js'),
     bundle: true,
@@ -42,8 +50,7 @@ export function bundleLambda(entry: string, extraContentKey = '', addFiles: (dir
     legalComments: 'eof',
     logLevel: 'silent',
   });
-  if (result.errors.length > 0) throw new Error(`Bundling ${entry} failed: ${result.errors.map((error) => error.text).join('; ')}`);
-  addFiles(dir);
+  extras?.write(dir);
   setFixedTimes(dir);
   bundles.set(key, dir);
   return dir;

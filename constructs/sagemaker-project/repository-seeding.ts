@@ -53,7 +53,7 @@ export class RepositorySeeding extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositorySeedingProps) {
     super(scope, id);
-    const bundleDir = bundleLambda(SEED_CODE_ENTRY, props.seedCodeDir, (dir) => packageSeedCode(props.seedCodeDir, dir));
+    const bundleDir = bundleLambda(SEED_CODE_ENTRY, { key: props.seedCodeDir, write: (dir) => packageSeedCode(props.seedCodeDir, dir) });
     const manifest = readSeedManifest(bundleDir);
     this.function = new ProjectFunction(this, 'function', {
       functionName: props.functionName,
