@@ -30,6 +30,8 @@ export interface SageMakerProjectStackProps {
   readonly productsUseRoleName: string;
   /** Default branch of the GitLab projects: seeded, protected, trusted by the CI role. */
   readonly defaultBranch: string;
+  /** Namespace the CI role trusts (oidc mode): projects must be created under it. */
+  readonly ciTrustedNamespace: string;
   /** Retention of the functions' log groups, in days. */
   readonly logRetentionDays: number;
   /** Folder holding `model-build/` and `model-deploy/`. @default DEFAULT_SEED_CODE_DIR */
@@ -41,6 +43,7 @@ export function projectStackProps(config: PlatformConfig, seedCodeDir?: string):
   return {
     productsUseRoleName: config.sagemaker.productsUseRoleName,
     defaultBranch: config.gitlab.defaultBranch,
+    ciTrustedNamespace: config.gitlab.namespace,
     logRetentionDays: config.logs.retentionDays,
     seedCodeDir,
   };
@@ -56,7 +59,7 @@ export class SageMakerProjectStack extends TerraformStack {
   constructor(scope: Construct, props: SageMakerProjectStackProps) {
     super(scope, SAGEMAKER_PROJECT_STACK);
     new PartialS3Backend(this);
-    const variables = (this.variables = new ProjectVariables(this, 'variables'));
+    const variables = (this.variables = new ProjectVariables(this, 'variables', { ciTrustedNamespace: props.ciTrustedNamespace }));
     const projectName = variables.value('sagemaker_project_name');
     const projectId = variables.value('sagemaker_project_id');
     const gitlabUrl = variables.value('gitlab_url');

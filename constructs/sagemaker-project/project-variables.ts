@@ -115,6 +115,22 @@ const SPECS: Record<string, VariableSpec> = {
   },
 };
 
+export interface ProjectVariablesProps {
+  /** Namespace whose projects' pipelines the GitLab CI role trusts (oidc mode). */
+  readonly ciTrustedNamespace: string;
+}
+
+/**
+ * In oidc mode the CI role trusts only pipelines of projects under one namespace: a project created
+ * elsewhere would get repositories whose pipelines cannot reach AWS, found out only at the first job.
+ */
+function trustedNamespaceRule(namespace: string): VariableSpec['validation'][number] {
+  return {
+    condition: `\${var.gitlab_ci_role_arn == "" || var.git_user_name == "${namespace}" || startswith(var.git_user_name, "${namespace}/")}`,
+    errorMessage: `GitUserName must be ${namespace} or a group under it (${namespace}/...): the GitLab CI role (GitLabCIRoleArn) trusts only pipelines of projects there.`,
+  };
+}
+
 /**
  * The Terraform variables of the sagemaker-project stack: exactly the contract's variables
  * (DESIGN.md section 2), each typed, described and validated, so bad Studio input fails at plan,
@@ -123,18 +139,19 @@ const SPECS: Record<string, VariableSpec> = {
 export class ProjectVariables extends Construct {
   private readonly variables = new Map<string, TerraformVariable>();
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ProjectVariablesProps) {
     super(scope, id);
     for (const parameter of PROJECT_PARAMETERS) {
       if (!parameter.variable) continue;
       const spec = SPECS[parameter.variable];
       if (!spec) throw new Error(`No validation for variable ${parameter.variable} (parameter ${parameter.name})`);
+      const extra = parameter.variable === 'git_user_name' ? [trustedNamespaceRule(props.ciTrustedNamespace)] : [];
       const variable = new TerraformVariable(this, parameter.variable, {
         type: 'string',
         description: `${parameter.description} (CloudFormation parameter ${parameter.name}).`,
         default: spec.default,
         nullable: false,
-        validation: spec.validation,
+        validation: [...spec.validation, ...extra],
       });
       // The runner sets it as TF_VAR_<name>: the name must not carry a construct path.
       variable.overrideLogicalId(parameter.variable);

@@ -29,8 +29,9 @@ export interface RepositorySeedingProps {
   readonly gitlabUrl: string;
   /** Secret holding the GitLab token (its name). */
   readonly tokenSecretName: string;
-  /** SageMaker project name and id (commit message, logs). */
+  /** SageMaker project name (commit message, function description). */
   readonly sagemakerProjectName: string;
+  /** SageMaker project id (commit trailer that marks the seed commit, logs). */
   readonly sagemakerProjectId: string;
   /** Folder holding `model-build/` and `model-deploy/`, packaged at synth. */
   readonly seedCodeDir: string;

@@ -175,9 +175,10 @@ describe('sagemaker-project stack: terraform validate and plan with the real aws
     });
   });
 
-  test('in access-keys mode the CI key secrets are read by name', async () => {
+  test('in access-keys mode the CI key secrets are read by name, and any namespace is accepted', async () => {
     const result = await workspace.plan({
       ...STUDIO_PARAMETERS,
+      git_user_name: 'data-science/forecasting',
       gitlab_ci_role_arn: '',
       secrets_manager_gitlab_iam_access_key: ACCESS_KEY_SECRET,
       secrets_manager_gitlab_iam_secret_key: SECRET_KEY_SECRET,
@@ -192,6 +193,7 @@ describe('sagemaker-project stack: terraform validate and plan with the real aws
     ['a project name of 33 characters made long by hyphens', { sagemaker_project_name: `a${'-'.repeat(31)}b` }, 'SageMakerProjectName must be at most 32 characters'],
     ['an http:// GitLab URL', { gitlab_url: 'http://gitlab.example.com' }, 'GitlabURL must be an https:// URL without a trailing slash'],
     ['a repository name with spaces', { git_build_repo_name: 'churn model build' }, 'GitBuildRepoName must be empty or up to 100 letters, digits'],
+    ['oidc mode and a namespace the CI role does not trust', { git_user_name: 'data-science' }, 'GitUserName must be ml-team or a group under it (ml-team/...)'],
     ['both CI identities', { secrets_manager_gitlab_iam_access_key: ACCESS_KEY_SECRET, secrets_manager_gitlab_iam_secret_key: SECRET_KEY_SECRET }, 'Set either GitLabCIRoleArn (oidc) or both'],
   ])('a plan with %s is rejected by validation, naming the parameter', async (_, override, message) => {
     const result = await workspace.plan({ ...STUDIO_PARAMETERS, ...override });

@@ -29,6 +29,14 @@ describe('sagemaker-project stack', () => {
       expect(stack.variable.git_user_name.validation[0].condition).toMatch(/^\$\{var\.git_user_name == "" \|\| can\(regex\(/);
     });
 
+    test('in oidc mode the namespace must be the one the CI role trusts, or a group under it', () => {
+      const configured = synthProject({ SMP_GITLAB_NAMESPACE: 'analytics/ml' });
+      expect(configured.variable.git_user_name.validation[1]).toEqual({
+        condition: '${var.gitlab_ci_role_arn == "" || var.git_user_name == "analytics/ml" || startswith(var.git_user_name, "analytics/ml/")}',
+        error_message: 'GitUserName must be analytics/ml or a group under it (analytics/ml/...): the GitLab CI role (GitLabCIRoleArn) trusts only pipelines of projects there.',
+      });
+    });
+
     test('every AWS resource carries the project tags through the provider', () => {
       expect(stack.provider.aws).toEqual([
         { default_tags: [{ tags: { 'sagemaker:project-name': '${var.sagemaker_project_name}', 'sagemaker:project-id': '${var.sagemaker_project_id}' } }] },
