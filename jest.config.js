@@ -1,4 +1,4 @@
-/** Type-checking is its own test (test/typecheck.test.ts); jest only transpiles. */
+/** Type-checking is its own test (test/app.test.ts runs tsc --noEmit); jest only transpiles. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

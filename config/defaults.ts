@@ -31,6 +31,12 @@ export const DEFAULT_CONFIG = {
      * Studio: the SageMaker Studio execution role(s).
      */
     studioPrincipalArns: ['arn:aws:iam:::role/service-role/AmazonSageMaker-ExecutionRole-*'],
+    /**
+     * Earlier template versions (the `service_catalog_template_version` output before a template
+     * change) kept as DEPRECATED product versions instead of being deleted: projects created from
+     * them keep a version to update from.
+     */
+    retainedTemplateVersions: [] as string[],
   },
   terraformBackend: {
     /** Prefix of the DynamoDB lock table name (`<prefix>-<org>-<env>-<role>`). */
@@ -39,6 +45,25 @@ export const DEFAULT_CONFIG = {
   commandRunner: {
     /** IAM role (and instance profile) name of the CommandRunner EC2 instance; empty = `<org>-<env>-<role>-command-runner`. */
     roleName: '',
+    /** Seconds CloudFormation waits for one Terraform run before failing the project (600-43200). */
+    timeoutSeconds: 3600,
+    /** EC2 instance type of the runner: x86_64 only (CommandRunner boots Amazon Linux 2 x86_64). */
+    instanceType: 't3.medium',
+    /** Subnet of the runner, with outbound internet access (GitLab, registry.terraform.io); empty = the default VPC. */
+    subnetId: '',
+    /** Security group of the runner (needs `subnetId`); empty = one CommandRunner creates, egress only. */
+    securityGroupId: '',
+    /** Terraform version the runner installs (linux_amd64); 1.11 or later, for the S3 lock file. */
+    terraformVersion: '1.11.4',
+    /** SHA-256 of terraform_<terraformVersion>_linux_amd64.zip, from HashiCorp's terraform_<version>_SHA256SUMS. */
+    terraformSha256: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
+    /**
+     * S3 location (`s3://bucket/key.zip`) of the CommandRunner release package
+     * (awsutility-cloudformation-commandrunner.zip): when set, the stack registers the
+     * AWSUtility::CloudFormation::CommandRunner type with its own execution role; empty = registered
+     * by hand (README).
+     */
+    typeReleasePackage: '',
   },
   gitlab: {
     /** Base URL of the GitLab instance: https, no trailing slash. */
@@ -53,6 +78,13 @@ export const DEFAULT_CONFIG = {
   sagemaker: {
     /** Role that SageMaker projects' Lambdas, pipelines and models run as (path included). */
     productsUseRoleName: 'service-role/AmazonSageMakerServiceCatalogProductsUseRole',
+  },
+  s3ProjectTemplate: {
+    /**
+     * Also publish the template as a SageMaker S3 project template (a bucket Studio reads, object
+     * tagged for Studio); the domain still needs the tag described in the README.
+     */
+    enabled: false,
   },
   logs: {
     /** Retention of the CommandRunner log group, in days (a value CloudWatch accepts). */

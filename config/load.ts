@@ -66,6 +66,9 @@ function envOverrides(defaults: JsonObject, env: NodeJS.ProcessEnv, path: string
       const parsed = Number(raw);
       if (raw.trim() === '' || Number.isNaN(parsed)) problems.push(`${fieldPath.join('.')} = "${raw}" (from ${name}): must be a number`);
       else values[key] = parsed;
+    } else if (typeof fallback === 'boolean') {
+      if (raw === 'true' || raw === 'false') values[key] = raw === 'true';
+      else problems.push(`${fieldPath.join('.')} = "${raw}" (from ${name}): must be true or false`);
     } else if (Array.isArray(fallback)) {
       values[key] = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
     } else if (isObject(fallback)) {

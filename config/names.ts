@@ -19,6 +19,12 @@ export interface SharedNames {
   readonly secretPrefix: string;
   readonly portfolio: string;
   readonly product: string;
+  /** Bucket of the SageMaker S3 project template (`s3ProjectTemplate.enabled`). */
+  readonly projectTemplateBucket: (accountId: string) => string;
+  /** Execution role of the CommandRunner resource type (`commandRunner.typeReleasePackage`). */
+  readonly commandRunnerTypeRole: string;
+  /** Log group of the CommandRunner resource type's handler. */
+  readonly commandRunnerTypeLogGroup: string;
 }
 
 export function sharedNames(config: ValidatedConfig): SharedNames {
@@ -35,6 +41,9 @@ export function sharedNames(config: ValidatedConfig): SharedNames {
     secretPrefix: `${prefix}/gitlab`,
     portfolio: `${prefix}-sagemaker-projects`,
     product: `${prefix}-sagemaker-project-terraform-gitlab`,
+    projectTemplateBucket: (accountId) => `${prefix}-sm-templates-${accountId}-${config.region}`,
+    commandRunnerTypeRole: `${prefix}-commandrunner-type`,
+    commandRunnerTypeLogGroup: `/sagemaker-projects/${prefix}/command-runner-type`,
   };
 }
 
@@ -58,10 +67,25 @@ export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
     { name: names.lockTable, limit: 255, what: 'DynamoDB table name', fields: ['terraformBackend.tablePrefix', ...prefixFields] },
     { name: names.portfolio, limit: 100, what: 'Service Catalog portfolio name', fields: prefixFields },
   ];
-  return checks
+  if (config.s3ProjectTemplate.enabled) {
+    checks.push({ name: names.projectTemplateBucket(ACCOUNT_ID_STAND_IN), limit: 63, what: 'S3 bucket name (SageMaker S3 project template)', fields: [...prefixFields, 'region'] });
+  }
+  if (config.commandRunner.typeReleasePackage) {
+    checks.push({ name: names.commandRunnerTypeRole, limit: 64, what: 'IAM role name (CommandRunner type execution)', fields: prefixFields });
+  }
+  const violations = checks
     .filter((check) => check.name.length > check.limit)
     .map((check) => ({
       fields: check.fields,
       message: `${check.what} "${check.name}" is ${check.name.length} characters; the limit is ${check.limit}. Shorten ${check.fields.join(' or ')}.`,
     }));
+  // The CommandRunner handler turns its session ARN into a role ARN with String.replace("sts", "iam")
+  // on the whole ARN, so any "sts" in the role name breaks its TerminateInstances check.
+  if (config.commandRunner.typeReleasePackage && names.commandRunnerTypeRole.includes('sts')) {
+    violations.push({
+      fields: prefixFields,
+      message: `IAM role name (CommandRunner type execution) "${names.commandRunnerTypeRole}" contains "sts", which the CommandRunner handler rewrites in its role ARN. Change organization, environment or role so the name has no "sts".`,
+    });
+  }
+  return violations;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONFIG } from './defaults';
 
 /** Lowercase DNS-label style component: it ends up in S3 bucket names. */
 const nameComponent = (what: string) =>
@@ -28,6 +29,70 @@ const studioPrincipal = z
     message: 'a wildcard (*) needs the account-less IAM_PATTERN form arn:aws:iam:::role/..., and an account-less ARN needs a wildcard',
   });
 
+/** CommandRunner's Timeout property: CloudFormation's wait condition accepts at most 12 hours. */
+export const COMMAND_RUNNER_TIMEOUT = { min: 600, max: 43200 } as const;
+
+/**
+ * Instance families built on AWS Graviton (arm64): `a1` and every `<family><generation>g...` such as
+ * t4g, m7g, c6gn, x2gd, im4gn, g5g. CommandRunner boots an x86_64 AMI, which they cannot run.
+ */
+const ARM64_INSTANCE_TYPE = /^(a1|[a-z]+\d+g[a-z-]*)\./;
+
+/** First 12 hex digits of the template's SHA-256: the name of a product version. */
+export const TEMPLATE_VERSION_PATTERN = /^[0-9a-f]{12}$/;
+
+const semver = (version: string) => version.split('.').map(Number);
+
+const commandRunnerSchema = z
+  .object({
+    roleName: iamName,
+    timeoutSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(COMMAND_RUNNER_TIMEOUT.min, `must be at least ${COMMAND_RUNNER_TIMEOUT.min} seconds: a Terraform run of a project takes minutes`)
+      .max(COMMAND_RUNNER_TIMEOUT.max, `must be at most ${COMMAND_RUNNER_TIMEOUT.max} seconds (12 hours), CommandRunner's limit`),
+    instanceType: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.medium')
+      .refine((type) => !ARM64_INSTANCE_TYPE.test(type), {
+        message: 'is a Graviton (arm64) type; CommandRunner boots an x86_64 Amazon Linux 2 AMI: use an x86_64 type such as t3.medium or m5.large',
+      }),
+    subnetId: z.string().regex(/^(subnet-[0-9a-f]{8}([0-9a-f]{9})?)?$/, 'must be empty or a subnet id such as subnet-0123456789abcdef0'),
+    securityGroupId: z.string().regex(/^(sg-[0-9a-f]{8}([0-9a-f]{9})?)?$/, 'must be empty or a security group id such as sg-0123456789abcdef0'),
+    terraformVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a Terraform release version such as 1.11.4')
+      .refine((version) => {
+        const [major, minor] = semver(version);
+        return major > 1 || (major === 1 && minor >= 11);
+      }, 'must be 1.11.0 or later: the runner locks state with the S3 lock file (use_lockfile), generally available since 1.11'),
+    terraformSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters), from HashiCorp\'s SHA256SUMS file'),
+    typeReleasePackage: z
+      .string()
+      .regex(
+        /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[\w!\-.*'()/]+\.zip)?$/,
+        'must be empty or the S3 location of the CommandRunner release package, e.g. s3://my-bucket/awsutility-cloudformation-commandrunner.zip',
+      ),
+  })
+  .strict()
+  .superRefine((runner, context) => {
+    if (runner.securityGroupId && !runner.subnetId) {
+      context.addIssue({
+        code: 'custom',
+        path: ['securityGroupId'],
+        message: 'needs commandRunner.subnetId too: CommandRunner rejects a security group without a subnet',
+      });
+    }
+    const pinned = DEFAULT_CONFIG.commandRunner;
+    if (runner.terraformVersion !== pinned.terraformVersion && runner.terraformSha256 === pinned.terraformSha256) {
+      context.addIssue({
+        code: 'custom',
+        path: ['terraformSha256'],
+        message: `is the checksum of Terraform ${pinned.terraformVersion}; set the SHA-256 of terraform_${runner.terraformVersion}_linux_amd64.zip from https://releases.hashicorp.com/terraform/${runner.terraformVersion}/terraform_${runner.terraformVersion}_SHA256SUMS`,
+      });
+    }
+  });
+
 export const configSchema = z
   .object({
     region: z
@@ -43,10 +108,13 @@ export const configSchema = z
         productOwner: z.string().min(1, 'must not be empty').max(8191),
         launchRoleName: iamName,
         studioPrincipalArns: z.array(studioPrincipal).min(1, 'at least one Studio execution role must see the product'),
+        retainedTemplateVersions: z.array(
+          z.string().regex(TEMPLATE_VERSION_PATTERN, 'each entry must be a template version: 12 lowercase hex digits, as in the output service_catalog_template_version'),
+        ),
       })
       .strict(),
     terraformBackend: z.object({ tablePrefix: z.string().regex(/^[a-zA-Z0-9_.-]{1,100}$/, 'must be 1-100 of a-z A-Z 0-9 _ . -') }).strict(),
-    commandRunner: z.object({ roleName: iamName }).strict(),
+    commandRunner: commandRunnerSchema,
     gitlab: z
       .object({
         url: z
@@ -66,6 +134,7 @@ export const configSchema = z
           .regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, 'must be an IAM role name, optionally with its path (service-role/...)'),
       })
       .strict(),
+    s3ProjectTemplate: z.object({ enabled: z.boolean({ message: 'must be true or false' }) }).strict(),
     logs: z
       .object({
         retentionDays: z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

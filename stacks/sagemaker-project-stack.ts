@@ -7,7 +7,7 @@ import type { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
 import { GitLabConnection } from '../constructs/gitlab/gitlab-connection';
 import { GitLabNamespace } from '../constructs/gitlab/gitlab-namespace';
-import { GitLabRepository } from '../constructs/gitlab/gitlab-repository';
+import { GitLabRepository, GitLabRepositoryProps } from '../constructs/gitlab/gitlab-repository';
 import { CiAwsIdentity, CommonCiValues, ProjectCiVariables } from '../constructs/gitlab/project-ci-variables';
 import { CodeRepository } from '../constructs/sagemaker-project/code-repository';
 import { DeployTrigger } from '../constructs/sagemaker-project/deploy-trigger';
@@ -86,15 +86,18 @@ export class SageMakerProjectStack extends TerraformStack {
     });
 
     const namespace = new GitLabNamespace(this, 'gitlab-namespace', { path: variables.value('git_user_name') });
-    const repository = (id: string, name: string, holds: string) =>
+    const repository = (id: string, name: string, holds: string, pipelineVariablesMinimumRole: GitLabRepositoryProps['pipelineVariablesMinimumRole']) =>
       new GitLabRepository(this, id, {
         name,
         description: `${holds} of SageMaker project ${projectName} (${projectId})`,
         namespaceId: namespace.namespaceId,
         defaultBranch: props.defaultBranch,
+        pipelineVariablesMinimumRole,
       });
-    const build = repository('build-repository', names.buildRepository, 'Model build code: the SageMaker pipeline that trains and registers models');
-    const deploy = repository('deploy-repository', names.deployRepository, 'Model deploy code: the Terraform that deploys approved models to endpoints');
+    // Build pipelines need no pipeline variables; deploy pipelines get MODEL_PACKAGE_ARN from the
+    // deploy trigger, which acts as the token owner (the projects' owner).
+    const build = repository('build-repository', names.buildRepository, 'Model build code: the SageMaker pipeline that trains and registers models', 'no_one_allowed');
+    const deploy = repository('deploy-repository', names.deployRepository, 'Model deploy code: the Terraform that deploys approved models to endpoints', 'maintainer');
 
     const ciIdentity = new CiAwsIdentity(this, 'ci-aws-identity', {
       roleArn: variables.value('gitlab_ci_role_arn'),

@@ -8,7 +8,10 @@ import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
 import { CommandRunnerIdentity } from '../constructs/command-runner/command-runner-identity';
-import { ARTIFACT_KEYS, ProjectTemplate } from '../constructs/command-runner/project-template';
+import { CommandRunnerType } from '../constructs/command-runner/command-runner-type';
+import { ARTIFACT_KEYS, ProjectTemplate, STATE_KEY_PREFIX } from '../constructs/command-runner/project-template';
+import { RunnerScript } from '../constructs/command-runner/runner-script';
+import { S3ProjectTemplate } from '../constructs/command-runner/s3-project-template';
 import { GitLabCiIdentity } from '../constructs/gitlab/gitlab-ci-identity';
 import { GitLabSecrets } from '../constructs/gitlab/gitlab-secrets';
 import { serviceTrust } from '../constructs/iam/policy';
@@ -23,7 +26,7 @@ import { SAGEMAKER_PROJECT_STACK } from './sagemaker-project-stack';
 export const SERVICE_CATALOG_STACK = 'service-catalog';
 
 /** Prefix of the per-project state keys: `sagemaker-projects/<project id>/terraform.tfstate`. */
-export const PROJECT_STATE_PREFIX = 'sagemaker-projects/';
+export const PROJECT_STATE_PREFIX = `${STATE_KEY_PREFIX}/`;
 
 /** Files of the synthesized project stack that never belong in tf-code.zip. */
 export const TF_CODE_EXCLUDES = ['.terraform/**', '*.tfstate', '*.tfstate.*', '*.tfplan', '.terraform.lock.hcl', 'tf-code.zip'];
@@ -64,10 +67,11 @@ export class ServiceCatalogStack extends TerraformStack {
     });
 
     const logGroupArn = aws.arn('logs', `log-group:${names.logGroup}`);
+    const registersCommandRunner = config.commandRunner.typeReleasePackage !== '';
     const key = new EncryptionKey(this, 'encryption-key', {
       alias: names.kmsAlias,
       description: `Encrypts the Terraform state, lock table, secrets and logs of SageMaker projects (${names.prefix})`,
-      logGroupArns: [logGroupArn],
+      logGroupArns: registersCommandRunner ? [logGroupArn, aws.arn('logs', `log-group:${names.commandRunnerTypeLogGroup}`)] : [logGroupArn],
     });
 
     const bucket = new SecureBucket(this, 'mlops-bucket', { bucketName: names.stateBucket(aws.accountId), kmsKeyArn: key.keyArn });
@@ -135,8 +139,16 @@ export class ServiceCatalogStack extends TerraformStack {
         SecretsManagerGitlabIAMAccessKey: ciIdentity.accessKeyId?.secretName ?? '',
         SecretsManagerGitlabIAMSecretKey: ciIdentity.secretAccessKey?.secretName ?? '',
       },
-      commandRunner: { timeoutSeconds: 3600, instanceType: 't3.medium', subnetId: '', securityGroupId: '' },
+      commandRunner: config.commandRunner,
+      runner: {
+        terraformVersion: config.commandRunner.terraformVersion,
+        terraformSha256: config.commandRunner.terraformSha256,
+        stateKmsKeyArn: key.keyArn,
+      },
     });
+    new RunnerScript(this, 'runner-script', { bucket: bucket.bucketName });
+    const templateUrl = (version: string) =>
+      `https://${bucket.bucketName}.s3.${config.region}.amazonaws.com/${ARTIFACT_KEYS.templatePrefix}${version}.yaml`;
 
     const tfCode = new DataArchiveFile(this, 'tf-code', {
       type: 'zip',
@@ -181,8 +193,14 @@ export class ServiceCatalogStack extends TerraformStack {
         // These actions do not support resource-level permissions.
         resources: ['*'],
       },
-      ...bucket.readStatements(template.key),
-      ...key.useStatements(['s3'], 'decrypt'),
+      {
+        // Service Catalog launches from its own copy of the template, tagged for its launch roles.
+        sid: 'ReadServiceCatalogTemplateCopies',
+        effect: 'Allow',
+        actions: ['s3:GetObject'],
+        resources: ['*'],
+        condition: [{ test: 'StringEquals', variable: 's3:ExistingObjectTag/servicecatalog:provisioning', values: ['true'] }],
+      },
     ]);
 
     const portfolio = new SageMakerProjectsPortfolio(this, 'portfolio', {
@@ -190,11 +208,34 @@ export class ServiceCatalogStack extends TerraformStack {
       portfolioOwner: config.serviceCatalog.portfolioOwner,
       productName: names.product,
       productOwner: config.serviceCatalog.productOwner,
-      templateUrl: `https://${bucket.bucketName}.s3.${config.region}.amazonaws.com/${template.key}`,
+      template: { version: template.version, templateUrl: templateUrl(template.version) },
       templateObject: template.object,
+      retainedVersions: config.serviceCatalog.retainedTemplateVersions.map((version) => ({ version, templateUrl: templateUrl(version) })),
       launchRole,
       principalArns: config.serviceCatalog.studioPrincipalArns,
     });
+
+    if (registersCommandRunner) {
+      new CommandRunnerType(this, 'command-runner-type', {
+        releasePackage: config.commandRunner.typeReleasePackage,
+        roleName: names.commandRunnerTypeRole,
+        logGroupName: names.commandRunnerTypeLogGroup,
+        logRetentionDays: config.logs.retentionDays,
+        kmsKeyArn: key.keyArn,
+        instanceProfileArn: commandRunner.instanceProfileArn,
+        instanceRoleArn: commandRunner.role.roleArn,
+        subnetId: config.commandRunner.subnetId,
+        usesOwnSecurityGroup: config.commandRunner.securityGroupId !== '',
+      });
+    }
+    const s3ProjectTemplate = config.s3ProjectTemplate.enabled
+      ? new S3ProjectTemplate(this, 's3-project-template', {
+          bucketName: names.projectTemplateBucket(aws.accountId),
+          body: template.body,
+          fileName: `${names.product}.yaml`,
+          readerArnPatterns: config.serviceCatalog.studioPrincipalArns,
+        })
+      : undefined;
 
     const outputs: Record<string, { value: string; description: string; sensitive?: boolean }> = {
       command_runner_instance_profile: { value: commandRunner.instanceProfileName, description: 'Instance profile of the CommandRunner EC2 instance (CommandRunnerIAMInstanceProfile)' },
@@ -207,6 +248,14 @@ export class ServiceCatalogStack extends TerraformStack {
       service_catalog_product_name: { value: portfolio.product.name, description: 'Service Catalog product to pick in Studio under Organization templates' },
       cw_log_group_name: { value: logGroup.name, description: 'Log group of the CommandRunner Terraform runs (CommandRunnerCWLogGrp)' },
       terraform_lock_table: { value: lockTable.tableName, description: 'DynamoDB table locking the projects\' Terraform state (TerraformStateLockTable)' },
+      service_catalog_template_version: {
+        value: template.version,
+        description: 'Version (template hash) of the product\'s current template; list it in serviceCatalog.retainedTemplateVersions to keep it after a template change',
+      },
+      s3_project_templates_location: {
+        value: s3ProjectTemplate?.location ?? '',
+        description: 'Value of the domain tag sagemaker:projectS3TemplatesLocation when the S3 project template is published; empty otherwise',
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
@@ -65,55 +65,53 @@ function mirroredProviders(): string[] {
   );
 }
 
-export interface WorkspaceOptions extends OfflineTransformOptions {
-  /** Extra files to place beside the stack (relative path -> content), e.g. stand-in archives. */
+/** Terraform's own files in a module directory: configuration and variable files, never state or caches. */
+const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
+
+export interface DirectoryOptions {
+  /**
+   * Override files to add (name without the `_override.tf.json` suffix -> content), e.g. a local
+   * backend or a provider pointed at a fake endpoint. Terraform merges them into the module's
+   * blocks (https://developer.hashicorp.com/terraform/language/files/override).
+   * @default {}
+   */
+  readonly overrides?: Record<string, object>;
+  /** Extra files to place beside the module (relative path -> content), e.g. `*.auto.tfvars.json`. @default {} */
   readonly files?: Record<string, string | Buffer>;
 }
 
 /**
- * A temporary directory holding one synthesized stack, made installable offline, where terraform
- * init, validate and plan run for real.
+ * A temporary directory where terraform init, validate and plan run for real, installing the
+ * providers of the filesystem mirror from it.
  */
-export class TerraformWorkspace {
+export class TerraformWorkdir {
   readonly dir: string;
-  readonly transform: OfflineTransformResult;
   private readonly env: NodeJS.ProcessEnv;
 
-  private constructor(dir: string, transform: OfflineTransformResult, env: NodeJS.ProcessEnv) {
+  protected constructor(dir: string) {
     this.dir = dir;
-    this.transform = transform;
-    this.env = env;
+    this.env = { TF_CLI_CONFIG_FILE: writeCliConfig(dir), TF_DATA_DIR: join(dir, '.terraform') };
   }
 
-  /** Prepares a workspace from a synthesized stack (`cdk.tf.json` content or path). */
-  static create(stack: string | object, options: WorkspaceOptions = {}): TerraformWorkspace {
-    const json = typeof stack === 'string' ? JSON.parse(existsSync(stack) ? readFileSync(stack, 'utf8') : stack) : stack;
-    const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
-    const transform = removeUninstallableProviders(json, options);
-    // State stays in the workspace: a partial S3 backend cannot be initialised without AWS.
-    const terraformBlock = transform.config.terraform as Record<string, unknown> | undefined;
-    if (terraformBlock?.backend) terraformBlock.backend = { local: {} };
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(transform.config, null, 2));
+  /** Prepares a workdir from a directory of `.tf` files (an HCL module), leaving the source untouched. */
+  static fromDirectory(source: string, options: DirectoryOptions = {}): TerraformWorkdir {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-module-'));
+    for (const name of readdirSync(source)) if (TERRAFORM_FILE.test(name)) copyFileSync(join(source, name), join(dir, name));
+    for (const [name, content] of Object.entries(options.overrides ?? {})) writeFileSync(join(dir, `${name}_override.tf.json`), JSON.stringify(content, null, 2));
     for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
-    const env = { TF_CLI_CONFIG_FILE: writeCliConfig(dir), TF_DATA_DIR: join(dir, '.terraform') };
-    return new TerraformWorkspace(dir, transform, env);
-  }
-
-  /** Rewrites the stack, e.g. after pointing the provider at a fake endpoint. */
-  update(mutate: (config: Record<string, any>) => void): void {
-    const path = join(this.dir, 'main.tf.json');
-    const config = JSON.parse(readFileSync(path, 'utf8'));
-    mutate(config);
-    writeFileSync(path, JSON.stringify(config, null, 2));
+    return new TerraformWorkdir(dir);
   }
 
   run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
     return runTerraform(args, this.dir, { ...this.env, ...env });
   }
 
-  /** `terraform init` (local state in the workspace); throws with terraform's output when it fails. */
-  async init(): Promise<void> {
-    const result = await this.run(['init', '-input=false', '-no-color']);
+  /**
+   * `terraform init` (local state in the workdir; `backend: false` skips the backend, as
+   * `init -backend=false` before `validate`); throws with terraform's output when it fails.
+   */
+  async init(options: { backend?: boolean } = {}): Promise<void> {
+    const result = await this.run(['init', '-input=false', '-no-color', ...(options.backend === false ? ['-backend=false'] : [])]);
     if (result.code !== 0) throw new Error(`terraform init failed in ${this.dir}:\n${result.stdout}\n${result.stderr}`);
   }
 
@@ -126,14 +124,54 @@ export class TerraformWorkspace {
 
   /**
    * `terraform plan` with the given variables, then `terraform show -json` of the plan. Resolves
-   * with the plan, or with the failure output when the plan is rejected (e.g. by validation).
+   * with the plan and the human-readable output (warnings included), or with the failure output
+   * when the plan is rejected (e.g. by validation).
    */
-  async plan(variables: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ ok: true; plan: any } | { ok: false; output: string }> {
+  async plan(variables: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
     const varEnv = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
     const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin'], { ...varEnv, ...env });
     if (planned.code !== 0) return { ok: false, output: `${planned.stdout}\n${planned.stderr}` };
     const shown = await this.run(['show', '-json', 'plan.bin'], env);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
-    return { ok: true, plan: JSON.parse(shown.stdout) };
+    return { ok: true, plan: JSON.parse(shown.stdout), output: planned.stdout };
+  }
+}
+
+export interface WorkspaceOptions extends OfflineTransformOptions {
+  /** Extra files to place beside the stack (relative path -> content), e.g. stand-in archives. */
+  readonly files?: Record<string, string | Buffer>;
+}
+
+/**
+ * A temporary directory holding one synthesized stack, made installable offline, where terraform
+ * init, validate and plan run for real.
+ */
+export class TerraformWorkspace extends TerraformWorkdir {
+  readonly transform: OfflineTransformResult;
+
+  private constructor(dir: string, transform: OfflineTransformResult) {
+    super(dir);
+    this.transform = transform;
+  }
+
+  /** Prepares a workspace from a synthesized stack (`cdk.tf.json` content or path). */
+  static create(stack: string | object, options: WorkspaceOptions = {}): TerraformWorkspace {
+    const json = typeof stack === 'string' ? JSON.parse(existsSync(stack) ? readFileSync(stack, 'utf8') : stack) : stack;
+    const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
+    const transform = removeUninstallableProviders(json, options);
+    // State stays in the workspace: a partial S3 backend cannot be initialised without AWS.
+    const terraformBlock = transform.config.terraform as Record<string, unknown> | undefined;
+    if (terraformBlock?.backend) terraformBlock.backend = { local: {} };
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(transform.config, null, 2));
+    for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
+    return new TerraformWorkspace(dir, transform);
+  }
+
+  /** Rewrites the stack, e.g. after pointing the provider at a fake endpoint. */
+  update(mutate: (config: Record<string, any>) => void): void {
+    const path = join(this.dir, 'main.tf.json');
+    const config = JSON.parse(readFileSync(path, 'utf8'));
+    mutate(config);
+    writeFileSync(path, JSON.stringify(config, null, 2));
   }
 }

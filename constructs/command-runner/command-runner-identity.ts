@@ -14,10 +14,17 @@ export interface CommandRunnerIdentityProps {
  * Role and instance profile of the CommandRunner EC2 instance that runs Terraform for SageMaker
  * projects. It starts with what every run needs (its logs); the stack adds state, artifacts and the
  * project's resources where they are defined.
+ *
+ * What the instance does not need: CommandRunner's handler creates the instance, checks
+ * ec2:TerminateInstances (iam:SimulatePrincipalPolicy on its caller) and terminates the instance with
+ * the resource type's execution role, not with this one; cfn-init and cfn-signal authenticate by
+ * stack membership and a presigned URL. EC2 refreshes instance-profile credentials itself, so the
+ * role keeps the default session length.
  */
 export class CommandRunnerIdentity extends Construct {
   readonly role: Role;
   readonly instanceProfileName: string;
+  readonly instanceProfileArn: string;
 
   constructor(scope: Construct, id: string, props: CommandRunnerIdentityProps) {
     super(scope, id);
@@ -25,7 +32,6 @@ export class CommandRunnerIdentity extends Construct {
       roleName: props.name,
       description: 'CommandRunner instance that applies and destroys the Terraform stacks of SageMaker projects',
       trust: [serviceTrust('ec2.amazonaws.com')],
-      maxSessionDuration: 43200,
     });
     this.role.addPolicy('run-logs', [
       {
@@ -34,8 +40,17 @@ export class CommandRunnerIdentity extends Construct {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [props.logGroupArn, `${props.logGroupArn}:log-stream:*`],
       },
+      {
+        // The awslogs agent CommandRunner installs creates its group when missing (CommandRunner's
+        // documentation lists the permission); the group exists, and no other group can be created.
+        sid: 'AgentCreatesOnlyThisLogGroup',
+        effect: 'Allow',
+        actions: ['logs:CreateLogGroup'],
+        resources: [props.logGroupArn],
+      },
     ]);
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: props.name, role: this.role.roleName });
     this.instanceProfileName = profile.name;
+    this.instanceProfileArn = profile.arn;
   }
 }

@@ -30,7 +30,16 @@ export const PROJECT_ID_PATTERN = '^p-[a-z0-9]{12}$';
 export const REPO_NAME_PATTERN = '^([a-zA-Z0-9][a-zA-Z0-9_.-]{0,99})?$';
 export const HTTPS_URL_PATTERN = '^https://[a-zA-Z0-9.-]+(:[0-9]+)?(/[a-zA-Z0-9_.~-]+)*$';
 export const NAMESPACE_PATTERN = '^[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$';
-export const SECRET_NAME_PATTERN = '^[a-zA-Z0-9/_+=.@-]{0,512}$';
+/**
+ * Length bounds of the values that reach the CommandRunner command: CloudFormation passes the
+ * command as one parameter value, at most 4,096 bytes, so the bounds must fit together (the
+ * template construct checks the sum). Secrets Manager allows 512-character names; 256 is ample for
+ * the platform's names (`<prefix>/gitlab/...`), and ARNs are bounded by the name they contain.
+ */
+export const SECRET_NAME_MAX_LENGTH = 256;
+export const SECRET_ARN_MAX_LENGTH = 350;
+export const ROLE_ARN_MAX_LENGTH = 300;
+export const SECRET_NAME_PATTERN = `^[a-zA-Z0-9/_+=.@-]{0,${SECRET_NAME_MAX_LENGTH}}$`;
 export const SECRET_ARN_PATTERN = '^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+)?$';
 export const ROLE_ARN_PATTERN = '^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9/_+=,.@-]+)?$';
 
@@ -102,9 +111,9 @@ export const PROJECT_PARAMETERS: readonly ProjectParameter[] = [
     label: 'GitLab token secret',
     description: 'Name of the Secrets Manager secret holding the GitLab access token',
     group: 'platform',
-    allowedPattern: SECRET_NAME_PATTERN.replace('{0,512}', '{1,512}'),
-    maxLength: 512,
-    constraintDescription: 'a Secrets Manager secret name',
+    allowedPattern: SECRET_NAME_PATTERN.replace('{0,', '{1,'),
+    maxLength: SECRET_NAME_MAX_LENGTH,
+    constraintDescription: `a Secrets Manager secret name (at most ${SECRET_NAME_MAX_LENGTH} characters)`,
   },
   {
     name: 'SecretsManagerGitlabUserSecretARN',
@@ -113,8 +122,8 @@ export const PROJECT_PARAMETERS: readonly ProjectParameter[] = [
     description: 'ARN of the Secrets Manager secret {"username","password"} used by SageMaker code repositories',
     group: 'platform',
     allowedPattern: SECRET_ARN_PATTERN,
-    maxLength: 2048,
-    constraintDescription: 'a Secrets Manager secret ARN',
+    maxLength: SECRET_ARN_MAX_LENGTH,
+    constraintDescription: `a Secrets Manager secret ARN (at most ${SECRET_ARN_MAX_LENGTH} characters)`,
   },
   {
     name: 'GitLabCIRoleArn',
@@ -123,7 +132,7 @@ export const PROJECT_PARAMETERS: readonly ProjectParameter[] = [
     description: 'IAM role GitLab CI assumes with ID tokens; empty when CI uses access keys',
     group: 'platform',
     allowedPattern: ROLE_ARN_PATTERN,
-    maxLength: 2048,
+    maxLength: ROLE_ARN_MAX_LENGTH,
     constraintDescription: 'empty or an IAM role ARN',
   },
   {
@@ -133,8 +142,8 @@ export const PROJECT_PARAMETERS: readonly ProjectParameter[] = [
     description: 'Name of the secret holding the GitLab CI access key id; empty when CI uses OIDC',
     group: 'platform',
     allowedPattern: SECRET_NAME_PATTERN,
-    maxLength: 512,
-    constraintDescription: 'empty or a Secrets Manager secret name',
+    maxLength: SECRET_NAME_MAX_LENGTH,
+    constraintDescription: `empty or a Secrets Manager secret name (at most ${SECRET_NAME_MAX_LENGTH} characters)`,
   },
   {
     name: 'SecretsManagerGitlabIAMSecretKey',
@@ -143,8 +152,8 @@ export const PROJECT_PARAMETERS: readonly ProjectParameter[] = [
     description: 'Name of the secret holding the GitLab CI secret access key; empty when CI uses OIDC',
     group: 'platform',
     allowedPattern: SECRET_NAME_PATTERN,
-    maxLength: 512,
-    constraintDescription: 'empty or a Secrets Manager secret name',
+    maxLength: SECRET_NAME_MAX_LENGTH,
+    constraintDescription: `empty or a Secrets Manager secret name (at most ${SECRET_NAME_MAX_LENGTH} characters)`,
   },
   {
     name: 'MLOpsS3Bucket',

@@ -4,11 +4,17 @@ import { PolicyStatement } from '../iam/policy';
 /** Prefix of every SageMaker project's artifact bucket (`sagemaker-project-<project id>`). */
 export const PROJECT_BUCKET_PREFIX = 'sagemaker-project-';
 
+/** Key prefix of the deploy repository's Terraform state (one key per stage) in the artifact bucket. */
+export const DEPLOY_STATE_PREFIX = 'model-deploy/';
+
 /**
- * What the seed code's GitLab CI jobs do in AWS, and nothing more: run the SageMaker Pipeline of
- * the build repository, and deploy and test endpoints with Terraform from the deploy repository.
- * Resources are limited to SageMaker resource types in this account and region and to the
- * projects' artifact buckets; roles can only be passed to SageMaker.
+ * What the seed code's GitLab CI jobs do in AWS, and nothing more:
+ * - model build: the SageMaker Python SDK uploads the step scripts to `<pipeline name>/code/` of the
+ *   artifact bucket, upserts and tags the pipeline (passing the pipeline role), starts it, and waits;
+ * - model deploy: resolve the approved model package, Terraform the model, endpoint configuration
+ *   and endpoint (state under `model-deploy/`, S3 lock file), and invoke the staging endpoint.
+ * Resources are SageMaker resource types in this account and region and the projects' artifact
+ * buckets; the pipeline role can only be passed to SageMaker.
  */
 export function gitlabCiStatements(aws: AwsContext, sagemakerRoleArn: string): PolicyStatement[] {
   const sagemaker = (resource: string) => aws.arn('sagemaker', resource);
@@ -32,8 +38,15 @@ export function gitlabCiStatements(aws: AwsContext, sagemakerRoleArn: string): P
     {
       sid: 'ReadModelPackages',
       effect: 'Allow',
-      actions: ['sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackageGroup'],
-      resources: [sagemaker('model-package/*'), sagemaker('model-package-group/*')],
+      actions: ['sagemaker:DescribeModelPackage'],
+      resources: [sagemaker('model-package/*')],
+    },
+    {
+      sid: 'FindLatestApprovedModelPackage',
+      effect: 'Allow',
+      actions: ['sagemaker:ListModelPackages'],
+      // The request names a model package group, not a package: authorized against every resource.
+      resources: ['*'],
     },
     {
       sid: 'DeployEndpoints',
@@ -57,10 +70,22 @@ export function gitlabCiStatements(aws: AwsContext, sagemakerRoleArn: string): P
       resources: [sagemaker('model/*'), sagemaker('endpoint-config/*'), sagemaker('endpoint/*')],
     },
     {
-      sid: 'ProjectArtifactsAndDeployState',
+      sid: 'FindProjectArtifacts',
       effect: 'Allow',
-      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [projectBuckets, `${projectBuckets}/*`],
+      actions: ['s3:ListBucket'],
+      resources: [projectBuckets],
+    },
+    {
+      sid: 'UploadPipelineCode',
+      effect: 'Allow',
+      actions: ['s3:PutObject'],
+      resources: [`${projectBuckets}/*/code/*`],
+    },
+    {
+      sid: 'DeployState',
+      effect: 'Allow',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [`${projectBuckets}/${DEPLOY_STATE_PREFIX}*`],
     },
     {
       sid: 'PassSageMakerRole',

@@ -11,6 +11,8 @@ export interface GitLabRepositoryProps {
   readonly namespaceId: number;
   /** Default branch: the one seeded, protected, and trusted by the CI role. */
   readonly defaultBranch: string;
+  /** Lowest role that may pass variables to a pipeline (GitLab.com gives new projects `no_one_allowed`). */
+  readonly pipelineVariablesMinimumRole: 'no_one_allowed' | 'developer' | 'maintainer' | 'owner';
 }
 
 /**
@@ -40,6 +42,7 @@ export class GitLabRepository extends Construct {
       // The seed commit creates the branch; a README here would make the repository not empty.
       initializeWithReadme: false,
       archiveOnDestroy: true,
+      ciPipelineVariablesMinimumOverrideRole: props.pipelineVariablesMinimumRole,
     });
     this.defaultBranchProtection = new BranchProtection(this, 'default-branch', {
       project: this.project.id,

@@ -6,6 +6,7 @@ import { ServicecatalogProductPortfolioAssociation } from '@cdktf/provider-aws/l
 import { DataResource, Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Role } from '../iam/role';
+import { ProductVersions, TemplateVersion } from './product-versions';
 
 /** Tag that makes a Service Catalog product visible in SageMaker Studio's organization templates. */
 export const STUDIO_VISIBILITY_TAG = { 'sagemaker:studio-visibility': 'true' } as const;
@@ -15,10 +16,12 @@ export interface SageMakerProjectsPortfolioProps {
   readonly portfolioOwner: string;
   readonly productName: string;
   readonly productOwner: string;
-  /** HTTPS URL of the product's CloudFormation template in S3. */
-  readonly templateUrl: string;
-  /** The template's S3 object: the product is created after it. */
+  /** The current template: its version (content hash) and HTTPS URL in S3. */
+  readonly template: TemplateVersion;
+  /** The template's S3 object: the product and its version are created after it. */
   readonly templateObject: ITerraformDependable;
+  /** Earlier template versions kept as DEPRECATED product versions. @default none */
+  readonly retainedVersions?: TemplateVersion[];
   /** Role Service Catalog launches the product with (launch constraint). */
   readonly launchRole: Role;
   /** Role ARNs (IAM) or account-less wildcard ARNs (IAM_PATTERN) that see the product in Studio. */
@@ -34,6 +37,7 @@ export interface SageMakerProjectsPortfolioProps {
 export class SageMakerProjectsPortfolio extends Construct {
   readonly portfolio: ServicecatalogPortfolio;
   readonly product: ServicecatalogProduct;
+  readonly versions: ProductVersions;
 
   constructor(scope: Construct, id: string, props: SageMakerProjectsPortfolioProps) {
     super(scope, id);
@@ -47,14 +51,23 @@ export class SageMakerProjectsPortfolio extends Construct {
       owner: props.productOwner,
       description: 'MLOps project: GitLab repositories with CI/CD for SageMaker Pipelines and endpoints, provisioned by Terraform',
       type: 'CLOUD_FORMATION_TEMPLATE',
+      // A product needs a version to be created; later versions are ProductVersions. Any change here
+      // would replace the product and orphan every project created from it, hence ignore_changes.
       provisioningArtifactParameters: {
-        name: 'v1',
-        description: 'Initial version',
+        name: 'initial',
+        description: `Template ${props.template.version}, the version the product was created with`,
         type: 'CLOUD_FORMATION_TEMPLATE',
-        templateUrl: props.templateUrl,
+        templateUrl: props.template.templateUrl,
       },
       tags: { ...STUDIO_VISIBILITY_TAG },
       dependsOn: [props.templateObject],
+      lifecycle: { ignoreChanges: ['provisioning_artifact_parameters'] },
+    });
+    this.versions = new ProductVersions(this, 'versions', {
+      productId: this.product.id,
+      current: props.template,
+      currentTemplateObject: props.templateObject,
+      retained: props.retainedVersions,
     });
     const association = new ServicecatalogProductPortfolioAssociation(this, 'product-association', {
       portfolioId: this.portfolio.id,
@@ -63,7 +76,7 @@ export class SageMakerProjectsPortfolio extends Construct {
 
     // Service Catalog rejects a launch constraint whose role IAM has not propagated yet.
     const iamPropagation = new DataResource(this, 'launch-role-propagation', {
-      triggersReplace: [props.launchRole.roleArn],
+      triggersReplace: { launch_role_arn: props.launchRole.roleArn },
       provisioners: [{ type: 'local-exec', command: `sleep ${props.iamPropagationSeconds ?? 30}` }],
     });
 

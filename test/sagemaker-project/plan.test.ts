@@ -7,6 +7,7 @@ import { TerraformWorkspace } from '../../tools/terraform';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
 import { writeSeedFixture } from '../support/seed-fixture';
 import { testConfig } from '../support/synth';
+import { describeWithTerraform } from '../support/terraform';
 
 const TOKEN_SECRET = 'example-dev-mlops/gitlab/private-token';
 const ACCESS_KEY_SECRET = 'example-dev-mlops/gitlab/ci-access-key-id';
@@ -35,7 +36,7 @@ const one = (plan: any, type: string, namePart = '') => {
   return matches[0].values;
 };
 
-describe('sagemaker-project stack: terraform validate and plan with the real aws provider', () => {
+describeWithTerraform('sagemaker-project stack: terraform validate and plan with the real aws provider', () => {
   let workspace: TerraformWorkspace;
   let fakeAws: FakeAws;
 

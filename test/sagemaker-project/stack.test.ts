@@ -89,14 +89,14 @@ describe('sagemaker-project stack', () => {
     });
 
     test('SageMaker code repositories use the clone URLs GitLab reports and the user-credentials secret', () => {
-      const build = byPath(stack, 'aws_sagemaker_code_repository', 'build-code-repository');
+      const build = byPath(stack, 'aws_sagemaker_code_repository', 'build-code-repository/repository');
       expect(build.code_repository_name).toBe('${var.sagemaker_project_name}-${var.sagemaker_project_id}-model-build');
       expect(build.git_config).toEqual({
         repository_url: `\${${address(stack, 'gitlab_project', 'build-repository/project')}.http_url_to_repo}`,
         branch: 'main',
         secret_arn: '${var.secrets_manager_gitlab_user_secret_arn}',
       });
-      const deploy = byPath(stack, 'aws_sagemaker_code_repository', 'deploy-code-repository');
+      const deploy = byPath(stack, 'aws_sagemaker_code_repository', 'deploy-code-repository/repository');
       expect(deploy.git_config.repository_url).toBe(`\${${address(stack, 'gitlab_project', 'deploy-repository/project')}.http_url_to_repo}`);
     });
   });
@@ -112,9 +112,11 @@ describe('sagemaker-project stack', () => {
         archive_on_destroy: true,
       });
       expect(build.path).toBe(build.name);
-      expect(byPath(stack, 'gitlab_project', 'deploy-repository/project').name).toBe(
-        '${(length(var.git_deploy_repo_name) < 1) ? "${var.sagemaker_project_name}-model-deploy" : var.git_deploy_repo_name}',
-      );
+      expect(build.ci_pipeline_variables_minimum_override_role).toBe('no_one_allowed');
+      const deploy = byPath(stack, 'gitlab_project', 'deploy-repository/project');
+      expect(deploy.name).toBe('${(length(var.git_deploy_repo_name) < 1) ? "${var.sagemaker_project_name}-model-deploy" : var.git_deploy_repo_name}');
+      // The deploy trigger passes MODEL_PACKAGE_ARN: maintainers (the token owner) may pass pipeline variables.
+      expect(deploy.ci_pipeline_variables_minimum_override_role).toBe('maintainer');
     });
 
     test('the namespace is the token owner\'s when git_user_name is empty or the owner\'s name, else the group it names', () => {
@@ -146,7 +148,7 @@ describe('sagemaker-project stack', () => {
         expect(byKey.SAGEMAKER_PROJECT_NAME.value).toBe('${var.sagemaker_project_name}');
         expect(byKey.SAGEMAKER_PROJECT_ID.value).toBe('${var.sagemaker_project_id}');
         expect(byKey.SAGEMAKER_PROJECT_ARN.value).toMatch(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:sagemaker:\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:project\/\$\{lower\(var\.sagemaker_project_name\)\}$/);
-        expect(byKey.ARTIFACT_BUCKET.value).toBe(`\${${address(stack, 'aws_s3_bucket', 'artifact-bucket')}.bucket}`);
+        expect(byKey.ARTIFACT_BUCKET.value).toBe(`\${${address(stack, 'aws_s3_bucket', 'artifact-bucket/bucket')}.bucket}`);
         expect(byKey.MODEL_PACKAGE_GROUP_NAME.value).toBe('${aws_sagemaker_model_package_group.model-package-group.model_package_group_name}');
         expect(byKey.SAGEMAKER_PIPELINE_ROLE_ARN.value).toMatch(/:role\/service-role\/AmazonSageMakerServiceCatalogProductsUseRole$/);
         expect(byKey.AWS_REGION.value).toMatch(/^\$\{data\.aws_region\.[\w-]+\.name\}$/);
@@ -169,7 +171,7 @@ describe('sagemaker-project stack', () => {
   });
 
   describe('seed-code function and its invocation', () => {
-    const fn = byPath(stack, 'aws_lambda_function', 'seeding/function');
+    const fn = byPath(stack, 'aws_lambda_function', 'seeding/function/function');
 
     test('runs the bundled handler on nodejs22.x as the products use role, with settings but no secret', () => {
       expect(fn).toMatchObject({
@@ -201,7 +203,7 @@ describe('sagemaker-project stack', () => {
 
     test('is invoked once the projects, their CI variables and branch protections exist', () => {
       const invocation = only(stack, 'aws_lambda_invocation');
-      expect(invocation.function_name).toBe(`\${${address(stack, 'aws_lambda_function', 'seeding/function')}.function_name}`);
+      expect(invocation.function_name).toBe(`\${${address(stack, 'aws_lambda_function', 'seeding/function/function')}.function_name}`);
       const build = address(stack, 'gitlab_project', 'build-repository/project');
       const deploy = address(stack, 'gitlab_project', 'deploy-repository/project');
       expect(invocation.input).toBe(
@@ -220,8 +222,8 @@ describe('sagemaker-project stack', () => {
   });
 
   describe('deploy trigger', () => {
-    const fn = byPath(stack, 'aws_lambda_function', 'deploy-trigger/function');
-    const fnAddress = address(stack, 'aws_lambda_function', 'deploy-trigger/function');
+    const fn = byPath(stack, 'aws_lambda_function', 'deploy-trigger/function/function');
+    const fnAddress = address(stack, 'aws_lambda_function', 'deploy-trigger/function/function');
     const rule = only(stack, 'aws_cloudwatch_event_rule');
     const ruleAddress = address(stack, 'aws_cloudwatch_event_rule', 'deploy-trigger/model-approved');
     const queueAddress = address(stack, 'aws_sqs_queue', 'deploy-trigger/failures');

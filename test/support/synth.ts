@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/load';
-import { projectStackProps, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
-import { ServiceCatalogStack } from '../../stacks/service-catalog-stack';
+import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
+import { SERVICE_CATALOG_STACK, ServiceCatalogStack } from '../../stacks/service-catalog-stack';
 
 /** A synthesized stack as Terraform JSON. */
 export type Synthesized = Record<string, any>;
@@ -12,20 +14,20 @@ export function testConfig(env: Record<string, string> = {}): PlatformConfig {
 }
 
 /**
- * Synthesizes both stacks of the app, as `main.ts` wires them, and parses their JSON; `seedCodeDir`
- * replaces the repository's seed-code/ (tests pass a fixture).
+ * Synthesizes both stacks of the app, as `main.ts` wires them, into a temporary directory and
+ * parses their JSON, construct-path metadata included; `seedCodeDir` replaces the repository's
+ * seed-code/ (tests of the packaging pass a fixture).
  */
 export function synthApp(
   config: PlatformConfig = testConfig(),
   seedCodeDir?: string,
-): { serviceCatalog: Synthesized; sagemakerProject: Synthesized } {
+): { serviceCatalog: Synthesized; sagemakerProject: Synthesized; outdir: string } {
   const app: App = Testing.app();
-  const project = new SageMakerProjectStack(app, projectStackProps(config, seedCodeDir));
-  const serviceCatalog = new ServiceCatalogStack(app, config);
-  return {
-    serviceCatalog: JSON.parse(Testing.synth(serviceCatalog)),
-    sagemakerProject: JSON.parse(Testing.synth(project)),
-  };
+  new SageMakerProjectStack(app, projectStackProps(config, seedCodeDir));
+  new ServiceCatalogStack(app, config);
+  app.synth();
+  const read = (stack: string) => JSON.parse(readFileSync(join(app.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  return { serviceCatalog: read(SERVICE_CATALOG_STACK), sagemakerProject: read(SAGEMAKER_PROJECT_STACK), outdir: app.outdir };
 }
 
 /** All instances of a resource (or, with `data`, data source) type: name -> configuration. */
@@ -40,30 +42,11 @@ export function only(stack: Synthesized, type: string, kind: 'resource' | 'data'
   return all[0];
 }
 
-/**
- * Whether the instance named `name` sits at a construct path ending with `pathSuffix`. Testing.synth
- * leaves out the `//` metadata, so the logical id (path parts joined by `_`, then a hash) is used.
- */
-function atPath(name: string, item: any, pathSuffix: string): boolean {
-  const path = item['//']?.metadata?.path as string | undefined;
-  if (path) return path.endsWith(pathSuffix);
-  return name.replace(/_[0-9A-F]{8}$/, '').endsWith(pathSuffix.replace(/\//g, '_'));
-}
-
-function entryAt(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data'): [string, any] {
-  const match = Object.entries(resources(stack, type, kind)).find(([name, item]) => atPath(name, item, pathSuffix));
-  if (!match) throw new Error(`no ${kind} ${type} at a path ending in ${pathSuffix}`);
-  return match;
-}
-
 /** The instance whose construct path ends with `pathSuffix` (e.g. `command-runner/role/role`). */
 export function byPath(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): any {
-  return entryAt(stack, type, pathSuffix, kind)[1];
-}
-
-/** Terraform address (`aws_x.name`, `data.aws_x.name`) of the instance at `pathSuffix`. */
-export function addressOf(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): string {
-  return `${kind === 'data' ? 'data.' : ''}${type}.${entryAt(stack, type, pathSuffix, kind)[0]}`;
+  const match = Object.values(resources(stack, type, kind)).find((item: any) => item['//']?.metadata?.path?.endsWith(pathSuffix));
+  if (!match) throw new Error(`no ${kind} ${type} at a path ending in ${pathSuffix}`);
+  return match;
 }
 
 /** `${aws_x.name.attr}` -> the resource configuration it points at. */
@@ -79,4 +62,15 @@ export function referenced(stack: Synthesized, reference: string): any {
 /** Policy statements of the `aws_iam_policy_document` a `${data.aws_iam_policy_document.x.json}` points at. */
 export function statementsOf(stack: Synthesized, policyReference: string): any[] {
   return referenced(stack, policyReference).statement;
+}
+
+/** Address `[data.]<type>.<unique id>` of the object at `pathSuffix`. */
+export function addressOf(stack: Synthesized, type: string, pathSuffix: string, kind: 'resource' | 'data' = 'resource'): string {
+  const target = byPath(stack, type, pathSuffix, kind);
+  return `${kind === 'data' ? 'data.' : ''}${type}.${target['//'].metadata.uniqueId}`;
+}
+
+/** The Terraform reference `${<address>.<attribute>}` to the object at `pathSuffix`. */
+export function refTo(stack: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
+  return `\${${addressOf(stack, type, pathSuffix, kind)}.${attribute}}`;
 }

@@ -1,0 +1,1 @@
+"""The model build pipeline of this SageMaker project (see README.md)."""

@@ -1,0 +1,216 @@
+/**
+ * The service-catalog stack through real terraform with the hashicorp/aws provider: `validate` (the
+ * template body's escaping, every attribute of the new resources), and `plan` against a prior state
+ * to show that a template change adds a product version and never replaces the product.
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeAws, FAKE_ACCOUNT_ID, useFakeAws } from '../../tools/fake-aws';
+import { TerraformWorkspace } from '../../tools/terraform';
+import { resources, synthApp, Synthesized, testConfig } from '../support/synth';
+
+const STAND_INS = {
+  'data.archive_file.tf-code.output_path': 'tf-code.zip',
+  'data.archive_file.tf-code.output_base64sha256': 'c3RhbmQtaW4=',
+};
+
+/**
+ * Puts another synthesized stack (made installable offline the same way) into an initialised
+ * workspace, so one `terraform init` serves several stacks with the same providers.
+ */
+function load(workspace: TerraformWorkspace, stack: Synthesized, files: Record<string, string> = {}): void {
+  const prepared = TerraformWorkspace.create(stack, { standIns: STAND_INS, files });
+  for (const name of ['main.tf.json', 'terraform.tfstate']) {
+    rmSync(join(workspace.dir, name), { force: true });
+    if (existsSync(join(prepared.dir, name))) copyFileSync(join(prepared.dir, name), join(workspace.dir, name));
+  }
+  rmSync(prepared.dir, { recursive: true, force: true });
+}
+
+const idOf = (stack: Synthesized, type: string, prefix: string) => {
+  const ids = Object.keys(resources(stack, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.join(', ')}`);
+  return ids[0];
+};
+
+describe('service-catalog stack, validated by terraform', () => {
+  let workspace: TerraformWorkspace;
+  beforeAll(async () => {
+    workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
+    await workspace.init();
+  });
+
+  test.each([
+    ['defaults (oidc)', {}],
+    [
+      'access keys, type registration, S3 project template, retained version',
+      {
+        SMP_GITLAB_CI_AUTH_MODE: 'access-keys',
+        SMP_COMMAND_RUNNER_TYPE_RELEASE_PACKAGE: 's3://platform-artifacts/awsutility-cloudformation-commandrunner.zip',
+        SMP_S3_PROJECT_TEMPLATE_ENABLED: 'true',
+        SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: '0123456789ab',
+        SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
+      },
+    ],
+  ])('%s: terraform validate passes, and only the archive provider is removed', async (_name, env) => {
+    const { serviceCatalog } = synthApp(testConfig(env));
+    const transform = TerraformWorkspace.create(serviceCatalog, { standIns: STAND_INS }).transform;
+    expect(transform.removedProviders).toEqual(['archive']);
+    expect(transform.removedAddresses).toEqual(['data.archive_file.tf-code']);
+    load(workspace, serviceCatalog);
+    const report = await workspace.validate();
+    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    expect(report.valid).toBe(true);
+  });
+});
+
+describe('product versions, planned by terraform against an existing product', () => {
+  const OLD_VERSION = '0123456789ab';
+  const PRODUCT_ID = 'prod-existing0001';
+  const fake = new FakeAws();
+  let endpoint: string;
+  let workspace: TerraformWorkspace;
+
+  beforeAll(async () => {
+    endpoint = await fake.start();
+    workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
+    await workspace.init();
+  });
+  afterAll(() => fake.stop());
+
+  /** State of a deployment made from template OLD_VERSION: the product (with its initial version) and that version. */
+  function priorState(stack: Synthesized): object {
+    const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
+    const product = resources(stack, 'aws_servicecatalog_product')[productId];
+    const oldUrl = `https://example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-${OLD_VERSION}.yaml`;
+    const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
+    const tags = { ...product.tags };
+    const tagsAll = { ...tags, 'sagemaker-projects:platform': 'example-dev-mlops', 'managed-by': 'cdktf' };
+    return {
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 1,
+      lineage: randomUUID(),
+      outputs: {},
+      resources: [
+        {
+          mode: 'managed',
+          type: 'aws_servicecatalog_product',
+          name: productId,
+          provider,
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                id: PRODUCT_ID,
+                arn: `arn:aws:catalog:us-east-1:${FAKE_ACCOUNT_ID}:product/${PRODUCT_ID}`,
+                accept_language: 'en',
+                created_time: '2026-01-01T00:00:00Z',
+                description: product.description,
+                distributor: '',
+                has_default_path: false,
+                name: product.name,
+                owner: product.owner,
+                provisioning_artifact_parameters: [
+                  { description: product.provisioning_artifact_parameters.description, disable_template_validation: false, name: 'initial', template_physical_id: '', template_url: oldUrl, type: 'CLOUD_FORMATION_TEMPLATE' },
+                ],
+                status: 'CREATED',
+                support_description: '',
+                support_email: '',
+                support_url: '',
+                tags,
+                tags_all: tagsAll,
+                timeouts: null,
+                type: 'CLOUD_FORMATION_TEMPLATE',
+              },
+              sensitive_attributes: [],
+            },
+          ],
+        },
+        {
+          mode: 'managed',
+          type: 'aws_servicecatalog_provisioning_artifact',
+          // The address a ProductVersions construct gives version OLD_VERSION.
+          name: retainedAddressName(OLD_VERSION),
+          provider,
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                id: `pa-old0000000001:${PRODUCT_ID}`,
+                accept_language: 'en',
+                active: true,
+                created_time: '2026-01-01T00:00:00Z',
+                description: `Template ${OLD_VERSION}`,
+                disable_template_validation: false,
+                guidance: 'DEFAULT',
+                name: OLD_VERSION,
+                product_id: PRODUCT_ID,
+                provisioning_artifact_id: 'pa-old0000000001',
+                template_physical_id: null,
+                template_url: oldUrl,
+                timeouts: null,
+                type: 'CLOUD_FORMATION_TEMPLATE',
+              },
+              sensitive_attributes: [],
+            },
+          ],
+        },
+      ],
+    };
+  }
+
+  /** The logical id cdktf gives the version construct of `version` (synthesized once with it retained). */
+  let retainedIds: Record<string, string> = {};
+  function retainedAddressName(version: string): string {
+    return retainedIds[version];
+  }
+
+  async function planAgainstPriorState(stack: Synthesized, mutate: (config: Record<string, any>) => void = () => undefined) {
+    load(workspace, stack, { 'terraform.tfstate': JSON.stringify(priorState(stack)) });
+    workspace.update((config) => {
+      useFakeAws(config, endpoint);
+      mutate(config);
+    });
+    const result = await workspace.plan({ gitlab_private_token: 'glpat-plan-verifier-0123456789' });
+    if (!result.ok) throw new Error(result.output);
+    const changes: Array<{ address: string; change: { actions: string[] } }> = result.plan.resource_changes;
+    const actions = (address: string) => changes.find((change) => change.address === address)?.change.actions;
+    return { changes, actions };
+  }
+
+  beforeAll(() => {
+    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: OLD_VERSION }));
+    retainedIds = { [OLD_VERSION]: idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${OLD_VERSION}_`) };
+  });
+
+  test('a changed template adds a version, deletes the unretained old one, and never replaces the product', async () => {
+    const { serviceCatalog } = synthApp();
+    const product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
+    const current = `aws_servicecatalog_provisioning_artifact.${idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', 'portfolio_versions_version-')}`;
+    const { actions } = await planAgainstPriorState(serviceCatalog);
+    expect(actions(product)).toEqual(['no-op']);
+    expect(actions(current)).toEqual(['create']);
+    expect(actions(`aws_servicecatalog_provisioning_artifact.${retainedIds[OLD_VERSION]}`)).toEqual(['delete']);
+  });
+
+  test('without ignore_changes the same plan would replace the product (the guard is what prevents it)', async () => {
+    const { serviceCatalog } = synthApp();
+    const productId = idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product');
+    const { actions } = await planAgainstPriorState(serviceCatalog, (config) => {
+      delete config.resource.aws_servicecatalog_product[productId].lifecycle;
+    });
+    expect(actions(`aws_servicecatalog_product.${productId}`)).toEqual(['delete', 'create']);
+  });
+
+  test('a retained old version is kept and marked DEPRECATED in place', async () => {
+    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: OLD_VERSION }));
+    const old = `aws_servicecatalog_provisioning_artifact.${retainedIds[OLD_VERSION]}`;
+    const { changes, actions } = await planAgainstPriorState(serviceCatalog);
+    expect(actions(old)).toEqual(['update']);
+    const change: any = changes.find((candidate) => candidate.address === old)!.change;
+    expect([change.before.guidance, change.after.guidance]).toEqual(['DEFAULT', 'DEPRECATED']);
+    expect(change.after.template_url).toBe(change.before.template_url);
+  });
+});

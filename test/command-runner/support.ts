@@ -1,0 +1,87 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { parse } from 'yaml';
+import { mapInterpolations } from '../../tools/offline-transform';
+import { ProjectTemplate, ProjectTemplateProps } from '../../constructs/command-runner/project-template';
+import { Synthesized, resources } from '../support/synth';
+
+/**
+ * The one resource (or data source) of `type` whose logical id starts with `idPrefix` (the construct
+ * path joined by `_`, e.g. `lock-table_`).
+ */
+export function named(stack: Synthesized, type: string, idPrefix: string, kind: 'resource' | 'data' = 'resource'): any {
+  const matches = Object.entries<any>(resources(stack, type, kind)).filter(([id]) => id === idPrefix || id.startsWith(`${idPrefix}_`));
+  if (matches.length !== 1) throw new Error(`expected one ${kind} ${type} named ${idPrefix}*, found ${matches.map(([id]) => id).join(', ') || 'none'}`);
+  return matches[0][1];
+}
+
+/** CloudFormation pseudo parameters a template may reference. */
+export const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+/**
+ * A Terraform template string as Terraform renders it: `$${` and `%%{` become literal `${` and `%{`,
+ * and each interpolation `${expr}` becomes `values[expr]`, or `<expr>` when no value is given.
+ */
+export function renderTerraform(text: string, values: Record<string, string> = {}): string {
+  const marked = mapInterpolations(text, (expression) => `\u0000${expression}\u0000`);
+  return marked
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{')
+    .replace(/\$\{\u0000([^\u0000]*)\u0000\}/g, (_whole, expression: string) => values[expression] ?? `<${expression}>`);
+}
+
+/** The project template object of a synthesized service-catalog stack: its resource and its rendered, parsed body. */
+export function templateOf(stack: Synthesized): { object: any; body: string; document: any } {
+  const objects = Object.values<any>(resources(stack, 'aws_s3_object')).filter((object) => String(object.key).startsWith('command-runner/templates/'));
+  if (objects.length !== 1) throw new Error(`expected one template object, found ${objects.length}`);
+  const body = renderTerraform(objects[0].content);
+  return { object: objects[0], body, document: parse(body) };
+}
+
+/** Names referenced as `${Name}` in an Fn::Sub string (`${!...}` is a literal). */
+export function subReferences(text: string): string[] {
+  return [...text.matchAll(/\$\{(?!!)([^}]+)\}/g)].map((match) => match[1]);
+}
+
+/** Every Ref target and Fn::Sub variable of a template section. */
+export function referencedNames(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(referencedNames);
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if (key === 'Ref' && typeof value === 'string') return [value];
+    if (key === 'Fn::Sub') {
+      const [text, variables] = Array.isArray(value) ? value : [value, {}];
+      const local = new Set(Object.keys(variables as object));
+      return [...subReferences(text).filter((name) => !local.has(name)), ...referencedNames(variables)];
+    }
+    return referencedNames(value);
+  });
+}
+
+/** Default template settings for tests that build a ProjectTemplate on its own, with plain values. */
+export const STANDALONE_TEMPLATE: ProjectTemplateProps = {
+  bucket: 'platform-bucket',
+  defaults: { MLOpsS3Bucket: 'platform-bucket' },
+  commandRunner: { timeoutSeconds: 3600, instanceType: 't3.medium', subnetId: '', securityGroupId: '' },
+  runner: {
+    terraformVersion: '1.11.4',
+    terraformSha256: 'a'.repeat(64),
+    stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  },
+};
+
+/** A ProjectTemplate in a stack of its own. */
+export function standaloneTemplate(props: Partial<ProjectTemplateProps> = {}): ProjectTemplate {
+  const stack = new TerraformStack(Testing.app(), 'template-only');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  return new ProjectTemplate(stack, 'template', { ...STANDALONE_TEMPLATE, ...props });
+}
