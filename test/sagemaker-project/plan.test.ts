@@ -1,12 +1,8 @@
-import { App } from 'cdktf';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FakeAws, secretsManager, useFakeAws } from '../../tools/fake-aws';
 import { TerraformWorkspace } from '../../tools/terraform';
-import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
 import { writeSeedFixture } from '../support/seed-fixture';
-import { testConfig } from '../support/synth';
+import { projectWorkspace } from '../support/project-workspace';
+import { synthApp, testConfig } from '../support/synth';
 import { describeWithTerraform } from '../support/terraform';
 
 const TOKEN_SECRET = 'example-dev-mlops/gitlab/private-token';
@@ -41,22 +37,8 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
   let fakeAws: FakeAws;
 
   beforeAll(async () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'project-synth-'));
-    const app = new App({ outdir });
-    new SageMakerProjectStack(app, projectStackProps(testConfig(), writeSeedFixture()));
-    app.synth();
-    const stackDir = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK);
-    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    // GitLab project ids are numbers once GitLab has answered; the invocation input converts them.
-    const gitlabProjects = Object.keys(synthesized.resource.gitlab_project);
-    const standIns = Object.fromEntries(
-      gitlabProjects.flatMap((name, index) => [
-        [`gitlab_project.${name}.id`, String(101 + index)],
-        [`gitlab_project.${name}.http_url_to_repo`, `https://gitlab.example.com/ml-team/${name}.git`],
-      ]),
-    );
-    workspace = TerraformWorkspace.create(synthesized, { standIns });
-    cpSync(join(stackDir, 'assets'), join(workspace.dir, 'assets'), { recursive: true });
+    const { sagemakerProject, outdir } = synthApp(testConfig(), writeSeedFixture());
+    workspace = projectWorkspace(sagemakerProject, outdir);
     fakeAws = new FakeAws([secretsManager({ [TOKEN_SECRET]: 'glpat-plan-token-0000000000', [ACCESS_KEY_SECRET]: 'AKIAEXAMPLEKEY000000', [SECRET_KEY_SECRET]: 'example/secret+key' })]);
     const endpoint = await fakeAws.start();
     workspace.update((config) => useFakeAws(config, endpoint));

@@ -1,5 +1,6 @@
 import { FakeAws, FAKE_ACCOUNT_ID, useFakeAws } from '../../tools/fake-aws';
 import { TerraformWorkspace } from '../../tools/terraform';
+import { projectWorkspace } from '../support/project-workspace';
 import { synthApp } from '../support/synth';
 import { describeWithTerraform } from '../support/terraform';
 
@@ -13,7 +14,7 @@ const ARCHIVE_STAND_INS = {
 };
 
 describeWithTerraform('service-catalog stack with the real aws provider', () => {
-  const { serviceCatalog, sagemakerProject } = synthApp();
+  const { serviceCatalog, sagemakerProject, outdir } = synthApp();
   const workspace = TerraformWorkspace.create(serviceCatalog, ARCHIVE_STAND_INS);
   const fakeAws = new FakeAws();
   let plan: any;
@@ -42,7 +43,7 @@ describeWithTerraform('service-catalog stack with the real aws provider', () => 
   });
 
   test('the sagemaker-project stack validates too', async () => {
-    const project = TerraformWorkspace.create(sagemakerProject);
+    const project = projectWorkspace(sagemakerProject, outdir);
     await project.init();
     const result = await project.validate();
     expect(result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
