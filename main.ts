@@ -2,14 +2,14 @@ import { App } from 'cdktf';
 import { ConfigError, loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
 import { SECURITY_PACK } from './guardrails/security-pack';
-import { SageMakerProjectStack } from './stacks/sagemaker-project-stack';
+import { projectStackProps, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
 
 /** The app as `cdktf synth` runs it: both stacks, checked by the security pack at synth. */
 export function buildApp(config: PlatformConfig, options: { outdir?: string } = {}): App {
   const app = new App(options);
   // The project stack is synthesized first: the service-catalog stack zips its output.
-  new SageMakerProjectStack(app);
+  new SageMakerProjectStack(app, projectStackProps(config));
   new ServiceCatalogStack(app, config);
   applyGuardrails(app, SECURITY_PACK);
   return app;

@@ -16,7 +16,7 @@ import { GitLabCiIdentity } from '../constructs/gitlab/gitlab-ci-identity';
 import { GitLabSecrets } from '../constructs/gitlab/gitlab-secrets';
 import { serviceTrust } from '../constructs/iam/policy';
 import { ExistingRole, Role } from '../constructs/iam/role';
-import { projectProvisioningStatements } from '../constructs/sagemaker-project/provisioning-permissions';
+import { projectFunctionStatements, projectProvisioningStatements } from '../constructs/sagemaker-project/provisioning-permissions';
 import { EncryptionKey } from '../constructs/security/encryption-key';
 import { SageMakerProjectsPortfolio } from '../constructs/service-catalog/sagemaker-projects-portfolio';
 import { LockTable } from '../constructs/storage/lock-table';
@@ -106,6 +106,7 @@ export class ServiceCatalogStack extends TerraformStack {
       ...gitlabSecrets.readStatements(),
       ...key.useStatements(['secretsmanager'], 'decrypt'),
     ]);
+    productsUseRole.addPolicy(`${names.prefix}-sagemaker-project-functions`, projectFunctionStatements(aws));
 
     const commandRunner = new CommandRunnerIdentity(this, 'command-runner', { name: names.commandRunnerRole, logGroupArn });
     commandRunner.role.addPolicy('terraform-state', [
@@ -119,7 +120,7 @@ export class ServiceCatalogStack extends TerraformStack {
       ...ciKeySecrets.flatMap((secret) => secret.readStatements()),
       ...key.useStatements(['secretsmanager'], 'decrypt'),
     ]);
-    commandRunner.role.addPolicy('sagemaker-project-resources', projectProvisioningStatements(aws));
+    commandRunner.role.addPolicy('sagemaker-project-resources', projectProvisioningStatements(aws, productsUseRole.roleArn));
 
     const template = new ProjectTemplate(this, 'project-template', {
       bucket: bucket.bucketName,

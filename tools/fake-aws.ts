@@ -21,6 +21,31 @@ const callerIdentity: FakeAwsHandler = ({ action }) =>
     : undefined;
 
 /**
+ * Secrets Manager GetSecretValue for the given secrets (name -> value); any other name gets the
+ * ResourceNotFoundException Secrets Manager answers for a missing secret.
+ */
+export function secretsManager(secrets: Record<string, string>): FakeAwsHandler {
+  return ({ target, body }) => {
+    if (target !== 'secretsmanager.GetSecretValue') return undefined;
+    const secretId = String(JSON.parse(body || '{}').SecretId ?? '');
+    const name = secretId.startsWith('arn:') ? secretId.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '') : secretId;
+    if (!(name in secrets)) {
+      return { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
+    }
+    return {
+      body: JSON.stringify({
+        ARN: `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`,
+        Name: name,
+        SecretString: secrets[name],
+        VersionId: '00000000-0000-0000-0000-000000000001',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1700000000,
+      }),
+    };
+  };
+}
+
+/**
  * A local HTTP endpoint standing in for the few AWS APIs terraform calls while planning (data
  * sources): STS GetCallerIdentity by default, more through `handlers`. Every request is recorded.
  */
@@ -57,7 +82,10 @@ export class FakeAws {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (!this.server) return;
+    // Clients keep connections alive; close them, or close() waits for their idle timeout.
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 }
 

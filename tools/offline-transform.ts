@@ -148,3 +148,17 @@ export function removeUninstallableProviders(stack: JsonObject, options: Offline
     replacedReferences: [...replacedReferences].sort(),
   };
 }
+
+/**
+ * Stand-ins for what GitLab answers about the projects a stack creates, for stacks whose other
+ * resources need a real-looking value: a numeric project id and an https clone URL.
+ */
+export function gitlabProjectStandIns(stack: Record<string, any>): Record<string, string> {
+  const projects = Object.keys(stack.resource?.gitlab_project ?? {});
+  return Object.fromEntries(
+    projects.flatMap((name, index) => [
+      [`gitlab_project.${name}.id`, String(101 + index)],
+      [`gitlab_project.${name}.http_url_to_repo`, `https://gitlab.example.com/ml-team/${name}.git`],
+    ]),
+  );
+}

@@ -16,7 +16,7 @@ import { ARTIFACT_KEYS } from '../constructs/command-runner/project-template';
 import { PROJECT_PARAMETERS } from '../constructs/command-runner/project-parameters';
 import { STUDIO_VISIBILITY_TAG } from '../constructs/service-catalog/sagemaker-projects-portfolio';
 import { projectNames } from '../constructs/sagemaker-project/names';
-import { evaluate } from '../guardrails/evaluate';
+import { evaluate, SUPPRESSION_RULE_ID } from '../guardrails/evaluate';
 import { formatFinding, RulePack } from '../guardrails/rule';
 import { IAM_RULES } from '../guardrails/security-pack';
 import { SecretsReadableByNamedPrincipals } from '../guardrails/rules/secrets-readable-by-named-principals';
@@ -24,7 +24,8 @@ import { SynthesizedStack } from '../guardrails/synthesized-stack';
 import { buildApp } from '../main';
 import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
 import { SERVICE_CATALOG_STACK } from '../stacks/service-catalog-stack';
-import { FAKE_ACCOUNT_ID, FakeAws, FakeAwsHandler, useFakeAws } from './fake-aws';
+import { FAKE_ACCOUNT_ID, FakeAws, FakeAwsHandler, secretsManager, useFakeAws } from './fake-aws';
+import { gitlabProjectStandIns } from './offline-transform';
 import { PlannedResource, plannedResources, resourceActions, TerraformWorkspace } from './terraform';
 
 /** What verify found for one stack. */
@@ -75,8 +76,11 @@ export interface StackSpec {
   awsAnswers?(config: PlatformConfig): FakeAwsHandler[];
   /** What the plan must show, beside the checks every stack passes. */
   checks: PlanCheck[];
-  /** Variables that validation blocks must reject, and the names their messages must contain. */
-  rejected?(config: PlatformConfig): { variables: Record<string, string>; mustName: string[] };
+  /**
+   * Bad inputs, one mistake each (over the realistic variables), that validation blocks must
+   * reject with a message naming what to fix. @default none
+   */
+  rejected?(config: PlatformConfig): Array<{ variables: Record<string, string>; mustName: string }>;
 }
 
 /** Rules that need only policies, so they can run on the resolved policies of a plan. */
@@ -134,7 +138,10 @@ export const COMMON_CHECKS: PlanCheck[] = [
   {
     name: 'resolved policies pass the guardrails\' policy rules',
     problems: ({ stack, synthesized, resources }) =>
-      evaluate(stackFromPlan(stack, synthesized, resources), RESOLVED_POLICY_RULES).findings.map((finding) => `resolved policy: ${formatFinding(finding)}`),
+      evaluate(stackFromPlan(stack, synthesized, resources), RESOLVED_POLICY_RULES)
+        // Suppressions are checked against the whole pack at synth; here only policy rules apply.
+        .findings.filter((finding) => finding.ruleId !== SUPPRESSION_RULE_ID)
+        .map((finding) => `resolved policy: ${formatFinding(finding)}`),
   },
 ];
 
@@ -163,12 +170,19 @@ const parameterOf = (variable: string) => PROJECT_PARAMETERS.find((parameter) =>
 export const STACK_SPECS: Record<string, StackSpec> = {
   [SAGEMAKER_PROJECT_STACK]: {
     variables: projectVariables,
+    standIns: gitlabProjectStandIns,
+    // The GitLab provider is configured from the token secret, read while planning.
+    awsAnswers: (config) => {
+      const variables = projectVariables(config);
+      return [secretsManager({ [variables.secrets_manager_gitlab_secret_name]: 'glpat-verify-00000000000000000000' })];
+    },
     checks: [
       {
         name: 'the artifact bucket is named after the project id, and is the stack\'s output',
         problems: ({ config, resources, plan }) => {
           const variables = projectVariables(config);
-          const bucket = projectNames(variables.sagemaker_project_name, variables.sagemaker_project_id).artifactBucket;
+          const repositories = { build: variables.git_build_repo_name, deploy: variables.git_deploy_repo_name };
+          const bucket = projectNames(variables.sagemaker_project_name, variables.sagemaker_project_id, repositories).artifactBucket;
           return [...expectPlanned('artifact bucket', resources, 'aws_s3_bucket', 'bucket', bucket), ...expectEqual('output artifact_bucket', outputValue(plan, 'artifact_bucket'), bucket)];
         },
       },
@@ -184,20 +198,20 @@ export const STACK_SPECS: Record<string, StackSpec> = {
       },
     ],
     rejected: (config) => {
-      const bad = {
-        sagemaker_project_name: 'churn_prediction!',
-        sagemaker_project_id: 'project-1',
-        gitlab_url: 'http://gitlab.example.com/',
-        git_user_name: 'ml team',
-      };
-      // Both CI identities at once: the mode check must name the parameters to fix.
-      const bothModes = { gitlab_ci_role_arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/ci`, secrets_manager_gitlab_iam_access_key: 'a', secrets_manager_gitlab_iam_secret_key: 'b' };
-      return { variables: { ...projectVariables(config), ...bad, ...bothModes }, mustName: [...Object.keys(bad).map(parameterOf), 'GitLabCIRoleArn'] };
+      const mistakes: Array<Record<string, string>> = [
+        { sagemaker_project_name: 'churn_prediction!' },
+        { sagemaker_project_id: 'project-1' },
+        { gitlab_url: 'http://gitlab.example.com/' },
+        { git_user_name: 'ml team' },
+        // Both CI identities at once: the mode check names the parameter to fix.
+        { secrets_manager_gitlab_iam_access_key: 'a', secrets_manager_gitlab_iam_secret_key: 'b' },
+      ];
+      return mistakes.map((mistake) => ({ variables: { ...projectVariables(config), ...mistake }, mustName: parameterOf(Object.keys(mistake)[0]) }));
     },
   },
   [SERVICE_CATALOG_STACK]: {
     variables: () => ({ gitlab_private_token: 'glpat-verify-00000000000000000000' }),
-    rejected: () => ({ variables: { gitlab_private_token: 'short' }, mustName: ['gitlab_private_token'] }),
+    rejected: () => [{ variables: { gitlab_private_token: 'short' }, mustName: 'gitlab_private_token' }],
     checks: [
       {
         name: 'shared resources carry the configured names, resolved with the account id',
@@ -291,14 +305,15 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
   const checkNames = checks.map((check) => check.name);
 
   if (spec.rejected) {
-    const { variables: bad, mustName } = spec.rejected(config);
     checkNames.push('validation rejects bad variables, naming what to fix');
     // Validation blocks read only variables: a workspace of the variables alone plans in a second, without a provider.
     const variablesOnly = TerraformWorkspace.create({ variable: synthesized.variable });
     await variablesOnly.init();
-    const rejected = await variablesOnly.plan(bad, env);
-    if (rejected.ok) problems.push('a plan with bad variables was accepted');
-    else problems.push(...mustName.filter((name) => !rejected.output.includes(name)).map((name) => `the rejection does not name ${name}:\n${rejected.output}`));
+    for (const { variables: bad, mustName } of spec.rejected(config)) {
+      const rejected = await variablesOnly.plan(bad, env);
+      if (rejected.ok) problems.push(`a plan with a bad ${mustName} was accepted`);
+      else if (!rejected.output.includes(mustName)) problems.push(`the rejection of a bad ${mustName} does not name it:\n${rejected.output}`);
+    }
   }
   return result({ resourcesPlanned: resourceActions(planned.plan).size, checks: checkNames, warnings, problems });
 }

@@ -12,8 +12,10 @@ import {
   SECRET_NAME_PATTERN,
 } from '../command-runner/project-parameters';
 
-/** Terraform regex check: `can(regex("<pattern>", var.<name>))`. */
-const matches = (name: string, pattern: string) => `\${can(regex("${pattern}", var.${name}))}`;
+/** Terraform regex test: `can(regex("<pattern>", var.<name>))`. */
+const canMatch = (name: string, pattern: string) => `can(regex("${pattern}", var.${name}))`;
+/** A validation condition that is the regex test alone. */
+const matches = (name: string, pattern: string) => `\${${canMatch(name, pattern)}}`;
 
 interface VariableSpec {
   readonly default?: string;
@@ -27,6 +29,11 @@ const SPECS: Record<string, VariableSpec> = {
       {
         condition: matches('sagemaker_project_name', PROJECT_NAME_PATTERN),
         errorMessage: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.',
+      },
+      {
+        // The pattern alone admits any number of hyphens; the names derived from it need the bound.
+        condition: '${length(var.sagemaker_project_name) <= 32}',
+        errorMessage: 'SageMakerProjectName must be at most 32 characters: it is part of the model package group and code repository names.',
       },
     ],
   },
@@ -60,7 +67,10 @@ const SPECS: Record<string, VariableSpec> = {
   },
   git_user_name: {
     validation: [
-      { condition: matches('git_user_name', NAMESPACE_PATTERN), errorMessage: 'GitUserName must be a GitLab user or group path such as ml-team or ml-team/projects.' },
+      {
+        condition: `\${var.git_user_name == "" || ${canMatch('git_user_name', NAMESPACE_PATTERN)}}`,
+        errorMessage: 'GitUserName must be empty (the token owner\'s namespace), the token owner\'s username, or a GitLab group path such as ml-team or ml-team/projects.',
+      },
     ],
   },
   secrets_manager_gitlab_secret_name: {
@@ -105,6 +115,22 @@ const SPECS: Record<string, VariableSpec> = {
   },
 };
 
+export interface ProjectVariablesProps {
+  /** Namespace whose projects' pipelines the GitLab CI role trusts (oidc mode). */
+  readonly ciTrustedNamespace: string;
+}
+
+/**
+ * In oidc mode the CI role trusts only pipelines of projects under one namespace: a project created
+ * elsewhere would get repositories whose pipelines cannot reach AWS, found out only at the first job.
+ */
+function trustedNamespaceRule(namespace: string): VariableSpec['validation'][number] {
+  return {
+    condition: `\${var.gitlab_ci_role_arn == "" || var.git_user_name == "${namespace}" || startswith(var.git_user_name, "${namespace}/")}`,
+    errorMessage: `GitUserName must be ${namespace} or a group under it (${namespace}/...): the GitLab CI role (GitLabCIRoleArn) trusts only pipelines of projects there.`,
+  };
+}
+
 /**
  * The Terraform variables of the sagemaker-project stack: exactly the contract's variables
  * (DESIGN.md section 2), each typed, described and validated, so bad Studio input fails at plan,
@@ -113,18 +139,19 @@ const SPECS: Record<string, VariableSpec> = {
 export class ProjectVariables extends Construct {
   private readonly variables = new Map<string, TerraformVariable>();
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ProjectVariablesProps) {
     super(scope, id);
     for (const parameter of PROJECT_PARAMETERS) {
       if (!parameter.variable) continue;
       const spec = SPECS[parameter.variable];
       if (!spec) throw new Error(`No validation for variable ${parameter.variable} (parameter ${parameter.name})`);
+      const extra = parameter.variable === 'git_user_name' ? [trustedNamespaceRule(props.ciTrustedNamespace)] : [];
       const variable = new TerraformVariable(this, parameter.variable, {
         type: 'string',
         description: `${parameter.description} (CloudFormation parameter ${parameter.name}).`,
         default: spec.default,
         nullable: false,
-        validation: spec.validation,
+        validation: [...spec.validation, ...extra],
       });
       // The runner sets it as TF_VAR_<name>: the name must not carry a construct path.
       variable.overrideLogicalId(parameter.variable);

@@ -119,13 +119,15 @@ describe('service-catalog stack: IAM', () => {
     }
   });
 
-  test('iam:PassRole is only ever granted on named roles, to SageMaker', () => {
+  test('iam:PassRole is only ever granted on named roles, to SageMaker (CI) or to Lambda (CommandRunner, for the project functions)', () => {
     const passRole = allStatements(defaults).filter((statement) => (statement.actions ?? []).includes('iam:PassRole'));
     expect(passRole.length).toBeGreaterThan(0);
     for (const statement of passRole) {
       expect(statement.resources).toEqual([expect.stringMatching(/:role\/service-role\/AmazonSageMakerServiceCatalogProductsUseRole$/)]);
-      expect(statement.condition).toEqual([{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }]);
+      expect(statement.condition).toEqual([{ test: 'StringEquals', variable: 'iam:PassedToService', values: [expect.stringMatching(/^(sagemaker|lambda)\.amazonaws\.com$/)] }]);
     }
+    const toLambda = passRole.filter((statement) => statement.condition[0].values[0] === 'lambda.amazonaws.com');
+    expect(toLambda).toEqual(rolePolicy(defaults, 'command-runner/role', 'sagemaker-project-resources').filter((statement) => statement.actions.includes('iam:PassRole')));
   });
 
   test('CommandRunner: EC2 role and instance profile of the same name', () => {

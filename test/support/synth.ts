@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/load';
-import { SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
+import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
 import { SERVICE_CATALOG_STACK, ServiceCatalogStack } from '../../stacks/service-catalog-stack';
 
 /** A synthesized stack as Terraform JSON. */
@@ -15,11 +15,15 @@ export function testConfig(env: Record<string, string> = {}): PlatformConfig {
 
 /**
  * Synthesizes both stacks of the app, as `main.ts` wires them, into a temporary directory and
- * parses their JSON, construct-path metadata included.
+ * parses their JSON, construct-path metadata included; `seedCodeDir` replaces the repository's
+ * seed-code/ (tests of the packaging pass a fixture).
  */
-export function synthApp(config: PlatformConfig = testConfig()): { serviceCatalog: Synthesized; sagemakerProject: Synthesized; outdir: string } {
+export function synthApp(
+  config: PlatformConfig = testConfig(),
+  seedCodeDir?: string,
+): { serviceCatalog: Synthesized; sagemakerProject: Synthesized; outdir: string } {
   const app: App = Testing.app();
-  new SageMakerProjectStack(app);
+  new SageMakerProjectStack(app, projectStackProps(config, seedCodeDir));
   new ServiceCatalogStack(app, config);
   app.synth();
   const read = (stack: string) => JSON.parse(readFileSync(join(app.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));

@@ -1,0 +1,135 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { MODEL_PACKAGE_STATE_CHANGE } from '../../lambda/deploy-trigger/decide';
+import { DEPLOY_TRIGGER_SETTINGS } from '../../lambda/deploy-trigger/settings';
+import { policyDocument } from '../iam/policy';
+import { bundleLambda } from './lambda-bundle';
+import { nameWithinLimit } from './name-limit';
+import { NAME_LIMITS } from './names';
+import { ProjectFunction } from './project-function';
+
+/** Handler of the deploy-trigger function. */
+export const DEPLOY_TRIGGER_ENTRY = `${__dirname}/../../lambda/deploy-trigger/handler.ts`;
+
+/** How long, and how often, a failed delivery or invocation is retried before it goes to the queue. */
+export const DEPLOY_TRIGGER_RETRIES = { eventAgeSeconds: 3600, eventBridgeAttempts: 8, lambdaAttempts: 2 } as const;
+
+export interface DeployTriggerProps {
+  /** Name of the function (≤ 64 characters). */
+  readonly functionName: string;
+  /** Name of the EventBridge rule (≤ 64 characters). */
+  readonly ruleName: string;
+  /** Name of the queue keeping events that could not be delivered or handled (≤ 80 characters). */
+  readonly failureQueueName: string;
+  /** Model package group whose approvals start a deploy. */
+  readonly modelPackageGroupName: string;
+  /** Execution role ARN. */
+  readonly roleArn: string;
+  /** Base URL of the GitLab instance. */
+  readonly gitlabUrl: string;
+  /** Secret holding the GitLab token (its name). */
+  readonly tokenSecretName: string;
+  /** GitLab project id of the deploy repository. */
+  readonly deployProjectId: string;
+  /** Branch whose pipeline is started. */
+  readonly deployBranch: string;
+  /** SageMaker project id (logged with every line). */
+  readonly sagemakerProjectId: string;
+  /** Retention of the function's log group, in days. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * Model approval -> deploy pipeline: an EventBridge rule on approvals of the project's model package
+ * group invokes a function that starts the deploy repository's pipeline. An event that cannot be
+ * delivered (EventBridge retries) or handled (Lambda retries) ends in an encrypted queue, not lost.
+ */
+export class DeployTrigger extends Construct {
+  readonly function: ProjectFunction;
+  readonly rule: CloudwatchEventRule;
+  readonly failureQueue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: DeployTriggerProps) {
+    super(scope, id);
+    this.failureQueue = new SqsQueue(this, 'failures', {
+      name: props.failureQueueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      lifecycle: { precondition: [nameWithinLimit(props.failureQueueName, NAME_LIMITS.sqsQueue, 'SQS queue name')] },
+    });
+
+    this.function = new ProjectFunction(this, 'function', {
+      functionName: props.functionName,
+      description: `Starts the deploy pipeline when a model of ${props.modelPackageGroupName} is approved`,
+      bundleDir: bundleLambda(DEPLOY_TRIGGER_ENTRY),
+      roleArn: props.roleArn,
+      timeoutSeconds: 60,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        [DEPLOY_TRIGGER_SETTINGS.gitlabUrl]: props.gitlabUrl,
+        [DEPLOY_TRIGGER_SETTINGS.tokenSecretName]: props.tokenSecretName,
+        [DEPLOY_TRIGGER_SETTINGS.deployProjectId]: props.deployProjectId,
+        [DEPLOY_TRIGGER_SETTINGS.deployBranch]: props.deployBranch,
+        [DEPLOY_TRIGGER_SETTINGS.modelPackageGroupName]: props.modelPackageGroupName,
+        [DEPLOY_TRIGGER_SETTINGS.projectId]: props.sagemakerProjectId,
+      },
+    });
+
+    this.rule = new CloudwatchEventRule(this, 'model-approved', {
+      name: props.ruleName,
+      description: `Approved models of ${props.modelPackageGroupName} start the deploy pipeline`,
+      eventPattern: Fn.jsonencode({
+        source: ['aws.sagemaker'],
+        'detail-type': [MODEL_PACKAGE_STATE_CHANGE],
+        detail: { ModelPackageGroupName: [props.modelPackageGroupName], ModelApprovalStatus: ['Approved'] },
+      }),
+      lifecycle: { precondition: [nameWithinLimit(props.ruleName, NAME_LIMITS.eventRule, 'EventBridge rule name')] },
+    });
+    new LambdaPermission(this, 'invoke-from-rule', {
+      statementId: 'InvokeFromModelApprovedRule',
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: this.rule.arn,
+    });
+    new CloudwatchEventTarget(this, 'target', {
+      rule: this.rule.name,
+      arn: this.function.functionArn,
+      retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts },
+      deadLetterConfig: { arn: this.failureQueue.arn },
+    });
+    new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
+      functionName: this.function.functionName,
+      maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds,
+      maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.lambdaAttempts,
+      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+    });
+    new SqsQueuePolicy(this, 'failures-policy', {
+      queueUrl: this.failureQueue.url,
+      policy: policyDocument(this, 'failures-policy-document', [
+        {
+          sid: 'UndeliverableApprovalEvents',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['sqs:SendMessage'],
+          resources: [this.failureQueue.arn],
+          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
+        },
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['sqs:*'],
+          resources: [this.failureQueue.arn],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ]).json,
+    });
+  }
+}

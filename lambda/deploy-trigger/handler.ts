@@ -1,0 +1,70 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CI_VARIABLES } from '../../constructs/gitlab/ci-variables';
+import { requiredSetting } from '../shared/environment';
+import { DEPLOY_TRIGGER_SETTINGS } from './settings';
+import { GitLabApi, gitlabClient, GitLabClientOptions, isRetryableGitLabError } from '../shared/gitlab';
+import { createLogger } from '../shared/log';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
+import { readSecretString } from '../shared/secrets';
+import { decideDeployment, ModelPackageStateChange } from './decide';
+
+/** The pipeline variable carrying the approved model package (the seed code's contract). */
+const [MODEL_PACKAGE_ARN_VARIABLE] = CI_VARIABLES.deployPipeline;
+
+export interface DeployTriggerDependencies {
+  /** Secrets Manager client that reads the GitLab token. */
+  readonly secrets: SecretsManagerClient;
+  /** Environment holding DEPLOY_TRIGGER_SETTINGS. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Retries of GitLab failures. @default DEFAULT_RETRY_POLICY */
+  readonly retryPolicy?: RetryPolicy;
+  /** Where log lines go. @default console.log */
+  readonly write?: (line: string) => void;
+  /** Client factory. @default gitlabClient */
+  readonly gitlab?: (options: GitLabClientOptions) => GitLabApi;
+}
+
+export type DeployTriggerResult =
+  | { readonly status: 'ignored'; readonly reason: string }
+  | { readonly status: 'started'; readonly pipelineId: number; readonly pipelineUrl: string };
+
+/**
+ * The deploy-trigger handler: on approval of a model package of this project's group, starts the
+ * deploy project's pipeline on its default branch with the package's ARN. Failures are thrown so
+ * Lambda retries the event and, after the last retry, hands it to the failure queue.
+ */
+export function createDeployTriggerHandler(dependencies: DeployTriggerDependencies) {
+  return async (event: ModelPackageStateChange): Promise<DeployTriggerResult> => {
+    const { env } = dependencies;
+    const log = createLogger({ sagemakerProjectId: requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.projectId), function: 'deploy-trigger' }, dependencies.write);
+    const decision = decideDeployment(event, requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.modelPackageGroupName));
+    if (decision.action === 'ignore') {
+      log.info(`Event ignored: ${decision.reason}`);
+      return { status: 'ignored', reason: decision.reason };
+    }
+    try {
+      const tokenSecretName = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.tokenSecretName);
+      const deployProjectId = Number(requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployProjectId));
+      const branch = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployBranch);
+      const token = await readSecretString(dependencies.secrets, tokenSecretName);
+      const gitlab = (dependencies.gitlab ?? gitlabClient)({
+        url: requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.gitlabUrl),
+        token,
+        tokenSource: `secret "${tokenSecretName}"`,
+      });
+      const pipeline = await withRetry(
+        () => gitlab.createPipeline(deployProjectId, branch, { [MODEL_PACKAGE_ARN_VARIABLE]: decision.modelPackageArn }),
+        isRetryableGitLabError,
+        dependencies.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        (error, attempt, delayMs) => log.warn(`Retrying in ${delayMs} ms: ${error.message}`, { attempt }),
+      );
+      log.info('Deploy pipeline started', { modelPackageArn: decision.modelPackageArn, pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl });
+      return { status: 'started', pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl };
+    } catch (error) {
+      log.error(`Starting the deploy pipeline for ${decision.modelPackageArn} failed: ${(error as Error).message}`);
+      throw error;
+    }
+  };
+}
+
+export const handler = createDeployTriggerHandler({ secrets: new SecretsManagerClient({}), env: process.env });
