@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: how fast the app is to work with, measured, never asserted.
  *
- * Median of BENCH_RUNS (default 5) runs, each timed with GNU time (wall time and the peak resident
+ * Median of BENCH_RUNS (default 5) runs (BENCH_TEST_RUNS, default BENCH_RUNS, for the test suite), each timed with GNU time (wall time and the peak resident
  * set size of the largest process of the run), of: the app synth process, `npm run synth` (the cdktf
  * CLI around it), the full test suite, and, interleaved with the app synth so both see the same
  * machine load, a baseline that loads the provider packages through their barrels and type-checks
@@ -179,6 +179,7 @@ export function formatRows(rows: Row[]): string {
 
 function main(): void {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const testRuns = Number(process.env.BENCH_TEST_RUNS ?? runs);
   const outdir = join(ROOT, 'cdktf.out');
   const startLoad = loadavg();
   const app: Measure = { name: 'app synth process', command: ['node', '--require', 'sucrase/register/ts', 'main.ts'], maxSeconds: 3, maxBytes: 400 * MB };
@@ -192,7 +193,7 @@ function main(): void {
 
   process.stderr.write(`bench: ${runs} runs each on ${cpus().length} cores, load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}\n`);
   const synthResults = measureAll([app, baseline, cli], runs);
-  const testResults = measureAll([tests], runs);
+  const testResults = measureAll([tests], testRuns);
   const all = new Map([...synthResults, ...testResults]);
 
   const rows = [...all].map(([measure, measured]) => measureRow(measure, measured));

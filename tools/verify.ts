@@ -306,8 +306,7 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
 
   if (spec.rejected) {
     checkNames.push('validation rejects bad variables, naming what to fix');
-    // Validation blocks read only variables: a workspace of the variables alone plans in a second, without a provider.
-    const variablesOnly = TerraformWorkspace.create({ variable: synthesized.variable });
+    const variablesOnly = TerraformWorkspace.ofVariables(synthesized);
     await variablesOnly.init();
     for (const { variables: bad, mustName } of spec.rejected(config)) {
       const rejected = await variablesOnly.plan(bad, env);
