@@ -79,9 +79,6 @@ const POLICY_ATTRIBUTES: Record<string, Array<{ kind: PolicyKind; attribute: str
   aws_cloudwatch_log_resource_policy: [{ kind: 'resource', attribute: 'policy_document', values: attribute('policy_document') }],
 };
 
-/** Types that carry policies, for rules that want to name them. */
-export const POLICY_CARRYING_TYPES = Object.keys(POLICY_ATTRIBUTES);
-
 const asList = (value: unknown): string[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 
 function documentPrincipals(value: unknown): Principal[] {

@@ -5,7 +5,7 @@ import { SuppressionRecord } from './synthesized-stack';
 const METADATA_TYPE = 'guardrails:suppression';
 
 /** A reason shorter than this cannot say why a finding is acceptable. */
-export const MIN_REASON_LENGTH = 20;
+const MIN_REASON_LENGTH = 20;
 
 export interface SuppressOptions {
   /** Limit the suppression to these subjects (policy statement sids, or `#<position>`). @default every finding of the rule */

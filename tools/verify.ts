@@ -84,7 +84,7 @@ export interface StackSpec {
 }
 
 /** Rules that need only policies, so they can run on the resolved policies of a plan. */
-export const RESOLVED_POLICY_RULES: RulePack = [...IAM_RULES, SecretsReadableByNamedPrincipals];
+const RESOLVED_POLICY_RULES: RulePack = [...IAM_RULES, SecretsReadableByNamedPrincipals];
 
 const ofType = (resources: PlannedResource[], type: string) => resources.filter((resource) => resource.type === type);
 
@@ -102,7 +102,7 @@ function expectPlanned(what: string, resources: PlannedResource[], type: string,
 const outputValue = (plan: any, name: string): unknown => plan.output_changes?.[name]?.after;
 
 /** A stack made of the plan's resolved values, with each resource's synthesized metadata (path, suppressions). */
-export function stackFromPlan(name: string, synthesized: Record<string, any>, resources: PlannedResource[]): SynthesizedStack {
+function stackFromPlan(name: string, synthesized: Record<string, any>, resources: PlannedResource[]): SynthesizedStack {
   const resource: Record<string, Record<string, unknown>> = {};
   for (const planned of resources) {
     const comment = synthesized.resource?.[planned.type]?.[planned.name]?.['//'];

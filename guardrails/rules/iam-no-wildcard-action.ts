@@ -2,7 +2,7 @@ import { isEveryAction, Statement, statementViolations } from '../policies';
 import { Rule } from '../rule';
 
 /** Identity policy statements that allow every action: `*`, or NotAction (everything but a list). */
-export function everyActionProblem(statement: Statement): string | undefined {
+function everyActionProblem(statement: Statement): string | undefined {
   if (statement.effect !== 'Allow') return undefined;
   if (statement.actions.some(isEveryAction)) return 'allows every action ("*").';
   if (statement.notActions.length > 0) return `allows every action except ${statement.notActions.join(', ')} (NotAction).`;

@@ -2,7 +2,7 @@ import { isEveryResource, isReadOnlyAction, Statement, statementViolations } fro
 import { Rule } from '../rule';
 
 /** Write actions an identity policy statement allows on every resource. */
-export function writesOnEveryResource(statement: Statement): string[] {
+function writesOnEveryResource(statement: Statement): string[] {
   if (statement.effect !== 'Allow') return [];
   const unscoped = statement.notResources.length > 0 || statement.resources.some(isEveryResource);
   if (!unscoped) return [];

@@ -9,7 +9,7 @@ const limitsService = (statement: Statement): boolean =>
   statement.conditions.some((condition) => condition.variable.toLowerCase() === 'iam:passedtoservice' && condition.values.length > 0);
 
 /** Why a statement's iam:PassRole is not scoped, or undefined when it is (or the statement does not grant it). */
-export function passRoleProblem(statement: Statement): string | undefined {
+function passRoleProblem(statement: Statement): string | undefined {
   if (!grants(statement, 'iam:PassRole')) return undefined;
   const problems: string[] = [];
   if (statement.notResources.length > 0) problems.push('uses NotResource');

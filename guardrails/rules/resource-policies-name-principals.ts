@@ -8,7 +8,7 @@ const confined = (statement: Statement): boolean =>
   statement.conditions.some((condition) => CONFINING_KEYS.includes(condition.variable.toLowerCase()) && condition.values.length > 0);
 
 /** Why an Allow statement of a resource or trust policy grants anyone access, if it does. */
-export function anyonePrincipalProblem(statement: Statement): string | undefined {
+function anyonePrincipalProblem(statement: Statement): string | undefined {
   if (statement.effect !== 'Allow') return undefined;
   if (statement.notPrincipals.length > 0) return 'allows everyone but some principals (NotPrincipal).';
   return statement.principals.some(isAnyone) && !confined(statement) ? 'allows anyone ("*") without confining the account or source.' : undefined;

@@ -14,7 +14,7 @@ function meansAnySecret(resource: string): boolean {
 }
 
 /** Why an identity statement reads secrets without naming them, if it does. */
-export function unnamedSecretReadProblem(statement: Statement): string | undefined {
+function unnamedSecretReadProblem(statement: Statement): string | undefined {
   if (!grants(statement, 'secretsmanager:GetSecretValue')) return undefined;
   if (statement.notResources.length > 0) return 'allows secretsmanager:GetSecretValue on every secret but some (NotResource).';
   const unnamed = statement.resources.filter(meansAnySecret);
