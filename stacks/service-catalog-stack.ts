@@ -168,6 +168,8 @@ export class ServiceCatalogStack extends TerraformStack {
       roleName: names.launchRole,
       description: 'Service Catalog launch role of the SageMaker project product',
       trust: [serviceTrust('servicecatalog.amazonaws.com')],
+      // Service Catalog rejects a launch constraint whose role IAM has not propagated yet.
+      propagationDelaySeconds: 30,
     });
     launchRole.addPolicy('launch-sagemaker-project', [
       {

@@ -21,6 +21,11 @@ export interface RoleProps {
   readonly trust: PolicyStatement[];
   /** Maximum session length in seconds. @default 3600 */
   readonly maxSessionDuration?: number;
+  /**
+   * Seconds Terraform waits after creating the role, for services that check a new role at once
+   * (a Service Catalog launch constraint fails while IAM has not propagated the role yet). @default 0
+   */
+  readonly propagationDelaySeconds?: number;
 }
 
 /** An IAM role whose permissions are added where they are needed, one named inline policy each. */
@@ -36,6 +41,7 @@ export class Role extends Construct implements IGrantable {
       description: props.description,
       assumeRolePolicy: policyDocument(this, 'trust', props.trust).json,
       maxSessionDuration: props.maxSessionDuration,
+      provisioners: props.propagationDelaySeconds ? [{ type: 'local-exec', command: `sleep ${props.propagationDelaySeconds}` }] : undefined,
     });
     this.roleName = this.resource.name;
     this.roleArn = this.resource.arn;

@@ -67,7 +67,7 @@ export class DeployTrigger extends Construct {
     this.function = new ProjectFunction(this, 'function', {
       functionName: props.functionName,
       description: `Starts the deploy pipeline when a model of ${props.modelPackageGroupName} is approved`,
-      bundleDir: bundleLambda(DEPLOY_TRIGGER_ENTRY),
+      code: bundleLambda(DEPLOY_TRIGGER_ENTRY),
       roleArn: props.roleArn,
       timeoutSeconds: 60,
       logRetentionDays: props.logRetentionDays,

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { LAMBDA_RUNTIME } from './lambda-bundle';
+import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
 import { NAME_LIMITS } from './names';
 
@@ -11,8 +11,8 @@ export interface ProjectFunctionProps {
   readonly functionName: string;
   /** What the function does, shown in the Lambda console. */
   readonly description: string;
-  /** Folder holding the bundled `index.js` (and any files the handler reads). */
-  readonly bundleDir: string;
+  /** The bundled handler (and any files it reads), zipped. */
+  readonly code: LambdaPackage;
   /** Execution role ARN. */
   readonly roleArn: string;
   /** Environment variables: settings and secret names, never secret values. */
@@ -37,7 +37,7 @@ export class ProjectFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
-    const code = new TerraformAsset(this, 'code', { path: props.bundleDir, type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, 'code', { path: props.code.zipFile, type: AssetType.FILE });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,

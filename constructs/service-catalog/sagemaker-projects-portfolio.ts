@@ -3,7 +3,7 @@ import { ServicecatalogPortfolio } from '@cdktf/provider-aws/lib/servicecatalog-
 import { ServicecatalogPrincipalPortfolioAssociation } from '@cdktf/provider-aws/lib/servicecatalog-principal-portfolio-association';
 import { ServicecatalogProduct } from '@cdktf/provider-aws/lib/servicecatalog-product';
 import { ServicecatalogProductPortfolioAssociation } from '@cdktf/provider-aws/lib/servicecatalog-product-portfolio-association';
-import { DataResource, Fn, ITerraformDependable } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Role } from '../iam/role';
 import { ProductVersions, TemplateVersion } from './product-versions';
@@ -22,12 +22,10 @@ export interface SageMakerProjectsPortfolioProps {
   readonly templateObject: ITerraformDependable;
   /** Earlier template versions kept as DEPRECATED product versions. @default none */
   readonly retainedVersions?: TemplateVersion[];
-  /** Role Service Catalog launches the product with (launch constraint). */
+  /** Role Service Catalog launches the product with (launch constraint); give it a propagation delay. */
   readonly launchRole: Role;
   /** Role ARNs (IAM) or account-less wildcard ARNs (IAM_PATTERN) that see the product in Studio. */
   readonly principalArns: string[];
-  /** Seconds to wait for a new launch role to propagate through IAM. @default 30 */
-  readonly iamPropagationSeconds?: number;
 }
 
 /**
@@ -74,19 +72,13 @@ export class SageMakerProjectsPortfolio extends Construct {
       productId: this.product.id,
     });
 
-    // Service Catalog rejects a launch constraint whose role IAM has not propagated yet.
-    const iamPropagation = new DataResource(this, 'launch-role-propagation', {
-      triggersReplace: { launch_role_arn: props.launchRole.roleArn },
-      provisioners: [{ type: 'local-exec', command: `sleep ${props.iamPropagationSeconds ?? 30}` }],
-    });
-
     const constraint = new ServicecatalogConstraint(this, 'launch-constraint', {
       description: 'Launch SageMaker project templates with the launch role',
       portfolioId: this.portfolio.id,
       productId: this.product.id,
       type: 'LAUNCH',
       parameters: Fn.jsonencode({ RoleArn: props.launchRole.roleArn }),
-      dependsOn: [association, iamPropagation],
+      dependsOn: [association],
     });
 
     props.principalArns.forEach((principalArn, index) => {

@@ -68,6 +68,16 @@ export function seedDigest(dir: string, files: string[]): string {
   return hash.digest('hex');
 }
 
+/** Digest of the whole seed code (every repository's files and contents): changes whenever a commit would. */
+export function seedCodeFingerprint(seedRoot: string): string {
+  const hash = createHash('sha256');
+  for (const repository of SEED_REPOSITORIES) {
+    const source = join(seedRoot, repository);
+    hash.update(`${repository}\0${seedDigest(source, listSeedFiles(source))}\0`);
+  }
+  return hash.digest('hex');
+}
+
 /**
  * Copies `seedRoot/<repository>/**` (junk excluded) into `packageDir/seed-code/<repository>/` and
  * writes the manifest the handler reads. Runs at synth, beside the bundled handler.

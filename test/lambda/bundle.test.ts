@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
@@ -12,10 +12,10 @@ import { testConfig } from '../support/synth';
 const BUNDLE_LIMIT_BYTES = 1024 * 1024;
 
 /** The synthesized stack's function archives, by the construct that owns them (`seeding`, `deploy-trigger`). */
-function synthesizedArchives(): Record<string, string> {
+function synthesizedArchives(seedCodeDir = writeSeedFixture()): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'project-synth-'));
   const app = new App({ outdir });
-  new SageMakerProjectStack(app, projectStackProps(testConfig(), writeSeedFixture()));
+  new SageMakerProjectStack(app, projectStackProps(testConfig(), seedCodeDir));
   app.synth();
   const assets = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'assets');
   return Object.fromEntries(
@@ -55,12 +55,29 @@ describe('Lambda packages as synthesized', () => {
     expect(zipListing(archives['deploy-trigger'])).toEqual(['index.js']);
   });
 
-  test('the archives are reproducible: the same seed code, copied anew, zips to the same bytes', () => {
-    // A new fixture folder: same contents, new files with new modification times.
-    const again = synthesizedArchives();
+  test('the archives are reproducible: the same seed code, copied anew and bundled anew, zips to the same bytes', () => {
+    // A new fixture folder (same contents, new modification times) and an empty package cache: a real second build.
+    process.env.SMP_LAMBDA_CACHE_DIR = mkdtempSync(join(tmpdir(), 'lambda-cache-'));
+    let again: Record<string, string>;
+    try {
+      again = synthesizedArchives();
+    } finally {
+      delete process.env.SMP_LAMBDA_CACHE_DIR;
+    }
     const digest = (archive: string) => execFileSync('sha256sum', [archive], { encoding: 'utf8' }).split(' ')[0];
     expect(again.seeding).not.toBe(archives.seeding);
     expect(digest(again.seeding)).toBe(digest(archives.seeding));
+  });
+
+  test('a changed seed file changes the package: cached packages are keyed by their content', () => {
+    const seedCodeDir = writeSeedFixture();
+    const before = synthesizedArchives(seedCodeDir);
+    appendFileSync(join(seedCodeDir, 'model-build', 'README.md'), 'one more line\n');
+    const after = synthesizedArchives(seedCodeDir);
+    const readme = (archive: string) => execFileSync('unzip', ['-p', archive, 'seed-code/model-build/README.md'], { encoding: 'utf8' });
+    expect(readme(before.seeding)).not.toContain('one more line');
+    expect(readme(after.seeding)).toContain('one more line');
+    expect(readFileSync(after['deploy-trigger'])).toEqual(readFileSync(before['deploy-trigger']));
   });
 
   describe('the bundled handlers run with their own SDK and GitLab client', () => {

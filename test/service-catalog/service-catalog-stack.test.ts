@@ -282,12 +282,10 @@ describe('service-catalog stack: Service Catalog', () => {
     expect(constraint.type).toBe('LAUNCH');
     const launchRole = addressOf(defaults, 'aws_iam_role', 'launch-role/role');
     expect(constraint.parameters).toBe('${jsonencode({"RoleArn" = ' + launchRole + '.arn})}');
-    expect(constraint.depends_on).toEqual(
-      expect.arrayContaining([addressOf(defaults, 'aws_servicecatalog_product_portfolio_association', 'portfolio/product-association'), addressOf(defaults, 'terraform_data', 'portfolio/launch-role-propagation')]),
-    );
-    const wait = only(defaults, 'terraform_data');
-    expect(wait.triggers_replace).toEqual({ launch_role_arn: ref('aws_iam_role', 'launch-role/role', 'arn') });
-    expect(wait.provisioner).toEqual([{ 'local-exec': { command: 'sleep 30' } }]);
+    expect(constraint.depends_on).toEqual([addressOf(defaults, 'aws_servicecatalog_product_portfolio_association', 'portfolio/product-association')]);
+    // The role waits for IAM propagation when it is created, before anything can refer to it.
+    expect(byPath(defaults, 'aws_iam_role', 'launch-role/role').provisioner).toEqual([{ 'local-exec': { command: 'sleep 30' } }]);
+    expect(byPath(defaults, 'aws_iam_role', 'command-runner/role/role').provisioner).toBeUndefined();
   });
 
   test('the portfolio is shared with Studio roles: IAM for role ARNs, IAM_PATTERN for wildcards', () => {
