@@ -41,8 +41,8 @@ describe('service-catalog stack, validated by terraform', () => {
     await workspace.init();
   });
 
+  // The defaults (oidc mode) are validated by `npm run verify` (test/tools/verify.test.ts).
   test.each([
-    ['defaults (oidc)', {}],
     [
       'access keys, type registration, S3 project template, retained version',
       {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeAws, useFakeAws } from '../../tools/fake-aws';
@@ -50,10 +50,25 @@ describe('deploy Terraform package', () => {
 
   const plans = new Map<string, any>();
 
+  /**
+   * The module's variables and naming locals alone (variables.tf, names.tf), with outputs exposing
+   * the names: validation and naming run in real terraform without starting a provider.
+   */
+  let providerFree: TerraformWorkdir;
+
   beforeAll(async () => {
     endpoint = await fakeAws.start();
     workdir = planWorkdir(endpoint);
-    await workdir.init();
+    const namesOnly = mkdtempSync(join(tmpdir(), 'deploy-names-'));
+    for (const file of ['variables.tf', 'names.tf']) copyFileSync(join(MODULE, file), join(namesOnly, file));
+    providerFree = TerraformWorkdir.fromDirectory(namesOnly, {
+      files: {
+        'names_outputs.tf.json': JSON.stringify({
+          output: Object.fromEntries(['model_name', 'endpoint_configuration_name', 'endpoint_name'].map((name) => [name, { value: `\${local.${name}}` }])),
+        }),
+      },
+    });
+    await Promise.all([workdir.init(), providerFree.init()]);
   });
   afterAll(() => fakeAws.stop());
 
@@ -119,15 +134,27 @@ describe('deploy Terraform package', () => {
 
   test('staging and prod never share a name, so deploying one never replaces the other', async () => {
     const staging = await plannedNames({});
-    const prod = await plannedNames({ stage: 'prod' });
+    const { plan } = await prodPlanFromBuild();
+    const prod = ['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration', 'aws_sagemaker_endpoint'].map((type) => planned(plan, type).name);
     for (const name of staging) expect(prod).not.toContain(name);
     expect(prod[2]).toBe('abalone-demo-prod');
   });
 
+  /** Model, endpoint configuration and endpoint names for these variables, from names.tf alone. */
+  async function derivedNames(overrides: Record<string, string>): Promise<string[]> {
+    const result = await providerFree.plan(sampleVariables(overrides));
+    if (!result.ok) throw new Error(result.output);
+    return ['model_name', 'endpoint_configuration_name', 'endpoint_name'].map((name) => result.plan.planned_values.outputs[name].value);
+  }
+
+  test('the names the full plan gives are those names.tf derives, so names can be checked without a provider', async () => {
+    expect(await derivedNames({})).toEqual(await plannedNames({}));
+  });
+
   test('a new model version or new settings get new model and configuration names behind the same endpoint', async () => {
-    const v7 = await plannedNames({});
-    const v8 = await plannedNames({ model_package_arn: packageArn(8) });
-    const bigger = await plannedNames({ instance_count: '2' });
+    const v7 = await derivedNames({});
+    const v8 = await derivedNames({ model_package_arn: packageArn(8) });
+    const bigger = await derivedNames({ instance_count: '2' });
     expect(v8[0]).toMatch(/-v8-/);
     expect(v8[0]).not.toBe(v7[0]);
     expect(v8[1]).not.toBe(v7[1]);
@@ -150,11 +177,12 @@ describe('deploy Terraform package', () => {
     ];
     // Terraform reports every failed validation of a plan, but skips a check that refers to an
     // invalid variable (artifact_bucket's refers to sagemaker_project_id): two plans cover all.
+    // Validation needs no provider: they run on the provider-free workdir.
     let output = '';
     beforeAll(async () => {
       const bucketCheck = invalid.filter(([name]) => name === 'artifact_bucket');
       for (const wrong of [invalid.filter((entry) => !bucketCheck.includes(entry)), bucketCheck]) {
-        const result = await workdir.plan(sampleVariables(Object.fromEntries(wrong.map(([name, value]) => [name, value]))));
+        const result = await providerFree.plan(sampleVariables(Object.fromEntries(wrong.map(([name, value]) => [name, value]))));
         expect(result.ok).toBe(false);
         output += result.output.replace(/\s+/g, ' ');
       }
@@ -165,30 +193,41 @@ describe('deploy Terraform package', () => {
     });
   });
 
+  /** The prod plan of exactly the variables file the build job writes (planned once). */
+  let prodFromBuild: Promise<{ plan: any; output: string }> | undefined;
+  function prodPlanFromBuild(): Promise<{ plan: any; output: string }> {
+    prodFromBuild ??= (async () => {
+      const output = mkdtempSync(join(tmpdir(), 'build-'));
+      const variables = sampleVariables();
+      const argv = [
+        '--region', variables.region,
+        '--model-package-group', GROUP,
+        '--model-package-arn', packageArn(7),
+        '--project-name', variables.sagemaker_project_name,
+        '--project-id', variables.sagemaker_project_id,
+        '--artifact-bucket', variables.artifact_bucket,
+        '--execution-role-arn', variables.execution_role_arn,
+        '--output-dir', output,
+        'prod',
+      ];
+      const built = callWithStubbedAws({ sysPath: [join(DEPLOY_REPO, 'scripts')], module: 'build_stage_variables', function: 'main', args: [argv], stubs: { sagemaker: [describedPackage(7)] } });
+      expect(built.result).toBe(0);
+      const fromBuild = planWorkdir(endpoint, { 'build.auto.tfvars.json': readFileSync(join(output, 'prod.tfvars.json'), 'utf8') });
+      await fromBuild.init();
+      const result = await fromBuild.plan({});
+      if (!result.ok) throw new Error(result.output);
+      return { plan: result.plan, output: result.output };
+    })();
+    return prodFromBuild;
+  }
+
   test('plans exactly the variables file the build job writes', async () => {
-    const output = mkdtempSync(join(tmpdir(), 'build-'));
-    const variables = sampleVariables();
-    const argv = [
-      '--region', variables.region,
-      '--model-package-group', GROUP,
-      '--model-package-arn', packageArn(7),
-      '--project-name', variables.sagemaker_project_name,
-      '--project-id', variables.sagemaker_project_id,
-      '--artifact-bucket', variables.artifact_bucket,
-      '--execution-role-arn', variables.execution_role_arn,
-      '--output-dir', output,
-      'prod',
-    ];
-    const built = callWithStubbedAws({ sysPath: [join(DEPLOY_REPO, 'scripts')], module: 'build_stage_variables', function: 'main', args: [argv], stubs: { sagemaker: [describedPackage(7)] } });
-    expect(built.result).toBe(0);
-    const fromBuild = planWorkdir(endpoint, { 'build.auto.tfvars.json': readFileSync(join(output, 'prod.tfvars.json'), 'utf8') });
-    await fromBuild.init();
-    const result = await fromBuild.plan({});
-    if (!result.ok) throw new Error(result.output);
-    expect(result.output).not.toMatch(/undeclared variable/i);
-    expect(planned(result.plan, 'aws_sagemaker_endpoint').name).toBe('abalone-demo-prod');
-    expect(planned(result.plan, 'aws_sagemaker_endpoint_configuration').production_variants[0].initial_instance_count).toBe(
+    const { plan, output } = await prodPlanFromBuild();
+    expect(output).not.toMatch(/undeclared variable/i);
+    expect(planned(plan, 'aws_sagemaker_endpoint').name).toBe('abalone-demo-prod');
+    expect(planned(plan, 'aws_sagemaker_endpoint_configuration').production_variants[0].initial_instance_count).toBe(
       JSON.parse(readFileSync(join(DEPLOY_REPO, 'prod-config.json'), 'utf8')).instance_count,
     );
   });
+
 });
