@@ -67,6 +67,7 @@ describe('service-catalog stack, validated by terraform', () => {
 
 describe('product versions, planned by terraform against an existing product', () => {
   const OLD_VERSION = '0123456789ab';
+  const RETAINED_VERSION = 'abcdef012345';
   const PRODUCT_ID = 'prod-existing0001';
   const fake = new FakeAws();
   let endpoint: string;
@@ -79,11 +80,14 @@ describe('product versions, planned by terraform against an existing product', (
   });
   afterAll(() => fake.stop());
 
-  /** State of a deployment made from template OLD_VERSION: the product (with its initial version) and that version. */
-  function priorState(stack: Synthesized): object {
+  /**
+   * State of a deployment that has published the templates `versions` before: the product (created
+   * with the first of them) and one product version per template.
+   */
+  function priorState(stack: Synthesized, versions: string[]): object {
     const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
     const product = resources(stack, 'aws_servicecatalog_product')[productId];
-    const oldUrl = `https://example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-${OLD_VERSION}.yaml`;
+    const templateUrl = (version: string) => `https://example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-${version}.yaml`;
     const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
     const tags = { ...product.tags };
     const tagsAll = { ...tags, 'sagemaker-projects:platform': 'example-dev-mlops', 'managed-by': 'cdktf' };
@@ -113,7 +117,7 @@ describe('product versions, planned by terraform against an existing product', (
                 name: product.name,
                 owner: product.owner,
                 provisioning_artifact_parameters: [
-                  { description: product.provisioning_artifact_parameters.description, disable_template_validation: false, name: 'initial', template_physical_id: '', template_url: oldUrl, type: 'CLOUD_FORMATION_TEMPLATE' },
+                  { description: product.provisioning_artifact_parameters.description, disable_template_validation: false, name: 'initial', template_physical_id: '', template_url: templateUrl(versions[0]), type: 'CLOUD_FORMATION_TEMPLATE' },
                 ],
                 status: 'CREATED',
                 support_description: '',
@@ -128,70 +132,74 @@ describe('product versions, planned by terraform against an existing product', (
             },
           ],
         },
-        {
+        ...versions.map((version) => ({
           mode: 'managed',
           type: 'aws_servicecatalog_provisioning_artifact',
-          // The address a ProductVersions construct gives version OLD_VERSION.
-          name: retainedAddressName(OLD_VERSION),
+          // The address a ProductVersions construct gives this version.
+          name: retainedIds[version],
           provider,
           instances: [
             {
               schema_version: 0,
               attributes: {
-                id: `pa-old0000000001:${PRODUCT_ID}`,
+                id: `pa-${version}:${PRODUCT_ID}`,
                 accept_language: 'en',
                 active: true,
                 created_time: '2026-01-01T00:00:00Z',
-                description: `Template ${OLD_VERSION}`,
+                description: `Template ${version}`,
                 disable_template_validation: false,
                 guidance: 'DEFAULT',
-                name: OLD_VERSION,
+                name: version,
                 product_id: PRODUCT_ID,
-                provisioning_artifact_id: 'pa-old0000000001',
+                provisioning_artifact_id: `pa-${version}`,
                 template_physical_id: null,
-                template_url: oldUrl,
+                template_url: templateUrl(version),
                 timeouts: null,
                 type: 'CLOUD_FORMATION_TEMPLATE',
               },
               sensitive_attributes: [],
             },
           ],
-        },
+        })),
       ],
     };
   }
 
-  /** The logical id cdktf gives the version construct of `version` (synthesized once with it retained). */
+  /** The logical id cdktf gives the version construct of each old version (synthesized once with them retained). */
   let retainedIds: Record<string, string> = {};
-  function retainedAddressName(version: string): string {
-    return retainedIds[version];
-  }
 
   async function planAgainstPriorState(stack: Synthesized, mutate: (config: Record<string, any>) => void = () => undefined) {
-    load(workspace, stack, { 'terraform.tfstate': JSON.stringify(priorState(stack)) });
+    load(workspace, stack, { 'terraform.tfstate': JSON.stringify(priorState(stack, [OLD_VERSION, RETAINED_VERSION])) });
     workspace.update((config) => {
       useFakeAws(config, endpoint);
       mutate(config);
     });
     const result = await workspace.plan({ gitlab_private_token: 'glpat-plan-verifier-0123456789' });
     if (!result.ok) throw new Error(result.output);
-    const changes: Array<{ address: string; change: { actions: string[] } }> = result.plan.resource_changes;
+    const changes: Array<{ address: string; change: any }> = result.plan.resource_changes;
     const actions = (address: string) => changes.find((change) => change.address === address)?.change.actions;
     return { changes, actions };
   }
 
+  /** The plan of today's template over a deployment of OLD_VERSION and RETAINED_VERSION, the latter retained (planned once). */
+  let upgrade: ReturnType<typeof planAgainstPriorState> | undefined;
+  const retainedConfig = () => synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION })).serviceCatalog;
+
   beforeAll(() => {
-    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: OLD_VERSION }));
-    retainedIds = { [OLD_VERSION]: idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${OLD_VERSION}_`) };
+    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: `${OLD_VERSION},${RETAINED_VERSION}` }));
+    retainedIds = Object.fromEntries(
+      [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
+    );
   });
 
   test('a changed template adds a version, deletes the unretained old one, and never replaces the product', async () => {
-    const { serviceCatalog } = synthApp();
+    const serviceCatalog = retainedConfig();
     const product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
-    const current = `aws_servicecatalog_provisioning_artifact.${idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', 'portfolio_versions_version-')}`;
-    const { actions } = await planAgainstPriorState(serviceCatalog);
+    const [current] = Object.keys(resources(serviceCatalog, 'aws_servicecatalog_provisioning_artifact')).filter((id) => !Object.values(retainedIds).includes(id));
+    upgrade ??= planAgainstPriorState(serviceCatalog);
+    const { actions } = await upgrade;
     expect(actions(product)).toEqual(['no-op']);
-    expect(actions(current)).toEqual(['create']);
+    expect(actions(`aws_servicecatalog_provisioning_artifact.${current}`)).toEqual(['create']);
     expect(actions(`aws_servicecatalog_provisioning_artifact.${retainedIds[OLD_VERSION]}`)).toEqual(['delete']);
   });
 
@@ -205,9 +213,9 @@ describe('product versions, planned by terraform against an existing product', (
   });
 
   test('a retained old version is kept and marked DEPRECATED in place', async () => {
-    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: OLD_VERSION }));
-    const old = `aws_servicecatalog_provisioning_artifact.${retainedIds[OLD_VERSION]}`;
-    const { changes, actions } = await planAgainstPriorState(serviceCatalog);
+    const old = `aws_servicecatalog_provisioning_artifact.${retainedIds[RETAINED_VERSION]}`;
+    upgrade ??= planAgainstPriorState(retainedConfig());
+    const { changes, actions } = await upgrade;
     expect(actions(old)).toEqual(['update']);
     const change: any = changes.find((candidate) => candidate.address === old)!.change;
     expect([change.before.guidance, change.after.guidance]).toEqual(['DEFAULT', 'DEPRECATED']);
