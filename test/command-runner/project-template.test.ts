@@ -7,8 +7,8 @@ import {
   worstCaseCommandBytes,
 } from '../../constructs/command-runner/project-template';
 import { PARAMETER_GROUPS, PROJECT_PARAMETERS } from '../../constructs/command-runner/project-parameters';
-import { referenced, synthApp, testConfig } from '../support/synth';
-import { PSEUDO_PARAMETERS, STANDALONE_TEMPLATE, named, referencedNames, standaloneTemplate, subReferences, templateOf } from './support';
+import { byPath, referenced, synthApp, testConfig } from '../support/synth';
+import { PSEUDO_PARAMETERS, STANDALONE_TEMPLATE, referencedNames, standaloneTemplate, subReferences, templateOf } from './support';
 
 /** DESIGN.md section 2, plus TerraformStateLockTable and GitLabCIRoleArn (runner and oidc mode). */
 const CONTRACT_PARAMETERS = [
@@ -98,13 +98,13 @@ describe('project template (oidc mode, defaults)', () => {
     const raw = object.content as string;
     const defaultOf = (name: string) => new RegExp(`\\n  ${name}:\\n(?:    .*\\n)*?    Default: "?([^"\\n]*)"?\\n`).exec(raw)?.[1];
     const resourceAt = (name: string) => referenced(serviceCatalog, defaultOf(name)!);
-    expect(resourceAt('MLOpsS3Bucket')).toBe(named(serviceCatalog, 'aws_s3_bucket', 'mlops-bucket'));
-    expect(resourceAt('TerraformStateLockTable')).toBe(named(serviceCatalog, 'aws_dynamodb_table', 'lock-table'));
-    expect(resourceAt('CommandRunnerIAMInstanceProfile')).toBe(named(serviceCatalog, 'aws_iam_instance_profile', 'command-runner_instance-profile'));
-    expect(resourceAt('CommandRunnerCWLogGrp')).toBe(named(serviceCatalog, 'aws_cloudwatch_log_group', 'command-runner-logs'));
-    expect(resourceAt('SecretsManagerGitlabPrivateToken')).toBe(named(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-secrets_private-token_secret'));
-    expect(resourceAt('SecretsManagerGitlabUserSecretARN')).toBe(named(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-secrets_user-credentials_secret'));
-    expect(resourceAt('GitLabCIRoleArn')).toBe(named(serviceCatalog, 'aws_iam_role', 'gitlab-ci-identity_role'));
+    expect(resourceAt('MLOpsS3Bucket')).toBe(byPath(serviceCatalog, 'aws_s3_bucket', 'mlops-bucket/bucket'));
+    expect(resourceAt('TerraformStateLockTable')).toBe(byPath(serviceCatalog, 'aws_dynamodb_table', 'lock-table/table'));
+    expect(resourceAt('CommandRunnerIAMInstanceProfile')).toBe(byPath(serviceCatalog, 'aws_iam_instance_profile', 'command-runner/instance-profile'));
+    expect(resourceAt('CommandRunnerCWLogGrp')).toBe(byPath(serviceCatalog, 'aws_cloudwatch_log_group', 'command-runner-logs'));
+    expect(resourceAt('SecretsManagerGitlabPrivateToken')).toBe(byPath(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-secrets/private-token/secret'));
+    expect(resourceAt('SecretsManagerGitlabUserSecretARN')).toBe(byPath(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-secrets/user-credentials/secret'));
+    expect(resourceAt('GitLabCIRoleArn')).toBe(byPath(serviceCatalog, 'aws_iam_role', 'gitlab-ci-identity/role/role'));
     expect(defaultOf('MLOpsS3Bucket')).toMatch(/\.bucket\}$/);
     expect(defaultOf('SecretsManagerGitlabUserSecretARN')).toMatch(/\.arn\}$/);
   });
@@ -187,10 +187,10 @@ describe('project template variations', () => {
     const document = parse(raw);
     expect(document.Parameters.GitLabCIRoleArn.Default).toBe('');
     expect(referenced(serviceCatalog, document.Parameters.SecretsManagerGitlabIAMAccessKey.Default)).toBe(
-      named(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-ci-identity_access-key-id_secret'),
+      byPath(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-ci-identity/access-key-id/secret'),
     );
     expect(referenced(serviceCatalog, document.Parameters.SecretsManagerGitlabIAMSecretKey.Default)).toBe(
-      named(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-ci-identity_secret-access-key_secret'),
+      byPath(serviceCatalog, 'aws_secretsmanager_secret', 'gitlab-ci-identity/secret-access-key/secret'),
     );
   });
 

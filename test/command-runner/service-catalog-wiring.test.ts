@@ -6,15 +6,10 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ARTIFACT_KEYS } from '../../constructs/command-runner/project-template';
 import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
 import { ProductVersions } from '../../constructs/service-catalog/product-versions';
-import { resources, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
-import { named, templateOf } from './support';
+import { byPath, resources, rolePolicy, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
+import { templateOf } from './support';
 
 const RELEASE_PACKAGE = 's3://platform-artifacts/awsutility-cloudformation-commandrunner.zip';
-
-/** Statements of the inline role policy whose logical id starts with `idPrefix`. */
-function rolePolicy(stack: Synthesized, idPrefix: string): any[] {
-  return statementsOf(stack, named(stack, 'aws_iam_role_policy', idPrefix).policy);
-}
 
 const actionsOf = (statements: any[]) => statements.flatMap((statement) => statement.actions ?? []);
 const bySid = (statements: any[], sid: string) => {
@@ -34,7 +29,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
   const { serviceCatalog } = synthApp();
 
   test('the CommandRunner instance role logs only to its log group and has no EC2 or IAM permission', () => {
-    const logs = rolePolicy(serviceCatalog, 'command-runner_role_policy-run-logs');
+    const logs = rolePolicy(serviceCatalog, 'command-runner/role', 'run-logs');
     expect(bySid(logs, 'StreamRunLogs').resources).toEqual([
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner$/),
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner:log-stream:\*$/),
@@ -44,20 +39,20 @@ describe('service-catalog stack: the CommandRunner product', () => {
       .filter(({ policy }) => policy.startsWith('command-runner_role_') && !policy.includes('sagemaker-project-resources'))
       .flatMap(({ statement }) => statement.actions);
     expect(runnerActions.filter((action: string) => /^(ec2|iam|sts):/.test(action))).toEqual([]);
-    expect(named(serviceCatalog, 'aws_iam_role', 'command-runner_role').max_session_duration).toBeUndefined();
+    expect(byPath(serviceCatalog, 'aws_iam_role', 'command-runner/role/role').max_session_duration).toBeUndefined();
   });
 
   test('the runner may read the script and the code it downloads, and nothing else of the bucket outside the state prefix', () => {
-    const code = rolePolicy(serviceCatalog, 'command-runner_role_policy-terraform-code');
+    const code = rolePolicy(serviceCatalog, 'command-runner/role', 'terraform-code');
     expect(code).toEqual([{ effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [expect.stringMatching(/\/command-runner\/\*$/)] }]);
     expect(ARTIFACT_KEYS.runnerScript.startsWith('command-runner/')).toBe(true);
     expect(ARTIFACT_KEYS.terraformCode.startsWith('command-runner/')).toBe(true);
-    const state = rolePolicy(serviceCatalog, 'command-runner_role_policy-terraform-state');
+    const state = rolePolicy(serviceCatalog, 'command-runner/role', 'terraform-state');
     expect(state.find((statement) => statement.actions.includes('s3:PutObject')).resources).toEqual([expect.stringMatching(/\/sagemaker-projects\/\*$/)]);
   });
 
   test('the runner script is uploaded byte for byte, with its SHA-256, where the bootstrap command fetches it', () => {
-    const object = named(serviceCatalog, 'aws_s3_object', 'runner-script_object');
+    const object = byPath(serviceCatalog, 'aws_s3_object', 'runner-script/object');
     const script = readFileSync(RUNNER_SCRIPT_PATH);
     expect(object.key).toBe(ARTIFACT_KEYS.runnerScript);
     expect(Buffer.from(object.content_base64, 'base64').equals(script)).toBe(true);
@@ -66,7 +61,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
   });
 
   test('the product keeps its initial version forever (ignore_changes) and gets one version per template hash', () => {
-    const product = named(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product');
+    const product = byPath(serviceCatalog, 'aws_servicecatalog_product', 'portfolio/product');
     const template = templateOf(serviceCatalog).object;
     const version = /sagemaker-project-([0-9a-f]{12})\.yaml$/.exec(template.key)![1];
     expect(product.lifecycle).toEqual({ ignore_changes: ['provisioning_artifact_parameters'] });
@@ -105,7 +100,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
   });
 
   test('the launch role reads Service Catalog\'s tagged template copies, not the platform bucket', () => {
-    const launch = rolePolicy(serviceCatalog, 'launch-role_policy-launch-sagemaker-project');
+    const launch = rolePolicy(serviceCatalog, 'launch-role', 'launch-sagemaker-project');
     expect(bySid(launch, 'ReadServiceCatalogTemplateCopies')).toEqual({
       sid: 'ReadServiceCatalogTemplateCopies',
       effect: 'Allow',
@@ -125,17 +120,17 @@ describe('service-catalog stack: the CommandRunner product', () => {
 
 describe('service-catalog stack: CommandRunner type registration', () => {
   const { serviceCatalog } = synthApp(testConfig({ SMP_COMMAND_RUNNER_TYPE_RELEASE_PACKAGE: RELEASE_PACKAGE }));
-  const statements = rolePolicy(serviceCatalog, 'command-runner-type_execution-role_policy-command-runner-handler');
+  const statements = rolePolicy(serviceCatalog, 'command-runner-type/execution-role', 'command-runner-handler');
 
   test('registers the type from the release package with its execution role and handler log group', () => {
-    const type = named(serviceCatalog, 'aws_cloudformation_type', 'command-runner-type');
+    const type = byPath(serviceCatalog, 'aws_cloudformation_type', 'command-runner-type/type');
     expect(type).toMatchObject({ type: 'RESOURCE', type_name: 'AWSUtility::CloudFormation::CommandRunner', schema_handler_package: RELEASE_PACKAGE });
     expect(type.execution_role_arn).toMatch(/^\$\{aws_iam_role\.command-runner-type_execution-role_[^.]+\.arn\}$/);
     expect(type.logging_config).toEqual({ log_group_name: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.command-runner-type_handler-logs/), log_role_arn: type.execution_role_arn });
-    const logGroup = named(serviceCatalog, 'aws_cloudwatch_log_group', 'command-runner-type_handler-logs');
+    const logGroup = byPath(serviceCatalog, 'aws_cloudwatch_log_group', 'command-runner-type/handler-logs');
     expect(logGroup.name).toBe('/sagemaker-projects/example-dev-mlops/command-runner-type');
     expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
-    const keyPolicy = statementsOf(serviceCatalog, named(serviceCatalog, 'aws_kms_key', 'encryption-key').policy);
+    const keyPolicy = statementsOf(serviceCatalog, byPath(serviceCatalog, 'aws_kms_key', 'encryption-key/key').policy);
     expect(bySid(keyPolicy, 'CloudWatchLogsEncryption').condition[0].values).toEqual([
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner$/),
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner-type$/),
@@ -143,7 +138,7 @@ describe('service-catalog stack: CommandRunner type registration', () => {
   });
 
   test('only CloudFormation, for this account\'s CommandRunner type, assumes the execution role', () => {
-    const role = named(serviceCatalog, 'aws_iam_role', 'command-runner-type_execution-role');
+    const role = byPath(serviceCatalog, 'aws_iam_role', 'command-runner-type/execution-role/role');
     expect(role.name).toBe('example-dev-mlops-commandrunner-type');
     expect(role.name).not.toContain('sts');
     const [trust] = statementsOf(serviceCatalog, role.assume_role_policy);
@@ -195,7 +190,7 @@ describe('service-catalog stack: CommandRunner type registration', () => {
         SMP_COMMAND_RUNNER_SECURITY_GROUP_ID: 'sg-0123456789abcdef0',
       }),
     );
-    const pinnedStatements = rolePolicy(pinned, 'command-runner-type_execution-role_policy-command-runner-handler');
+    const pinnedStatements = rolePolicy(pinned, 'command-runner-type/execution-role', 'command-runner-handler');
     expect(pinnedStatements.map((statement) => statement.sid)).not.toContain('TemporarySecurityGroup');
     expect(actionsOf(pinnedStatements)).not.toContain('ec2:CreateSecurityGroup');
     expect(bySid(pinnedStatements, 'LaunchResources').resources).toContainEqual(expect.stringMatching(/:subnet\/subnet-0123456789abcdef0$/));
@@ -207,19 +202,19 @@ describe('service-catalog stack: SageMaker S3 project template', () => {
   const { serviceCatalog } = synthApp(testConfig({ SMP_S3_PROJECT_TEMPLATE_ENABLED: 'true' }));
 
   test('the template is published, tagged for Studio, in a bucket of its own with CORS for Studio', () => {
-    const bucket = named(serviceCatalog, 'aws_s3_bucket', 's3-project-template_bucket');
+    const bucket = byPath(serviceCatalog, 'aws_s3_bucket', 's3-project-template/bucket/bucket');
     expect(bucket.bucket).toMatch(/^example-dev-mlops-sm-templates-\$\{data\.aws_caller_identity\.[^}]+\}-us-east-1$/);
-    const object = named(serviceCatalog, 'aws_s3_object', 's3-project-template_template-object');
+    const object = byPath(serviceCatalog, 'aws_s3_object', 's3-project-template/template-object');
     expect(object.key).toBe('templates/example-dev-mlops-sagemaker-project-terraform-gitlab.yaml');
     expect(object.tags).toEqual({ 'sagemaker:studio-visibility': 'true' });
     expect(object.content).toBe(templateOf(serviceCatalog).object.content);
-    const cors = named(serviceCatalog, 'aws_s3_bucket_cors_configuration', 's3-project-template_cors');
+    const cors = byPath(serviceCatalog, 'aws_s3_bucket_cors_configuration', 's3-project-template/cors');
     expect(cors.cors_rule).toEqual([{ allowed_methods: ['GET', 'HEAD'], allowed_origins: ['https://*.sagemaker.aws'], allowed_headers: ['*'], max_age_seconds: 3000 }]);
     expect(serviceCatalog.output.s3_project_templates_location.value).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.s3-project-template_bucket_[^}]+\.bucket\}\/templates\/$/);
   });
 
   test('only this account\'s Studio roles may read the templates, and the bucket stays TLS-only and private', () => {
-    const policy = statementsOf(serviceCatalog, named(serviceCatalog, 'aws_s3_bucket_policy', 's3-project-template_bucket_policy').policy);
+    const policy = statementsOf(serviceCatalog, byPath(serviceCatalog, 'aws_s3_bucket_policy', 's3-project-template/bucket/policy').policy);
     const read = bySid(policy, 'StudioRolesReadTemplates');
     expect(read.actions).toEqual(['s3:GetObject']);
     expect(read.resources).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition[^}]+\}:s3:::example-dev-mlops-sm-templates-.*\/templates\/\*$/)]);
@@ -228,6 +223,6 @@ describe('service-catalog stack: SageMaker S3 project template', () => {
       { test: 'ArnLike', variable: 'aws:PrincipalArn', values: [expect.stringMatching(/^arn:aws:iam::\$\{data\.aws_caller_identity\.[^}]+\}:role\/service-role\/AmazonSageMaker-ExecutionRole-\*$/)] },
     ]);
     expect(bySid(policy, 'DenyInsecureTransport').effect).toBe('Deny');
-    expect(named(serviceCatalog, 'aws_s3_bucket_public_access_block', 's3-project-template_bucket_public-access-block').block_public_policy).toBe(true);
+    expect(byPath(serviceCatalog, 'aws_s3_bucket_public_access_block', 's3-project-template/bucket/public-access-block').block_public_policy).toBe(true);
   });
 });

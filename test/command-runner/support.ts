@@ -5,16 +5,6 @@ import { mapInterpolations } from '../../tools/offline-transform';
 import { ProjectTemplate, ProjectTemplateProps } from '../../constructs/command-runner/project-template';
 import { Synthesized, resources } from '../support/synth';
 
-/**
- * The one resource (or data source) of `type` whose logical id starts with `idPrefix` (the construct
- * path joined by `_`, e.g. `lock-table_`).
- */
-export function named(stack: Synthesized, type: string, idPrefix: string, kind: 'resource' | 'data' = 'resource'): any {
-  const matches = Object.entries<any>(resources(stack, type, kind)).filter(([id]) => id === idPrefix || id.startsWith(`${idPrefix}_`));
-  if (matches.length !== 1) throw new Error(`expected one ${kind} ${type} named ${idPrefix}*, found ${matches.map(([id]) => id).join(', ') || 'none'}`);
-  return matches[0][1];
-}
-
 /** CloudFormation pseudo parameters a template may reference. */
 export const PSEUDO_PARAMETERS = new Set([
   'AWS::AccountId',

@@ -1,21 +1,8 @@
-import { ConfigError, loadConfig } from '../../config/load';
-
-/** Loads with only the given environment, so the developer's own SMP_* variables never leak in. */
-const load = (env: Record<string, string> = {}) => loadConfig({ env, cwd: '/nonexistent' });
-
-function problemsOf(env: Record<string, string>): string {
-  try {
-    load(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('configuration was accepted');
-}
+import { testConfig, problemsOf } from '../support/config';
 
 describe('CommandRunner configuration', () => {
   test('defaults: one-hour timeout, x86_64 instance, default VPC, Terraform 1.11.4 with its published checksum', () => {
-    const { commandRunner, s3ProjectTemplate, serviceCatalog } = load();
+    const { commandRunner, s3ProjectTemplate, serviceCatalog } = testConfig();
     expect(commandRunner.timeoutSeconds).toBe(3600);
     expect(commandRunner.instanceType).toBe('t3.medium');
     expect(commandRunner.subnetId).toBe('');
@@ -29,7 +16,7 @@ describe('CommandRunner configuration', () => {
   });
 
   test('every setting can be overridden from the environment', () => {
-    const config = load({
+    const config = testConfig({
       SMP_COMMAND_RUNNER_TIMEOUT_SECONDS: '7200',
       SMP_COMMAND_RUNNER_INSTANCE_TYPE: 'm5.large',
       SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
@@ -70,7 +57,7 @@ describe('CommandRunner configuration', () => {
     });
 
     test.each(['t3.medium', 'm5.large', 'g4dn.xlarge', 'c5n.large', 'r6i.large'])('the x86_64 instance type %s is accepted', (type) => {
-      expect(load({ SMP_COMMAND_RUNNER_INSTANCE_TYPE: type }).commandRunner.instanceType).toBe(type);
+      expect(testConfig({ SMP_COMMAND_RUNNER_INSTANCE_TYPE: type }).commandRunner.instanceType).toBe(type);
     });
 
     test('an instance type that is not one', () => {
@@ -120,7 +107,7 @@ describe('CommandRunner configuration', () => {
         SMP_COMMAND_RUNNER_TYPE_RELEASE_PACKAGE: 's3://platform-artifacts/awsutility-cloudformation-commandrunner.zip',
       });
       expect(message).toContain('"example-tests-mlops-commandrunner-type" contains "sts"');
-      expect(load({ SMP_ENVIRONMENT: 'tests' }).names.commandRunnerTypeRole).toBe('example-tests-mlops-commandrunner-type');
+      expect(testConfig({ SMP_ENVIRONMENT: 'tests' }).names.commandRunnerTypeRole).toBe('example-tests-mlops-commandrunner-type');
     });
 
     test('a retained template version that is not a version', () => {
@@ -136,7 +123,7 @@ describe('CommandRunner configuration', () => {
     test('an S3 project template bucket name over the S3 limit, checked only when publishing', () => {
       // The state bucket name fits (60 characters); the template bucket name is 5 characters longer.
       const env = { SMP_ORGANIZATION: 'platformorg', SMP_ROLE: 'mlopsteam1234' };
-      expect(load(env).names.projectTemplateBucket('123456789012')).toBe('platformorg-dev-mlopsteam1234-sm-templates-123456789012-us-east-1');
+      expect(testConfig(env).names.projectTemplateBucket('123456789012')).toBe('platformorg-dev-mlopsteam1234-sm-templates-123456789012-us-east-1');
       expect(problemsOf({ ...env, SMP_S3_PROJECT_TEMPLATE_ENABLED: 'true' })).toContain(
         'S3 bucket name (SageMaker S3 project template) "platformorg-dev-mlopsteam1234-sm-templates-123456789012-us-east-1" is 65 characters; the limit is 63. Shorten organization or environment or role or region.',
       );

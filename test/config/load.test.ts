@@ -1,24 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, envVarName, loadConfig } from '../../config/load';
-
-/** Loads with only the given environment, so the developer's own SMP_* variables never leak in. */
-const load = (env: Record<string, string> = {}, cwd = '/nonexistent') => loadConfig({ env, cwd });
-
-function problemsOf(env: Record<string, string>, cwd?: string): string {
-  try {
-    load(env, cwd);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('configuration was accepted');
-}
+import { envVarName } from '../../config/load';
+import { testConfig, problemsOf } from '../support/config';
 
 describe('configuration', () => {
   test('embedded defaults are valid and derive every shared name', () => {
-    const config = load();
+    const config = testConfig();
     expect(config.region).toBe('us-east-1');
     expect(config.gitlab.ciAuthMode).toBe('oidc');
     expect(config.names.prefix).toBe('example-dev-mlops');
@@ -29,7 +17,7 @@ describe('configuration', () => {
   });
 
   test('environment variables override defaults, typed after the default value', () => {
-    const config = load({
+    const config = testConfig({
       SMP_REGION: 'eu-west-2',
       SMP_GITLAB_CI_AUTH_MODE: 'access-keys',
       SMP_LOGS_RETENTION_DAYS: '365',
@@ -46,7 +34,7 @@ describe('configuration', () => {
   test('a config file overrides defaults and the environment overrides the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-'));
     writeFileSync(join(dir, 'project.config.json'), JSON.stringify({ organization: 'acme', gitlab: { url: 'https://gitlab.acme.io', namespace: 'ds' } }));
-    const config = load({ SMP_GITLAB_NAMESPACE: 'ds/projects' }, dir);
+    const config = testConfig({ SMP_GITLAB_NAMESPACE: 'ds/projects' }, dir);
     expect(config.organization).toBe('acme');
     expect(config.gitlab.url).toBe('https://gitlab.acme.io');
     expect(config.gitlab.namespace).toBe('ds/projects');

@@ -1,5 +1,5 @@
 import { PROJECT_PARAMETERS } from '../../constructs/command-runner/project-parameters';
-import { addressOf, byPath, only, referenced, refTo, resources, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
+import { addressOf, byPath, only, referenced, refTo, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
 
 const defaults = synthApp().serviceCatalog;
 const ref = (type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') => refTo(defaults, type, pathSuffix, attribute, kind);
@@ -7,12 +7,6 @@ const ref = (type: string, pathSuffix: string, attribute: string, kind: 'resourc
 /** Every statement of every policy document in the stack. */
 function allStatements(stack: Synthesized): any[] {
   return Object.values(resources(stack, 'aws_iam_policy_document', 'data')).flatMap((document: any) => document.statement ?? []);
-}
-
-/** Statements of the inline policy `name` attached to the role at `rolePath`. */
-function rolePolicy(stack: Synthesized, rolePathSuffix: string, name: string): any[] {
-  const policy = byPath(stack, 'aws_iam_role_policy', `${rolePathSuffix}/policy-${name}`);
-  return statementsOf(stack, policy.policy);
 }
 
 const actionsOf = (statements: any[]) => statements.flatMap((statement) => statement.actions ?? []);

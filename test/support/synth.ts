@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
-import { loadConfig, PlatformConfig } from '../../config/load';
+import { PlatformConfig } from '../../config/load';
+import { testConfig } from './config';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
 import { SERVICE_CATALOG_STACK, ServiceCatalogStack } from '../../stacks/service-catalog-stack';
 
 /** A synthesized stack as Terraform JSON. */
 export type Synthesized = Record<string, any>;
 
-/** Configuration from the embedded defaults plus `SMP_*`-style overrides given as an env map. */
-export function testConfig(env: Record<string, string> = {}): PlatformConfig {
-  return loadConfig({ env, cwd: '/nonexistent' });
-}
+export { testConfig };
 
 /**
  * Synthesizes both stacks of the app, as `main.ts` wires them, into a temporary directory and
@@ -73,4 +71,9 @@ export function addressOf(stack: Synthesized, type: string, pathSuffix: string, 
 /** The Terraform reference `${<address>.<attribute>}` to the object at `pathSuffix`. */
 export function refTo(stack: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
   return `\${${addressOf(stack, type, pathSuffix, kind)}.${attribute}}`;
+}
+
+/** Statements of the inline policy `name` attached to the role whose construct path ends with `rolePathSuffix`. */
+export function rolePolicy(stack: Synthesized, rolePathSuffix: string, name: string): any[] {
+  return statementsOf(stack, byPath(stack, 'aws_iam_role_policy', `${rolePathSuffix}/policy-${name}`).policy);
 }
