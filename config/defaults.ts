@@ -42,6 +42,18 @@ export const DEFAULT_CONFIG = {
     /** Prefix of the DynamoDB lock table name (`<prefix>-<org>-<env>-<role>`). */
     tablePrefix: 'terraform-lock',
   },
+  platformState: {
+    /**
+     * Existing S3 bucket for the service-catalog stack's own Terraform state (encrypted, S3 lock
+     * file); empty = a local state file, terraform.service-catalog.tfstate. That state holds the GitLab
+     * token: keep it in a bucket only the platform team can read.
+     */
+    bucket: '',
+    /** Key of that state in the bucket. */
+    key: 'sagemaker-projects-platform/terraform.tfstate',
+    /** Region of that bucket; empty = `region`. */
+    region: '',
+  },
   commandRunner: {
     /** IAM role (and instance profile) name of the CommandRunner EC2 instance; empty = `<org>-<env>-<role>-command-runner`. */
     roleName: '',

@@ -114,6 +114,13 @@ export const configSchema = z
       })
       .strict(),
     terraformBackend: z.object({ tablePrefix: z.string().regex(/^[a-zA-Z0-9_.-]{1,100}$/, 'must be 1-100 of a-z A-Z 0-9 _ . -') }).strict(),
+    platformState: z
+      .object({
+        bucket: z.string().regex(/^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/, 'must be empty (local state) or the name of an existing S3 bucket'),
+        key: z.string().regex(/^[\w!.*'()/-]{1,1024}$/, 'must be an S3 object key such as sagemaker-projects-platform/terraform.tfstate'),
+        region: z.string().regex(/^([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d)?$/, 'must be empty (the stack\'s region) or an AWS region code'),
+      })
+      .strict(),
     commandRunner: commandRunnerSchema,
     gitlab: z
       .object({

@@ -3,7 +3,7 @@ import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
@@ -40,6 +40,16 @@ export class ServiceCatalogStack extends TerraformStack {
   constructor(scope: Construct, config: PlatformConfig) {
     super(scope, SERVICE_CATALOG_STACK);
     const { names } = config;
+    if (config.platformState.bucket) {
+      new S3Backend(this, {
+        bucket: config.platformState.bucket,
+        key: config.platformState.key,
+        region: config.platformState.region || config.region,
+        encrypt: true,
+      });
+      // cdktf's S3Backend predates the S3 lock file (Terraform 1.11): locking without a DynamoDB table.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    }
     new AwsProvider(this, 'aws', {
       region: config.region,
       defaultTags: [{ tags: { ...config.tags, 'sagemaker-projects:platform': names.prefix, 'managed-by': 'cdktf' } }],

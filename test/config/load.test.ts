@@ -100,6 +100,12 @@ describe('configuration', () => {
       expect(problemsOf({}, dir)).toContain('unknown field(s) in gitlab: ur');
     });
 
+    test('a platform state bucket that is not a bucket name', () => {
+      expect(problemsOf({ SMP_PLATFORM_STATE_BUCKET: 'My_Bucket' })).toContain(
+        'platformState.bucket = "My_Bucket": must be empty (local state) or the name of an existing S3 bucket (set it in project.config.json or SMP_PLATFORM_STATE_BUCKET)',
+      );
+    });
+
     test('several problems are reported together', () => {
       const message = problemsOf({ SMP_REGION: 'nowhere', SMP_GITLAB_URL: 'ftp://x' });
       expect(message).toContain('region');

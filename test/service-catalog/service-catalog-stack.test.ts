@@ -320,6 +320,19 @@ describe('service-catalog stack: uploaded artifacts', () => {
   });
 });
 
+describe('service-catalog stack: its own state', () => {
+  test('is a local file by default', () => {
+    expect(defaults.terraform.backend.local.path).toMatch(/terraform\.service-catalog\.tfstate$/);
+  });
+
+  test('goes to an existing bucket when configured: encrypted, locked with the S3 lock file', () => {
+    const stack = synthApp(testConfig({ SMP_PLATFORM_STATE_BUCKET: 'acme-platform-state', SMP_PLATFORM_STATE_REGION: 'eu-west-1' })).serviceCatalog;
+    expect(stack.terraform.backend).toEqual({
+      s3: { bucket: 'acme-platform-state', key: 'sagemaker-projects-platform/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+  });
+});
+
 describe('service-catalog stack: outputs and tags', () => {
   test('outputs keep the seed names, each with a description', () => {
     const seedOutputs = [
