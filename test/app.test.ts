@@ -36,6 +36,7 @@ describe('the app (cdktf.json "app")', () => {
 });
 
 describe('type checking', () => {
+  // Incremental (tsconfig.json): the build info under node_modules/.cache makes unchanged files cheap to re-check.
   test('the whole app type-checks (tsc --noEmit)', () => {
     const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root], { encoding: 'utf8' });
     expect(result.stdout).toBe('');
