@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { ConfigError, loadConfig, PlatformConfig } from './config/load';
+import { loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
 import { SECURITY_PACK } from './guardrails/security-pack';
 import { projectStackProps, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
@@ -16,22 +16,12 @@ export function buildApp(config: PlatformConfig, options: { outdir?: string } = 
 }
 
 function main(): void {
-  let config;
   try {
-    config = loadConfig();
+    buildApp(loadConfig()).synth();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const app = buildApp(config);
-  try {
-    app.synth();
-  } catch (error) {
-    // Guardrail findings fail synth here: their message is the list to fix, a stack trace adds nothing.
-    console.error((error as Error).message);
+    // Bad configuration, missing seed code and guardrail findings say what to fix; a stack trace adds
+    // nothing there (SMP_DEBUG=1 shows it).
+    console.error(process.env.SMP_DEBUG ? (error as Error).stack : (error as Error).message);
     process.exit(1);
   }
 }
