@@ -77,19 +77,21 @@ function timed(measure: Measure): Run {
  * their barrels, written where ts-node finds the project's tsconfig (bench-results/ is ignored by
  * git and tsc).
  */
+/** Provider packages the baseline imports through their barrels. */
+const BARREL_PACKAGES = ['archive', 'aws', 'gitlab'];
+
 function writeBaselineEntry(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = join(RESULTS_DIR, 'barrel-baseline.ts');
   writeFileSync(
     path,
     [
-      "import * as archive from '@cdktf/provider-archive';",
-      "import * as aws from '@cdktf/provider-aws';",
-      "import * as gitlab from '@cdktf/provider-gitlab';",
+      // The barrels on purpose: this file is the slow baseline the app is compared with.
+      ...BARREL_PACKAGES.map((name) => `import * as ${name} from '@cdktf/provider-${name}';`),
       "import { loadConfig } from '../config/load';",
       "import { buildApp } from '../main';",
       '',
-      'void [archive, aws, gitlab];',
+      `void [${BARREL_PACKAGES.join(', ')}];`,
       'buildApp(loadConfig()).synth();',
       '',
     ].join('\n'),
