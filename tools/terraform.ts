@@ -3,10 +3,22 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
+import { ProviderServers } from './provider-servers';
 
 /** Directory of the provider filesystem mirror; a machine with internet access needs none. */
 export const PLUGIN_MIRROR = process.env.TF_PLUGIN_MIRROR ?? '/opt/tf-plugins';
 export const TERRAFORM_BIN = process.env.TERRAFORM_BIN ?? 'terraform';
+
+/**
+ * Commands that start providers. With SMP_TF_PROVIDER_SERVERS=1 (the test suite sets it) they
+ * attach to long-running servers of the mirror's providers instead (tools/provider-servers.ts);
+ * `init` always installs the providers from the mirror as a user's would.
+ */
+const PROVIDER_COMMANDS = new Set(['validate', 'plan', 'apply', 'show', 'console', 'refresh']);
+
+function providerServers(): ProviderServers | undefined {
+  return process.env.SMP_TF_PROVIDER_SERVERS === '1' ? ProviderServers.forMirror(PLUGIN_MIRROR) : undefined;
+}
 
 export interface TerraformResult {
   readonly code: number;
@@ -103,7 +115,11 @@ export class TerraformWorkdir {
   }
 
   run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
-    return runTerraform(args, this.dir, { ...this.env, ...env });
+    // A provider server does not see the command's environment: AWS_* settings need a provider of the command's own.
+    const forProvider = Object.keys(env).some((name) => name.startsWith('AWS_'));
+    const servers = PROVIDER_COMMANDS.has(args[0]) && !forProvider ? providerServers() : undefined;
+    if (!servers) return runTerraform(args, this.dir, { ...this.env, ...env });
+    return servers.with((reattach) => runTerraform(args, this.dir, { ...this.env, ...env, ...(reattach ? { TF_REATTACH_PROVIDERS: reattach } : {}) }));
   }
 
   /**

@@ -1,0 +1,170 @@
+/**
+ * Long-running provider servers for the test suite.
+ *
+ * Every terraform command that needs a provider normally starts the provider's binary, and the
+ * hashicorp/aws binary (700 MB) spends 3-4 s of CPU building its schema each time: a plan starts
+ * it three times (schemas, validate walk, plan walk), `validate` twice, `show -json` once. Terraform
+ * can instead attach to a provider that is already running (TF_REATTACH_PROVIDERS, the mechanism
+ * provider debuggers use), which removes that cost from every command after the first.
+ *
+ * The binaries are those of the filesystem mirror, started with `-debug`: the same provider
+ * release `terraform init` installs from the mirror. A running provider holds the configuration
+ * of the last command that configured it, so a server serves one terraform command at a time;
+ * commands that run at the same time get servers of their own (started on demand, then reused).
+ *
+ * A server reads its own environment, not the command's: a command whose environment sets AWS_*
+ * variables for the provider runs without a server (see TerraformWorkdir.run).
+ *
+ * A server ends with the process that started it: it runs under `sh`, which reads its stdin
+ * until the pipe from this process closes (on exit, even a killed one) and then stops it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { processWide } from './process-wide';
+
+/** One provider a server stands for: `hostname/namespace/type` and the binary to run. */
+export interface MirroredBinary {
+  readonly source: string;
+  readonly binary: string;
+}
+
+/** What TF_REATTACH_PROVIDERS holds for one provider. */
+type ReattachConfig = Record<string, unknown>;
+
+const REATTACH_LINE = /TF_REATTACH_PROVIDERS='(\{.*\})'/;
+
+/** Go's name for this platform, as the mirror's `<os>_<arch>` directories use it. */
+function goPlatform(): string {
+  const arch = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' }[process.arch as string] ?? process.arch;
+  return `${process.platform}_${arch}`;
+}
+
+/** Compares dotted versions numerically (1.10.0 > 1.9.2). */
+function compareVersions(a: string, b: string): number {
+  const left = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const right = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * The provider binaries of an unpacked filesystem mirror
+ * (`<host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>*`), newest version
+ * of each provider. A packed mirror (zip archives) yields none: terraform then starts providers itself.
+ */
+export function mirroredBinaries(mirror: string): MirroredBinary[] {
+  if (!existsSync(mirror)) return [];
+  const directories = (path: string) => (existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
+  const found: MirroredBinary[] = [];
+  for (const host of directories(mirror)) {
+    for (const namespace of directories(join(mirror, host))) {
+      for (const type of directories(join(mirror, host, namespace))) {
+        const base = join(mirror, host, namespace, type);
+        const [version] = directories(base).sort(compareVersions).reverse();
+        const platformDir = version === undefined ? '' : join(base, version, goPlatform());
+        const binary = existsSync(platformDir) ? readdirSync(platformDir).find((name) => name.startsWith(`terraform-provider-${type}`)) : undefined;
+        if (binary) found.push({ source: `${host}/${namespace}/${type}`, binary: join(platformDir, binary) });
+      }
+    }
+  }
+  return found;
+}
+
+/** Stops the provider when this script's stdin closes, i.e. when the process that started it ends. */
+const SUPERVISOR = '"$0" -debug </dev/null & provider=$!\nwhile read -r _; do :; done\nkill "$provider" 2>/dev/null\nwait "$provider" 2>/dev/null\nexit 0\n';
+
+/**
+ * The environment of a server: this process's, without AWS_* variables. A server is configured
+ * by every command it serves, and the aws provider fails to configure a second time in one process
+ * when AWS_CA_BUNDLE is set ("unable to add custom RootCAs HTTPClient"); nor should a plan in a
+ * test ever pick up a developer's real AWS credentials. Test configurations carry fake credentials
+ * and endpoints in the provider block (tools/fake-aws.ts useFakeAws).
+ */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+}
+
+/** Starts one provider binary in debug mode; resolves with its reattach configuration. */
+function startServer(provider: MirroredBinary): Promise<ReattachConfig> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', SUPERVISOR, provider.binary], { stdio: ['pipe', 'pipe', 'ignore'], env: serverEnvironment() });
+    let output = '';
+    const fail = (why: string) => {
+      child.kill();
+      reject(new Error(`the ${provider.source} provider (${provider.binary}) did not start as a server: ${why}\n${output}`));
+    };
+    const timer = setTimeout(() => fail('no reattach configuration after 120 s'), 120_000);
+    child.on('error', (error) => fail(error.message));
+    child.on('exit', (code) => fail(`it exited with code ${code}`));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = REATTACH_LINE.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      // Keep draining what the server prints, and let this process end without waiting for it.
+      output = '';
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      child.unref();
+      for (const stream of [child.stdin, child.stdout]) (stream as unknown as { unref?: () => void }).unref?.();
+      const reattach = JSON.parse(match[1])[provider.source];
+      if (reattach === undefined) fail(`its reattach configuration does not name ${provider.source}`);
+      else resolve(reattach);
+    });
+  });
+}
+
+/** A set of running servers, one per mirrored provider (TF_REATTACH_PROVIDERS for them all). */
+type ServerSet = Promise<string>;
+
+/** Servers of the mirrored providers, lent to one terraform command at a time. */
+export class ProviderServers {
+  private readonly idle: ServerSet[] = [];
+  private started = 0;
+
+  constructor(private readonly providers: MirroredBinary[]) {}
+
+  /** The servers of this process for the binaries of `mirror` (started on first use, kept across jest test files). */
+  static forMirror(mirror: string): ProviderServers {
+    return processWide(`provider-servers:${mirror}`, () => new ProviderServers(mirroredBinaries(mirror)));
+  }
+
+  /** How many server sets have been started (each command that ran alongside others needed one). */
+  get serverSets(): number {
+    return this.started;
+  }
+
+  /**
+   * Runs `command` with TF_REATTACH_PROVIDERS naming a server set no other command is using.
+   * Without mirrored binaries, runs it with no reattach configuration.
+   */
+  async with<T>(command: (reattach: string | undefined) => Promise<T>): Promise<T> {
+    if (this.providers.length === 0) return command(undefined);
+    const lease = this.idle.pop() ?? this.start();
+    let reattach: string;
+    try {
+      reattach = await lease;
+    } catch (error) {
+      // A set that failed to start is not lent again; the next command tries a fresh one.
+      this.started--;
+      throw error;
+    }
+    try {
+      return await command(reattach);
+    } finally {
+      this.idle.push(lease);
+    }
+  }
+
+  private start(): ServerSet {
+    this.started++;
+    return Promise.all(this.providers.map(async (provider) => [provider.source, await startServer(provider)] as const)).then((servers) =>
+      JSON.stringify(Object.fromEntries(servers)),
+    );
+  }
+}
