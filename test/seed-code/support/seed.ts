@@ -1,6 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { processWide } from '../../../tools/process-wide';
 import { parse } from 'yaml';
 
 /** The seed code the seed Lambda commits, one directory per GitLab repository. */
@@ -20,13 +22,42 @@ export interface PythonResult {
   readonly stderr: string;
 }
 
-/** Runs the seed-code interpreter; it never writes bytecode, so no __pycache__ lands in seed-code/. */
-export function runPython(args: string[], cwd: string = SEED_ROOT): PythonResult {
-  const result = spawnSync(PYTHON, args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONNOUSERSITE: '1', PYTHONPATH: '' },
+/** The interpreter's environment: it never writes bytecode, so no __pycache__ lands in seed-code/. */
+const pythonEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONNOUSERSITE: '1', PYTHONPATH: '' });
+
+/**
+ * Modules the fork server imports once for every command (what the seed scripts and the stub
+ * driver import; a fresh interpreter spends about a second of CPU on them).
+ */
+const PRELOADED = ['numpy', 'pandas', 'xgboost', 'boto3', 'botocore.stub'];
+
+/**
+ * The socket of this process's Python fork server (fork_server.py), started on first use.
+ * SEED_PYTHON_FORK_SERVER=0 runs every command in a fresh interpreter instead.
+ */
+function forkServer(): string | undefined {
+  if (process.env.SEED_PYTHON_FORK_SERVER === '0') return undefined;
+  return processWide(`python-fork-server:${PYTHON}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-python-'));
+    const socket = join(dir, 'server.sock');
+    const log = openSync(join(dir, 'server.log'), 'a');
+    // The server ends when its stdin closes: when this process ends.
+    const server = spawn(PYTHON, [join(__dirname, 'fork_server.py'), socket, ...PRELOADED], { cwd: SEED_ROOT, env: pythonEnv(), stdio: ['pipe', log, log] });
+    server.unref();
+    (server.stdin as unknown as { unref?: () => void }).unref?.();
+    closeSync(log);
+    return socket;
   });
+}
+
+/**
+ * Runs `python ARGS...` with the seed-code interpreter, in `cwd`: through the fork server (the
+ * client waits for it to listen) or, with SEED_PYTHON_FORK_SERVER=0, in a fresh interpreter.
+ */
+export function runPython(args: string[], cwd: string = SEED_ROOT): PythonResult {
+  const socket = forkServer();
+  const command = socket === undefined ? args : ['-I', '-S', join(__dirname, 'fork_client.py'), socket, ...args];
+  const result = spawnSync(PYTHON, command, { cwd, encoding: 'utf8', env: pythonEnv() });
   if (result.error) throw result.error;
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
