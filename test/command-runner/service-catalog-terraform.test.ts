@@ -81,8 +81,14 @@ describe('product versions, planned by terraform against an existing product', (
   afterAll(() => fake.stop());
 
   /**
+   * Suffix of a copy of the product resource without its lifecycle block, planned beside the real
+   * one from the same prior state: what the plan would do to the product without ignore_changes.
+   */
+  const UNGUARDED = '_without_ignore_changes';
+
+  /**
    * State of a deployment that has published the templates `versions` before: the product (created
-   * with the first of them) and one product version per template.
+   * with the first of them), its unguarded copy, and one product version per template.
    */
   function priorState(stack: Synthesized, versions: string[]): object {
     const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
@@ -98,10 +104,10 @@ describe('product versions, planned by terraform against an existing product', (
       lineage: randomUUID(),
       outputs: {},
       resources: [
-        {
+        ...[productId, `${productId}${UNGUARDED}`].map((name) => ({
           mode: 'managed',
           type: 'aws_servicecatalog_product',
-          name: productId,
+          name,
           provider,
           instances: [
             {
@@ -131,7 +137,7 @@ describe('product versions, planned by terraform against an existing product', (
               sensitive_attributes: [],
             },
           ],
-        },
+        })),
         ...versions.map((version) => ({
           mode: 'managed',
           type: 'aws_servicecatalog_provisioning_artifact',
@@ -168,11 +174,15 @@ describe('product versions, planned by terraform against an existing product', (
   /** The logical id cdktf gives the version construct of each old version (synthesized once with them retained). */
   let retainedIds: Record<string, string> = {};
 
-  async function planAgainstPriorState(stack: Synthesized, mutate: (config: Record<string, any>) => void = () => undefined) {
+  async function planAgainstPriorState(stack: Synthesized) {
     load(workspace, stack, { 'terraform.tfstate': JSON.stringify(priorState(stack, [OLD_VERSION, RETAINED_VERSION])) });
     workspace.update((config) => {
       useFakeAws(config, endpoint);
-      mutate(config);
+      const products = config.resource.aws_servicecatalog_product;
+      const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
+      const { lifecycle, ...unguarded } = products[productId];
+      expect(lifecycle).toEqual({ ignore_changes: expect.arrayContaining(['provisioning_artifact_parameters']) });
+      products[`${productId}${UNGUARDED}`] = unguarded;
     });
     const result = await workspace.plan({ gitlab_private_token: 'glpat-plan-verifier-0123456789' });
     if (!result.ok) throw new Error(result.output);
@@ -182,21 +192,22 @@ describe('product versions, planned by terraform against an existing product', (
   }
 
   /** The plan of today's template over a deployment of OLD_VERSION and RETAINED_VERSION, the latter retained (planned once). */
-  let upgrade: ReturnType<typeof planAgainstPriorState> | undefined;
-  const retainedConfig = () => synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION })).serviceCatalog;
+  let upgrade: ReturnType<typeof planAgainstPriorState>;
+  let serviceCatalog: Synthesized;
+  let product: string;
 
   beforeAll(() => {
-    const { serviceCatalog } = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: `${OLD_VERSION},${RETAINED_VERSION}` }));
+    const withBothRetained = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: `${OLD_VERSION},${RETAINED_VERSION}` })).serviceCatalog;
     retainedIds = Object.fromEntries(
-      [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(serviceCatalog, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
+      [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(withBothRetained, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
     );
+    serviceCatalog = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION })).serviceCatalog;
+    product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
+    upgrade = planAgainstPriorState(serviceCatalog);
   });
 
   test('a changed template adds a version, deletes the unretained old one, and never replaces the product', async () => {
-    const serviceCatalog = retainedConfig();
-    const product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
     const [current] = Object.keys(resources(serviceCatalog, 'aws_servicecatalog_provisioning_artifact')).filter((id) => !Object.values(retainedIds).includes(id));
-    upgrade ??= planAgainstPriorState(serviceCatalog);
     const { actions } = await upgrade;
     expect(actions(product)).toEqual(['no-op']);
     expect(actions(`aws_servicecatalog_provisioning_artifact.${current}`)).toEqual(['create']);
@@ -204,17 +215,13 @@ describe('product versions, planned by terraform against an existing product', (
   });
 
   test('without ignore_changes the same plan would replace the product (the guard is what prevents it)', async () => {
-    const { serviceCatalog } = synthApp();
-    const productId = idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product');
-    const { actions } = await planAgainstPriorState(serviceCatalog, (config) => {
-      delete config.resource.aws_servicecatalog_product[productId].lifecycle;
-    });
-    expect(actions(`aws_servicecatalog_product.${productId}`)).toEqual(['delete', 'create']);
+    const { actions } = await upgrade;
+    expect(actions(`${product}${UNGUARDED}`)).toEqual(['delete', 'create']);
+    expect(actions(product)).toEqual(['no-op']);
   });
 
   test('a retained old version is kept and marked DEPRECATED in place', async () => {
     const old = `aws_servicecatalog_provisioning_artifact.${retainedIds[RETAINED_VERSION]}`;
-    upgrade ??= planAgainstPriorState(retainedConfig());
     const { changes, actions } = await upgrade;
     expect(actions(old)).toEqual(['update']);
     const change: any = changes.find((candidate) => candidate.address === old)!.change;
