@@ -42,6 +42,9 @@ export interface StackVerification {
   readonly warnings: string[];
   /** Everything that failed; empty = the stack passes. */
   readonly problems: string[];
+  /** `terraform show -json` of the plan, and the variables it was made with (absent when there was no plan). */
+  readonly plan?: any;
+  readonly variables?: Record<string, string>;
 }
 
 /** What a check sees: the configuration, the synthesized stack and the plan. */
@@ -295,8 +298,7 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
   }
 
   workspace.update((stack) => useFakeAws(stack, endpoint, config.region));
-  const env = { AWS_REGION: config.region };
-  const planned = await workspace.plan(variables, env);
+  const planned = await workspace.plan(variables);
   if (!planned.ok) return result({ warnings, problems: [`terraform plan failed:\n${planned.output}`] });
 
   const context: PlanContext = { stack: name, config, synthesized, variables, plan: planned.plan, planOutput: planned.output, resources: plannedResources(planned.plan) };
@@ -309,30 +311,35 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
     const variablesOnly = TerraformWorkspace.ofVariables(synthesized);
     await variablesOnly.init();
     for (const { variables: bad, mustName } of spec.rejected(config)) {
-      const rejected = await variablesOnly.plan(bad, env);
+      const rejected = await variablesOnly.plan(bad);
       if (rejected.ok) problems.push(`a plan with a bad ${mustName} was accepted`);
       else if (!rejected.output.includes(mustName)) problems.push(`the rejection of a bad ${mustName} does not name it:\n${rejected.output}`);
     }
   }
-  return result({ resourcesPlanned: resourceActions(planned.plan).size, checks: checkNames, warnings, problems });
+  return result({ resourcesPlanned: resourceActions(planned.plan).size, checks: checkNames, warnings, problems, plan: planned.plan, variables });
 }
 
 export interface VerifyOptions {
   /** Configuration to synthesize with. @default loadConfig() */
   readonly config?: PlatformConfig;
+  /** Names of the stacks to verify. @default every stack of the app */
+  readonly stacks?: string[];
 }
 
-/** Synthesizes the app and verifies every stack (in parallel); resolves with one result per stack. */
+/** Synthesizes the app and verifies its stacks (in parallel); resolves with one result per stack. */
 export async function verify(options: VerifyOptions = {}): Promise<StackVerification[]> {
   const config = options.config ?? loadConfig();
   const outdir = mkdtempSync(join(tmpdir(), 'verify-synth-'));
   buildApp(config, { outdir }).synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-  const fakeAws = new FakeAws(Object.values(STACK_SPECS).flatMap((spec) => spec.awsAnswers?.(config) ?? []));
+  const stacks = Object.values<any>(manifest.stacks).filter((stack) => options.stacks?.includes(stack.name) ?? true);
+  const unknown = (options.stacks ?? []).filter((name) => !stacks.some((stack) => stack.name === name));
+  if (unknown.length > 0) throw new Error(`no stack named ${unknown.join(', ')} in the app (it has ${Object.keys(manifest.stacks).join(', ')})`);
+  const fakeAws = new FakeAws(stacks.flatMap((stack) => STACK_SPECS[stack.name]?.awsAnswers?.(config) ?? []));
   const endpoint = await fakeAws.start();
   try {
     return await Promise.all(
-      Object.values<any>(manifest.stacks).map((stack) =>
+      stacks.map((stack) =>
         verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, endpoint),
       ),
     );
@@ -363,8 +370,10 @@ export function formatReport(results: StackVerification[]): string {
   return [...table, ...(details.length > 0 ? ['', ...details] : [])].join('\n');
 }
 
+/** `npm run verify [-- STACK...]`: every stack, or the ones named. */
 async function main(): Promise<void> {
-  const results = await verify();
+  const names = process.argv.slice(2);
+  const results = await verify(names.length > 0 ? { stacks: names } : {});
   console.log(formatReport(results));
   process.exitCode = results.every((result) => result.problems.length === 0) ? 0 : 1;
 }

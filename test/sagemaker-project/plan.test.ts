@@ -1,11 +1,15 @@
 import { FakeAws, secretsManager, useFakeAws } from '../../tools/fake-aws';
 import { TerraformWorkspace } from '../../tools/terraform';
+import { formatReport, StackVerification, verify } from '../../tools/verify';
+import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { writeSeedFixture } from '../support/seed-fixture';
 import { projectWorkspace } from '../support/project-workspace';
 import { synthApp, testConfig } from '../support/synth';
 import { describeWithTerraform } from '../support/terraform';
 
 const TOKEN_SECRET = 'example-dev-mlops/gitlab/private-token';
+/** The project id of the variables `npm run verify` plans with. */
+const PROJECT_ID = 'p-abcdefghijkl';
 const ACCESS_KEY_SECRET = 'example-dev-mlops/gitlab/ci-access-key-id';
 const SECRET_KEY_SECRET = 'example-dev-mlops/gitlab/ci-secret-access-key';
 
@@ -66,41 +70,59 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
     ]);
   });
 
-  // A plan that succeeds has also validated the configuration: `terraform validate` runs in verify.
-  describe('a plan with the parameters of a new project (oidc mode)', () => {
+  // `npm run verify` for this stack: init, validate, plan with the variables of a new project, its checks.
+  describe('npm run verify, and its plan of a new project (oidc mode)', () => {
+    let verification: StackVerification;
     let plan: any;
 
     beforeAll(async () => {
-      const result = await workspace.plan(STUDIO_PARAMETERS);
-      if (!result.ok) throw new Error(result.output);
-      plan = result.plan;
+      [verification] = await verify({ config: testConfig(), stacks: [SAGEMAKER_PROJECT_STACK] });
+      plan = verification.plan;
+    });
+
+    test('validates, plans and passes its plan checks, with gitlab the only provider removed offline', () => {
+      expect(verification.problems).toEqual([]);
+      expect(verification.providersRemoved).toEqual(['gitlab']);
+      expect(verification.resourcesPlanned).toBeGreaterThan(15);
+      expect(formatReport([verification])).toMatch(new RegExp(`^${SAGEMAKER_PROJECT_STACK}\\s+\\d+\\s+gitlab\\s+\\d+\\s+pass$`, 'm'));
+    });
+
+    test('the plan is of the new project this describe expects', () => {
+      expect(verification.variables).toMatchObject({
+        sagemaker_project_name: 'churn-prediction',
+        sagemaker_project_id: PROJECT_ID,
+        gitlab_url: 'https://gitlab.example.com',
+        git_user_name: 'ml-team',
+        secrets_manager_gitlab_secret_name: TOKEN_SECRET,
+        gitlab_ci_role_arn: STUDIO_PARAMETERS.gitlab_ci_role_arn,
+      });
     });
 
     test('the artifact bucket is named after the project id and carries the project tags', () => {
       const bucket = one(plan, 'aws_s3_bucket');
-      expect(bucket.bucket).toBe('sagemaker-project-p-abc123def456');
-      expect(bucket.tags_all).toEqual({ 'sagemaker:project-name': 'churn-prediction', 'sagemaker:project-id': 'p-abc123def456' });
+      expect(bucket.bucket).toBe(`sagemaker-project-${PROJECT_ID}`);
+      expect(bucket.tags_all).toEqual({ 'sagemaker:project-name': 'churn-prediction', 'sagemaker:project-id': PROJECT_ID });
     });
 
     test('the model package group is <project name>-<project id>, tagged', () => {
       const group = one(plan, 'aws_sagemaker_model_package_group');
-      expect(group.model_package_group_name).toBe('churn-prediction-p-abc123def456');
-      expect(group.tags_all['sagemaker:project-id']).toBe('p-abc123def456');
+      expect(group.model_package_group_name).toBe(`churn-prediction-${PROJECT_ID}`);
+      expect(group.tags_all['sagemaker:project-id']).toBe(PROJECT_ID);
     });
 
     test('the approval rule matches approved packages of that group only', () => {
       const rule = one(plan, 'aws_cloudwatch_event_rule');
-      expect(rule.name).toBe('sagemaker-project-p-abc123def456-model-approved');
+      expect(rule.name).toBe(`sagemaker-project-${PROJECT_ID}-model-approved`);
       expect(JSON.parse(rule.event_pattern)).toEqual({
         source: ['aws.sagemaker'],
         'detail-type': ['SageMaker Model Package State Change'],
-        detail: { ModelPackageGroupName: ['churn-prediction-p-abc123def456'], ModelApprovalStatus: ['Approved'] },
+        detail: { ModelPackageGroupName: [`churn-prediction-${PROJECT_ID}`], ModelApprovalStatus: ['Approved'] },
       });
     });
 
     test('the functions run as the products use role with their settings, never a secret value', () => {
       const trigger = one(plan, 'aws_lambda_function', 'deploy-trigger');
-      expect(trigger.function_name).toBe('sagemaker-project-p-abc123def456-deploy-trigger');
+      expect(trigger.function_name).toBe(`sagemaker-project-${PROJECT_ID}-deploy-trigger`);
       expect(trigger.role).toBe('arn:aws:iam::123456789012:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole');
       expect(trigger.runtime).toBe('nodejs22.x');
       expect(trigger.environment[0].variables).toEqual({
@@ -108,17 +130,17 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
         GITLAB_TOKEN_SECRET_NAME: TOKEN_SECRET,
         DEPLOY_GITLAB_PROJECT_ID: '102',
         DEPLOY_BRANCH: 'main',
-        MODEL_PACKAGE_GROUP_NAME: 'churn-prediction-p-abc123def456',
-        SAGEMAKER_PROJECT_ID: 'p-abc123def456',
+        MODEL_PACKAGE_GROUP_NAME: `churn-prediction-${PROJECT_ID}`,
+        SAGEMAKER_PROJECT_ID: PROJECT_ID,
       });
       const seed = one(plan, 'aws_lambda_function', 'seeding');
       expect(seed.environment[0].variables).toEqual({
         GITLAB_URL: 'https://gitlab.example.com',
         GITLAB_TOKEN_SECRET_NAME: TOKEN_SECRET,
         SAGEMAKER_PROJECT_NAME: 'churn-prediction',
-        SAGEMAKER_PROJECT_ID: 'p-abc123def456',
+        SAGEMAKER_PROJECT_ID: PROJECT_ID,
       });
-      expect(JSON.stringify(plan.planned_values)).not.toContain('glpat-plan-token');
+      expect(JSON.stringify(plan.planned_values)).not.toContain('glpat-verify');
     });
 
     test('seeding is invoked once with both repositories, and again only if they or the seed code change', () => {
@@ -135,7 +157,7 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
 
     test('code repositories point at the GitLab clone URLs with the credentials secret', () => {
       const build = one(plan, 'aws_sagemaker_code_repository', 'build');
-      expect(build.code_repository_name).toBe('churn-prediction-p-abc123def456-model-build');
+      expect(build.code_repository_name).toBe(`churn-prediction-${PROJECT_ID}-model-build`);
       expect(build.git_config[0]).toMatchObject({
         branch: 'main',
         repository_url: expect.stringMatching(/^https:\/\/gitlab\.example\.com\/ml-team\/build-repository_project_\w+\.git$/),
@@ -144,14 +166,12 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
     });
 
     test('failed deploy triggers go to an encrypted queue after bounded retries', () => {
-      expect(one(plan, 'aws_sqs_queue')).toMatchObject({ name: 'sagemaker-project-p-abc123def456-deploy-trigger-failures', sqs_managed_sse_enabled: true });
+      expect(one(plan, 'aws_sqs_queue')).toMatchObject({ name: `sagemaker-project-${PROJECT_ID}-deploy-trigger-failures`, sqs_managed_sse_enabled: true });
       expect(one(plan, 'aws_lambda_function_event_invoke_config')).toMatchObject({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600 });
       expect(one(plan, 'aws_cloudwatch_event_target').retry_policy[0]).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 });
     });
 
     test('the GitLab token was read from Secrets Manager by name; the CI key secrets were not (oidc mode)', () => {
-      const reads = fakeAws.requests.filter((request) => request.action === 'GetSecretValue');
-      expect(reads.length).toBeGreaterThan(0);
       expect(planned(plan, 'aws_lambda_function')).toHaveLength(2);
       expect(plan.prior_state.values.root_module.resources.filter((r: any) => r.type === 'aws_secretsmanager_secret_version').map((r: any) => r.values.secret_id)).toEqual([TOKEN_SECRET]);
     });
