@@ -54,7 +54,7 @@ function compareVersions(a: string, b: string): number {
 /**
  * The provider binaries of an unpacked filesystem mirror
  * (`<host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>*`), newest version
- * of each provider. A packed mirror (zip archives) yields none: terraform then starts providers itself.
+ * of each provider that has one for this platform. A packed mirror (zip archives) yields none: terraform then starts providers itself.
  */
 export function mirroredBinaries(mirror: string): MirroredBinary[] {
   if (!existsSync(mirror)) return [];
@@ -64,18 +64,35 @@ export function mirroredBinaries(mirror: string): MirroredBinary[] {
     for (const namespace of directories(join(mirror, host))) {
       for (const type of directories(join(mirror, host, namespace))) {
         const base = join(mirror, host, namespace, type);
-        const [version] = directories(base).sort(compareVersions).reverse();
-        const platformDir = version === undefined ? '' : join(base, version, goPlatform());
-        const binary = existsSync(platformDir) ? readdirSync(platformDir).find((name) => name.startsWith(`terraform-provider-${type}`)) : undefined;
-        if (binary) found.push({ source: `${host}/${namespace}/${type}`, binary: join(platformDir, binary) });
+        const binaryOf = (version: string) => {
+          const platformDir = join(base, version, goPlatform());
+          const name = existsSync(platformDir) ? readdirSync(platformDir).find((file) => file.startsWith(`terraform-provider-${type}`)) : undefined;
+          return name === undefined ? undefined : join(platformDir, name);
+        };
+        const binary = directories(base).sort(compareVersions).reverse().map(binaryOf).find((path) => path !== undefined);
+        if (binary) found.push({ source: `${host}/${namespace}/${type}`, binary });
       }
     }
   }
   return found;
 }
 
-/** Stops the provider when this script's stdin closes, i.e. when the process that started it ends. */
-const SUPERVISOR = '"$0" -debug </dev/null & provider=$!\nwhile read -r _; do :; done\nkill "$provider" 2>/dev/null\nwait "$provider" 2>/dev/null\nexit 0\n';
+/**
+ * Runs the provider in debug mode until it exits or this script's stdin closes (this process
+ * ended), whichever comes first; exits with the provider's code. A background reader holds stdin
+ * (copied to fd 3: an asynchronous list's own stdin is /dev/null).
+ */
+const SUPERVISOR = `exec 3<&0
+"$0" -debug </dev/null 3<&- &
+provider=$!
+{ while read -r _; do :; done <&3; kill "$provider" 2>/dev/null; } &
+watcher=$!
+exec 3<&-
+wait "$provider"
+code=$?
+kill "$watcher" 2>/dev/null
+exit "$code"
+`;
 
 /**
  * The environment of a server: this process's, without AWS_* variables. A server is configured
@@ -88,24 +105,34 @@ function serverEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
 }
 
-/** Starts one provider binary in debug mode; resolves with its reattach configuration. */
-function startServer(provider: MirroredBinary): Promise<ReattachConfig> {
+/** A running server: its reattach configuration, and whether it has exited since. */
+interface Server {
+  readonly reattach: ReattachConfig;
+  readonly exited: () => boolean;
+}
+
+/** Starts one provider binary in debug mode; resolves once it prints its reattach configuration. */
+function startServer(provider: MirroredBinary): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', SUPERVISOR, provider.binary], { stdio: ['pipe', 'pipe', 'ignore'], env: serverEnvironment() });
     let output = '';
+    let exited = false;
     const fail = (why: string) => {
       child.kill();
       reject(new Error(`the ${provider.source} provider (${provider.binary}) did not start as a server: ${why}\n${output}`));
     };
     const timer = setTimeout(() => fail('no reattach configuration after 120 s'), 120_000);
     child.on('error', (error) => fail(error.message));
-    child.on('exit', (code) => fail(`it exited with code ${code}`));
+    child.on('exit', (code) => {
+      exited = true;
+      clearTimeout(timer);
+      fail(`it exited with code ${code}`);
+    });
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = REATTACH_LINE.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
       // Keep draining what the server prints, and let this process end without waiting for it.
       output = '';
       child.stdout.removeAllListeners('data');
@@ -114,13 +141,17 @@ function startServer(provider: MirroredBinary): Promise<ReattachConfig> {
       for (const stream of [child.stdin, child.stdout]) (stream as unknown as { unref?: () => void }).unref?.();
       const reattach = JSON.parse(match[1])[provider.source];
       if (reattach === undefined) fail(`its reattach configuration does not name ${provider.source}`);
-      else resolve(reattach);
+      else resolve({ reattach, exited: () => exited });
     });
   });
 }
 
-/** A set of running servers, one per mirrored provider (TF_REATTACH_PROVIDERS for them all). */
-type ServerSet = Promise<string>;
+/** A set of running servers, one per mirrored provider. */
+interface ServerSet {
+  /** TF_REATTACH_PROVIDERS for them all. */
+  readonly reattach: string;
+  readonly servers: Server[];
+}
 
 /** Servers of the mirrored providers, lent to one terraform command at a time. */
 export class ProviderServers {
@@ -145,26 +176,20 @@ export class ProviderServers {
    */
   async with<T>(command: (reattach: string | undefined) => Promise<T>): Promise<T> {
     if (this.providers.length === 0) return command(undefined);
-    const lease = this.idle.pop() ?? this.start();
-    let reattach: string;
+    let set = this.idle.pop();
+    // A set with a server that has exited since (killed, crashed) is dropped; the command gets a fresh one.
+    while (set?.servers.some((server) => server.exited())) set = this.idle.pop();
+    set ??= await this.start();
     try {
-      reattach = await lease;
-    } catch (error) {
-      // A set that failed to start is not lent again; the next command tries a fresh one.
-      this.started--;
-      throw error;
-    }
-    try {
-      return await command(reattach);
+      return await command(set.reattach);
     } finally {
-      this.idle.push(lease);
+      this.idle.push(set);
     }
   }
 
-  private start(): ServerSet {
+  private async start(): Promise<ServerSet> {
+    const servers = await Promise.all(this.providers.map(startServer));
     this.started++;
-    return Promise.all(this.providers.map(async (provider) => [provider.source, await startServer(provider)] as const)).then((servers) =>
-      JSON.stringify(Object.fromEntries(servers)),
-    );
+    return { reattach: JSON.stringify(Object.fromEntries(this.providers.map((provider, index) => [provider.source, servers[index].reattach]))), servers };
   }
 }
