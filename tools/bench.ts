@@ -27,9 +27,27 @@ export interface Run {
   readonly seconds: number;
   /** User + system CPU time of the run's processes: less sensitive than wall time to other load. */
   readonly cpuSeconds: number;
+  /**
+   * CPU time used on the whole machine during the run (/proc/stat; undefined where there is none):
+   * unlike cpuSeconds it includes helpers the run starts but does not wait for (the tests'
+   * provider servers and Python fork server), and anything else running.
+   */
+  readonly machineCpuSeconds?: number;
   /** Peak resident set size of the largest process of the run. */
   readonly peakBytes: number;
   readonly exitCode: number;
+}
+
+/** CPU seconds the machine has spent (user, nice, system, irq, softirq) from /proc/stat's `cpu` line. */
+export function parseProcStat(text: string, ticksPerSecond = 100): number {
+  const line = text.split('\n').find((candidate) => candidate.startsWith('cpu '));
+  if (!line) throw new Error('no aggregate cpu line in /proc/stat');
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / ticksPerSecond;
+}
+
+function machineCpu(): number | undefined {
+  return existsSync('/proc/stat') ? parseProcStat(readFileSync('/proc/stat', 'utf8')) : undefined;
 }
 
 /** What one measurement is, how to run it, and the targets it is compared with. */
@@ -60,6 +78,7 @@ export function parseGnuTime(text: string): { seconds: number; cpuSeconds: numbe
 
 function timed(measure: Measure): Run {
   const timeFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'time.txt');
+  const machineBefore = machineCpu();
   const result = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', timeFile, ...measure.command], {
     cwd: ROOT,
     env: { ...process.env, ...measure.env },
@@ -67,7 +86,9 @@ function timed(measure: Measure): Run {
     maxBuffer: 64 * MB,
   });
   if (result.error) throw new Error(`${measure.name}: cannot run ${GNU_TIME} (install the Debian package "time"): ${result.error.message}`);
-  const run = { ...parseGnuTime(readFileSync(timeFile, 'utf8')), exitCode: result.status ?? 1 };
+  const machineAfter = machineCpu();
+  const machineCpuSeconds = machineBefore === undefined || machineAfter === undefined ? undefined : machineAfter - machineBefore;
+  const run = { ...parseGnuTime(readFileSync(timeFile, 'utf8')), machineCpuSeconds, exitCode: result.status ?? 1 };
   if (run.exitCode !== 0) process.stderr.write(`${measure.name} exited ${run.exitCode}:\n${result.stderr.toString().slice(-2000)}\n`);
   return run;
 }
@@ -139,7 +160,8 @@ function measureAll(measures: Measure[], runs: number): Map<Measure, Run[]> {
     for (const measure of measures) {
       const run = timed(measure);
       results.get(measure)!.push(run);
-      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)} (cpu ${seconds(run.cpuSeconds)}), ${megabytes(run.peakBytes)}\n`);
+      const machine = run.machineCpuSeconds === undefined ? '' : `, machine cpu ${seconds(run.machineCpuSeconds)}`;
+      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)} (cpu ${seconds(run.cpuSeconds)}${machine}), ${megabytes(run.peakBytes)}\n`);
     }
   }
   return results;
@@ -167,7 +189,8 @@ function measureRow(measure: Measure, runs: Run[]): Row {
     measure: `${measure.name} (median of ${runs.length})`,
     value:
       `${seconds(wall)}, peak ${megabytes(peak)} (wall ${seconds(Math.min(...runs.map((run) => run.seconds)))}-${seconds(Math.max(...runs.map((run) => run.seconds)))}, ` +
-      `cpu ${seconds(median(runs.map((run) => run.cpuSeconds)))})`,
+      `cpu ${seconds(median(runs.map((run) => run.cpuSeconds)))}` +
+      (runs.every((run) => run.machineCpuSeconds !== undefined) ? `, machine cpu ${seconds(median(runs.map((run) => run.machineCpuSeconds!)))})` : ')'),
     target: targets.join(', '),
     status: failed > 0 ? `${failed} run(s) failed` : targets.length === 0 ? '' : over ? 'over target' : 'ok',
   };
@@ -216,7 +239,8 @@ function main(): void {
     '',
     `${cpus().length} cores; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')} at start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at end ` +
       '(other processes on the machine slow every figure alike; the ratio is taken from interleaved runs). ' +
-      'Peak memory is the largest single process of a run (GNU time, ru_maxrss); cpu is user + system time of all its processes.',
+      'Peak memory is the largest single process of a run (GNU time, ru_maxrss); cpu is user + system time of all its processes; ' +
+        'machine cpu is all CPU time the machine spent during the run (/proc/stat), helpers the run does not wait for included.',
   ].join('\n');
   console.log(report);
   mkdirSync(RESULTS_DIR, { recursive: true });

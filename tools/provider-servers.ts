@@ -121,10 +121,14 @@ function startServer(provider: MirroredBinary): Promise<Server> {
       child.kill();
       reject(new Error(`the ${provider.source} provider (${provider.binary}) did not start as a server: ${why}\n${output}`));
     };
-    const timer = setTimeout(() => fail('no reattach configuration after 120 s'), 120_000);
-    child.on('error', (error) => fail(error.message));
-    child.on('exit', (code) => {
-      exited = true;
+    const timer = setTimeout(() => fail('no reattach configuration after 120 s'), 120_000).unref();
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error.message);
+    });
+    child.on('exit', () => (exited = true));
+    // 'close' comes after everything the provider printed has been read ('exit' may come before).
+    child.on('close', (code) => {
       clearTimeout(timer);
       fail(`it exited with code ${code}`);
     });

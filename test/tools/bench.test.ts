@@ -1,4 +1,4 @@
-import { formatRows, median, parseGnuTime } from '../../tools/bench';
+import { formatRows, median, parseGnuTime, parseProcStat } from '../../tools/bench';
 
 describe('bench arithmetic and report', () => {
   test('median of an odd and an even number of runs', () => {
@@ -17,5 +17,14 @@ describe('bench arithmetic and report', () => {
     expect(lines[0]).toMatch(/^measure\s+figure\s+target\s+status$/);
     expect(lines[1].indexOf('1.20 s')).toBe(lines[0].indexOf('figure'));
     expect(lines[1].indexOf('ok')).toBe(lines[0].indexOf('status'));
+  });
+});
+
+describe('parseProcStat', () => {
+  test('adds user, nice, system, irq and softirq of the aggregate line (idle and iowait are not CPU spent)', () => {
+    const stat = 'cpu  1000 20 300 90000 500 7 3 0 0 0\ncpu0 500 10 150 45000 250 4 2 0 0 0\nintr 12345\n';
+    expect(parseProcStat(stat)).toBe((1000 + 20 + 300 + 7 + 3) / 100);
+    expect(parseProcStat(stat, 1000)).toBe((1000 + 20 + 300 + 7 + 3) / 1000);
+    expect(() => parseProcStat('intr 1\n')).toThrow('no aggregate cpu line in /proc/stat');
   });
 });
