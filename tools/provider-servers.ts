@@ -1,11 +1,12 @@
 /**
  * Long-running provider servers for the test suite.
  *
- * Every terraform command that needs a provider normally starts the provider's binary, and the
- * hashicorp/aws binary (700 MB) spends 3-4 s of CPU building its schema each time: a plan starts
- * it three times (schemas, validate walk, plan walk), `validate` twice, `show -json` once. Terraform
- * can instead attach to a provider that is already running (TF_REATTACH_PROVIDERS, the mechanism
- * provider debuggers use), which removes that cost from every command after the first.
+ * Every terraform command that needs a provider normally starts the provider's binary, and a plan
+ * starts it several times. Terraform can instead attach to a provider that is already running
+ * (TF_REATTACH_PROVIDERS, the mechanism provider debuggers use). Measured with hashicorp/aws 5.100.0
+ * on 2 cores: `terraform validate` of the deploy package takes 5.6 s of CPU with its own provider
+ * and 2.5 s attached (Terraform still decodes the schema, the server still serves it); one
+ * `npm run verify` of both stacks takes 49.5 s of CPU the usual way and 35.9 s attached.
  *
  * The binaries are those of the filesystem mirror, started with `-debug`: the same provider
  * release `terraform init` installs from the mirror. A running provider holds the configuration
