@@ -22,6 +22,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { directoriesIn, mirroredProviders } from './plugin-mirror';
 import { processWide } from './process-wide';
 
 /** One provider a server stands for: `hostname/namespace/type` and the binary to run. */
@@ -58,24 +59,15 @@ function compareVersions(a: string, b: string): number {
  * of each provider that has one for this platform. A packed mirror (zip archives) yields none: terraform then starts providers itself.
  */
 export function mirroredBinaries(mirror: string): MirroredBinary[] {
-  if (!existsSync(mirror)) return [];
-  const directories = (path: string) => (existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
-  const found: MirroredBinary[] = [];
-  for (const host of directories(mirror)) {
-    for (const namespace of directories(join(mirror, host))) {
-      for (const type of directories(join(mirror, host, namespace))) {
-        const base = join(mirror, host, namespace, type);
-        const binaryOf = (version: string) => {
-          const platformDir = join(base, version, goPlatform());
-          const name = existsSync(platformDir) ? readdirSync(platformDir).find((file) => file.startsWith(`terraform-provider-${type}`)) : undefined;
-          return name === undefined ? undefined : join(platformDir, name);
-        };
-        const binary = directories(base).sort(compareVersions).reverse().map(binaryOf).find((path) => path !== undefined);
-        if (binary) found.push({ source: `${host}/${namespace}/${type}`, binary });
-      }
-    }
-  }
-  return found;
+  return mirroredProviders(mirror).flatMap(({ source, type, dir }) => {
+    const binaryOf = (version: string) => {
+      const platformDir = join(dir, version, goPlatform());
+      const name = existsSync(platformDir) ? readdirSync(platformDir).find((file) => file.startsWith(`terraform-provider-${type}`)) : undefined;
+      return name === undefined ? undefined : join(platformDir, name);
+    };
+    const binary = directoriesIn(dir).sort(compareVersions).reverse().map(binaryOf).find((path) => path !== undefined);
+    return binary ? [{ source, binary }] : [];
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { mirroredProviders } from './plugin-mirror';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
 import { ProviderServers } from './provider-servers';
 
@@ -57,7 +58,7 @@ export async function terraformAvailable(): Promise<boolean> {
  */
 function writeCliConfig(dir: string): string {
   const path = join(dir, 'terraform.tfrc');
-  const mirrored = mirroredProviders();
+  const mirrored = mirroredProviders(PLUGIN_MIRROR).map((provider) => provider.source);
   const list = JSON.stringify(mirrored);
   writeFileSync(
     path,
@@ -66,15 +67,6 @@ function writeCliConfig(dir: string): string {
       : `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(PLUGIN_MIRROR)}\n    include = ${list}\n  }\n  direct {\n    exclude = ${list}\n  }\n}\n`,
   );
   return path;
-}
-
-/** `hostname/namespace/type` of every provider in the mirror (its directory layout). */
-function mirroredProviders(): string[] {
-  if (!existsSync(PLUGIN_MIRROR)) return [];
-  const below = (path: string) => readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  return below(PLUGIN_MIRROR).flatMap((host) =>
-    below(join(PLUGIN_MIRROR, host)).flatMap((namespace) => below(join(PLUGIN_MIRROR, host, namespace)).map((type) => `${host}/${namespace}/${type}`)),
-  );
 }
 
 /** Terraform's own files in a module directory: configuration and variable files, never state or caches. */
