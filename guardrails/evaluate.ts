@@ -29,7 +29,10 @@ export function evaluate(stack: SynthesizedStack, pack: RulePack): Evaluation {
   const knownRuleIds = new Set(pack.map((rule) => rule.id));
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  const valid = (record: SuppressionRecord) => suppressionProblem(record, knownRuleIds) === undefined;
+  // What is wrong with each suppression of the stack (undefined: nothing), worked out once.
+  const problems = new Map(stack.elements.flatMap((element) => element.suppressions).map((record) => [record, suppressionProblem(record, knownRuleIds)]));
+  const problemOf = (record: SuppressionRecord) => (problems.has(record) ? problems.get(record) : suppressionProblem(record, knownRuleIds));
+  const valid = (record: SuppressionRecord) => problemOf(record) === undefined;
 
   for (const rule of pack) {
     for (const violation of rule.check(stack)) {
@@ -53,7 +56,7 @@ export function evaluate(stack: SynthesizedStack, pack: RulePack): Evaluation {
   const reported = new Set<string>();
   for (const element of stack.elements) {
     for (const record of element.suppressions) {
-      const problem = suppressionProblem(record, knownRuleIds);
+      const problem = problemOf(record);
       const key = JSON.stringify(record);
       if (!problem || reported.has(key)) continue;
       reported.add(key);

@@ -1,6 +1,7 @@
 import { readJsonencode } from './hcl-expression';
 import { Violation } from './rule';
-import { blocks, literalText, StackElement, SynthesizedStack } from './synthesized-stack';
+import { blocks, StackElement, SynthesizedStack } from './synthesized-stack';
+import { escapeRegExp, mapInterpolations } from './terraform-text';
 
 /** A principal of a statement: `*`, or a type (`AWS`, `Service`, `Federated`, ...) and its identifiers. */
 export interface Principal {
@@ -206,7 +207,7 @@ export function attachedPolicies(stack: SynthesizedStack): AttachedPolicy[] {
 
 /** Whether an IAM action pattern (`s3:Get*`, `*`) covers `action`; IAM matches case-insensitively. */
 export function actionCovers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const regex = new RegExp(`^${pattern.split('*').map((part) => escapeRegExp(part)).join('.*')}$`, 'i');
   return regex.test(action);
 }
 
@@ -249,7 +250,7 @@ export function isReadOnlyAction(action: string): boolean {
 }
 
 /** Text of a value with interpolations removed, to look for literal wildcards. */
-export const writtenWildcard = (value: string): boolean => /[*?]/.test(literalText(value));
+export const writtenWildcard = (value: string): boolean => /[*?]/.test(mapInterpolations(value, () => ''));
 
 /**
  * One violation per statement of the policies of the given kinds for which `problemOf` finds a

@@ -1,3 +1,5 @@
+import { escapeRegExp, isObject } from './terraform-text';
+
 /** A suppression as it appears in an element's synthesized `//.guardrails.suppressions`. */
 export interface SuppressionRecord {
   /** Id of the suppressed rule. */
@@ -24,12 +26,6 @@ export interface StackElement {
   readonly suppressions: SuppressionRecord[];
 }
 
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Read-only view of one stack's synthesized Terraform JSON (`toTerraform()` or `cdk.tf.json`),
  * with the lookups rules need: elements by type, construct paths, and which attribute refers to
@@ -48,7 +44,7 @@ export class SynthesizedStack {
     readonly json: Record<string, any>,
   ) {
     this.elements = [];
-    const add = (kind: StackElement['kind'], type: string, name: string, config: Record<string, any>, fallbackPath: string) => {
+    const add = (kind: StackElement['kind'], type: string, name: string, config: Record<string, any>, outputPath?: string) => {
       const address = kind === 'resource' ? `${type}.${name}` : `${kind}.${type === 'output' ? '' : `${type}.`}${name}`;
       const comment = isObject(config['//']) ? config['//'] : {};
       const element: StackElement = {
@@ -56,7 +52,7 @@ export class SynthesizedStack {
         type,
         name,
         address,
-        path: comment.metadata?.path ?? fallbackPath,
+        path: comment.metadata?.path ?? outputPath ?? address,
         config,
         suppressions: Array.isArray(comment.guardrails?.suppressions) ? comment.guardrails.suppressions : [],
       };
@@ -68,13 +64,13 @@ export class SynthesizedStack {
       for (const [type, instances] of Object.entries(section)) {
         if (!isObject(instances)) continue;
         for (const [name, config] of Object.entries(instances)) {
-          if (isObject(config)) add(kind, type, name, config, `${kind === 'data' ? 'data.' : ''}${type}.${name}`);
+          if (isObject(config)) add(kind, type, name, config);
         }
       }
     }
     const outputPaths = outputConstructPaths(json['//']?.outputs);
     for (const [name, config] of Object.entries(isObject(json.output) ? json.output : {})) {
-      if (isObject(config)) add('output', 'output', name, config, outputPaths.get(name) ?? `output.${name}`);
+      if (isObject(config)) add('output', 'output', name, config, outputPaths.get(name));
     }
   }
 
@@ -143,24 +139,4 @@ function outputConstructPaths(tree: unknown, path: string[] = []): Map<string, s
 export function blocks(value: unknown): Record<string, any>[] {
   if (Array.isArray(value)) return value.filter(isObject);
   return isObject(value) ? [value] : [];
-}
-
-/** Text of a string with every `${...}` interpolation removed: what is literally written. */
-export function literalText(value: string): string {
-  let result = '';
-  let depth = 0;
-  for (let index = 0; index < value.length; index++) {
-    if (depth === 0 && value.startsWith('${', index) && value[index - 1] !== '$') {
-      depth = 1;
-      index++;
-      continue;
-    }
-    if (depth > 0) {
-      if (value[index] === '{') depth++;
-      else if (value[index] === '}') depth--;
-      continue;
-    }
-    result += value[index];
-  }
-  return result;
 }

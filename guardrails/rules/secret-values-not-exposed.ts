@@ -53,12 +53,9 @@ export const SecretValuesNotExposed: Rule = {
   fix: 'Keep secret values in Secrets Manager and pass names or ARNs.',
   check: (stack) => {
     const secretValue = secretValuePattern(stack);
-    return exposures(stack)
-      .filter((exposure) => !exposure.protectedBy && secretValue.test(JSON.stringify(exposure.value ?? null)))
-      .map((exposure): Violation => ({
-        element: exposure.element,
-        problem: `${exposure.where} holds a secret value (${JSON.stringify(exposure.value).match(secretValue)?.[2]}).`,
-        fix: exposure.fix,
-      }));
+    return exposures(stack).flatMap((exposure): Violation[] => {
+      const match = exposure.protectedBy ? null : JSON.stringify(exposure.value ?? null).match(secretValue);
+      return match ? [{ element: exposure.element, problem: `${exposure.where} holds a secret value (${match[2]}).`, fix: exposure.fix }] : [];
+    });
   },
 };

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { parse } from 'yaml';
-import { mapInterpolations } from '../../tools/offline-transform';
+import { mapInterpolations } from '../../guardrails/terraform-text';
 import { ProjectTemplate, ProjectTemplateProps } from '../../constructs/command-runner/project-template';
 import { Synthesized, resources } from '../support/synth';
 

@@ -1,4 +1,5 @@
-import { mapInterpolations, removeUninstallableProviders } from '../../tools/offline-transform';
+import { mapInterpolations } from '../../guardrails/terraform-text';
+import { removeUninstallableProviders } from '../../tools/offline-transform';
 
 const stack = {
   terraform: { required_providers: { aws: { source: 'hashicorp/aws' }, gitlab: { source: 'gitlabhq/gitlab' } } },
