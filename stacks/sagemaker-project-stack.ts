@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
 import { GitLabConnection } from '../constructs/gitlab/gitlab-connection';
+import { ExistingRole } from '../constructs/iam/role';
 import { GitLabNamespace } from '../constructs/gitlab/gitlab-namespace';
 import { GitLabRepository, GitLabRepositoryProps } from '../constructs/gitlab/gitlab-repository';
 import { CiAwsIdentity, CommonCiValues, ProjectCiVariables } from '../constructs/gitlab/project-ci-variables';
@@ -71,7 +72,7 @@ export class SageMakerProjectStack extends TerraformStack {
     });
     new GitLabConnection(this, 'gitlab', { gitlabUrl, tokenSecretName });
     const aws = AwsContext.of(this);
-    const productsUseRoleArn = aws.arn('iam', `role/${props.productsUseRoleName}`, { region: '' });
+    const productsUseRoleArn = new ExistingRole(this, 'products-use-role', props.productsUseRoleName).roleArn;
 
     const names = projectNames(projectName, projectId, {
       build: variables.value('git_build_repo_name'),

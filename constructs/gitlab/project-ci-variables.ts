@@ -29,14 +29,19 @@ export class CiAwsIdentity extends Construct {
   /** The access key id and secret (null in oidc mode). */
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** `count` of what exists only in oidc mode (1 or 0), and of what exists only in access-keys mode. */
+  readonly oidcCount: number;
+  readonly accessKeysCount: number;
 
   constructor(scope: Construct, id: string, props: CiAwsIdentityProps) {
     super(scope, id);
     this.oidc = Op.not(isEmpty(props.roleArn));
+    this.oidcCount = Token.asNumber(Fn.conditional(this.oidc, 1, 0));
+    this.accessKeysCount = Token.asNumber(Fn.conditional(this.oidc, 0, 1));
     this.roleArn = props.roleArn;
     const readInAccessKeysMode = (secretId: string, name: string) =>
       attributeOfOptional(
-        new DataAwsSecretsmanagerSecretVersion(this, name, { secretId, count: Token.asNumber(Fn.conditional(this.oidc, 0, 1)) }),
+        new DataAwsSecretsmanagerSecretVersion(this, name, { secretId, count: this.accessKeysCount }),
         'secret_string',
       );
     this.accessKeyId = readInAccessKeysMode(props.accessKeyIdSecretName, 'access-key-id');
@@ -80,10 +85,8 @@ export class ProjectCiVariables extends Construct {
     for (const key of CI_VARIABLES.common) variable(key, props.values[key], { description: 'Set by the sagemaker-project stack' });
     const [roleArnKey] = CI_VARIABLES.oidc;
     const [accessKeyIdKey, secretAccessKeyKey] = CI_VARIABLES.accessKeys;
-    const inOidcMode = Token.asNumber(Fn.conditional(props.identity.oidc, 1, 0));
-    const inAccessKeysMode = Token.asNumber(Fn.conditional(props.identity.oidc, 0, 1));
-    variable(roleArnKey, props.identity.roleArn, { count: inOidcMode, description: 'Role CI jobs assume with a GitLab ID token' });
-    variable(accessKeyIdKey, props.identity.accessKeyId, { count: inAccessKeysMode, secret: true, description: 'Access key of the GitLab CI IAM user' });
-    variable(secretAccessKeyKey, props.identity.secretAccessKey, { count: inAccessKeysMode, secret: true, description: 'Secret access key of the GitLab CI IAM user' });
+    variable(roleArnKey, props.identity.roleArn, { count: props.identity.oidcCount, description: 'Role CI jobs assume with a GitLab ID token' });
+    variable(accessKeyIdKey, props.identity.accessKeyId, { count: props.identity.accessKeysCount, secret: true, description: 'Access key of the GitLab CI IAM user' });
+    variable(secretAccessKeyKey, props.identity.secretAccessKey, { count: props.identity.accessKeysCount, secret: true, description: 'Secret access key of the GitLab CI IAM user' });
   }
 }
