@@ -2,26 +2,20 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CI_VARIABLES } from '../../constructs/gitlab/ci-variables';
 import { requiredSetting } from '../shared/environment';
 import { DEPLOY_TRIGGER_SETTINGS } from './settings';
-import { GitLabApi, gitlabClient, GitLabClientOptions, isRetryableGitLabError } from '../shared/gitlab';
+import { connectGitLab, GitLabAccess, isRetryableGitLabError } from '../shared/gitlab';
 import { createLogger } from '../shared/log';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
-import { readSecretString } from '../shared/secrets';
 import { decideDeployment, ModelPackageStateChange } from './decide';
 
 /** The pipeline variable carrying the approved model package (the seed code's contract). */
 const [MODEL_PACKAGE_ARN_VARIABLE] = CI_VARIABLES.deployPipeline;
 
-export interface DeployTriggerDependencies {
-  /** Secrets Manager client that reads the GitLab token. */
-  readonly secrets: SecretsManagerClient;
-  /** Environment holding DEPLOY_TRIGGER_SETTINGS. */
-  readonly env: NodeJS.ProcessEnv;
+/** `env` holds DEPLOY_TRIGGER_SETTINGS. */
+export interface DeployTriggerDependencies extends GitLabAccess {
   /** Retries of GitLab failures. @default DEFAULT_RETRY_POLICY */
   readonly retryPolicy?: RetryPolicy;
   /** Where log lines go. @default console.log */
   readonly write?: (line: string) => void;
-  /** Client factory. @default gitlabClient */
-  readonly gitlab?: (options: GitLabClientOptions) => GitLabApi;
 }
 
 export type DeployTriggerResult =
@@ -46,12 +40,7 @@ export function createDeployTriggerHandler(dependencies: DeployTriggerDependenci
       const tokenSecretName = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.tokenSecretName);
       const deployProjectId = Number(requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployProjectId));
       const branch = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployBranch);
-      const token = await readSecretString(dependencies.secrets, tokenSecretName);
-      const gitlab = (dependencies.gitlab ?? gitlabClient)({
-        url: requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.gitlabUrl),
-        token,
-        tokenSource: `secret "${tokenSecretName}"`,
-      });
+      const gitlab = await connectGitLab(dependencies, tokenSecretName, DEPLOY_TRIGGER_SETTINGS.gitlabUrl);
       const pipeline = await withRetry(
         () => gitlab.createPipeline(deployProjectId, branch, { [MODEL_PACKAGE_ARN_VARIABLE]: decision.modelPackageArn }),
         isRetryableGitLabError,

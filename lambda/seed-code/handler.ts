@@ -1,10 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requiredSetting } from '../shared/environment';
 import { SEED_SETTINGS } from './settings';
-import { GitLabApi, gitlabClient, GitLabClientOptions, isRetryableGitLabError } from '../shared/gitlab';
+import { connectGitLab, GitLabAccess, GitLabApi, isRetryableGitLabError } from '../shared/gitlab';
 import { createLogger, Logger } from '../shared/log';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
-import { readSecretString } from '../shared/secrets';
 import { readSeedFiles, readSeedManifest, SEED_REPOSITORIES, SeedManifest, SeedRepository } from './seed-files';
 import { commitActions, decideSeeding, seedCommitMessage } from './seed-plan';
 
@@ -48,19 +47,14 @@ export function parseSeedEvent(event: unknown): SeedEvent {
   };
 }
 
-export interface SeedHandlerDependencies {
-  /** Secrets Manager client that reads the GitLab token. */
-  readonly secrets: SecretsManagerClient;
+/** `env` holds SEED_SETTINGS. */
+export interface SeedHandlerDependencies extends GitLabAccess {
   /** Folder of the Lambda package (the manifest and seed-code/ are there). */
   readonly packageDir: string;
-  /** Environment holding SEED_SETTINGS. */
-  readonly env: NodeJS.ProcessEnv;
   /** Retries of GitLab failures. @default DEFAULT_RETRY_POLICY */
   readonly retryPolicy?: RetryPolicy;
   /** Where log lines go. @default console.log */
   readonly write?: (line: string) => void;
-  /** Client factory. @default gitlabClient */
-  readonly gitlab?: (options: GitLabClientOptions) => GitLabApi;
 }
 
 async function seedRepository(
@@ -115,12 +109,7 @@ export function createSeedHandler(dependencies: SeedHandlerDependencies) {
       const { repositories } = parseSeedEvent(event);
       const tokenSecretName = requiredSetting(env, SEED_SETTINGS.tokenSecretName);
       const manifest = readSeedManifest(dependencies.packageDir);
-      const token = await readSecretString(dependencies.secrets, tokenSecretName);
-      const gitlab = (dependencies.gitlab ?? gitlabClient)({
-        url: requiredSetting(env, SEED_SETTINGS.gitlabUrl),
-        token,
-        tokenSource: `secret "${tokenSecretName}"`,
-      });
+      const gitlab = await connectGitLab(dependencies, tokenSecretName, SEED_SETTINGS.gitlabUrl);
       const outcomes: SeedOutcome[] = [];
       for (const target of repositories) {
         outcomes.push(

@@ -1,4 +1,7 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Gitlab } from '@gitbeaker/rest';
+import { requiredSetting } from './environment';
+import { readSecretString } from './secrets';
 
 /** One file of a commit, in the shape of GitLab's commits API (`actions[]`). */
 export interface CommitFileAction {
@@ -118,4 +121,21 @@ export function gitlabClient(options: GitLabClientOptions): GitLabApi {
         return { id: pipeline.id, webUrl: pipeline.web_url };
       }),
   };
+}
+
+/** What a handler needs to reach GitLab with the token kept in Secrets Manager. */
+export interface GitLabAccess {
+  readonly secrets: SecretsManagerClient;
+  readonly env: NodeJS.ProcessEnv;
+  /** Client factory. @default gitlabClient */
+  readonly gitlab?: (options: GitLabClientOptions) => GitLabApi;
+}
+
+/**
+ * A GitLab client authenticated with the token read from the secret `tokenSecretName`, for the
+ * instance the setting `urlSetting` names (the secret is read first; errors name the secret).
+ */
+export async function connectGitLab(access: GitLabAccess, tokenSecretName: string, urlSetting: string): Promise<GitLabApi> {
+  const token = await readSecretString(access.secrets, tokenSecretName);
+  return (access.gitlab ?? gitlabClient)({ url: requiredSetting(access.env, urlSetting), token, tokenSource: `secret "${tokenSecretName}"` });
 }
