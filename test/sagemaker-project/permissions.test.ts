@@ -1,14 +1,7 @@
 import { writeSeedFixture } from '../support/seed-fixture';
-import { resources, statementsOf, synthApp, Synthesized } from '../support/synth';
+import { resources, rolePolicy, synthApp } from '../support/synth';
 
 const { serviceCatalog, sagemakerProject } = synthApp(undefined, writeSeedFixture());
-
-/** Statements of the inline role policy named `name`. */
-function policyStatements(stack: Synthesized, name: string): any[] {
-  const policy = Object.values(resources(stack, 'aws_iam_role_policy')).find((candidate: any) => candidate.name === name);
-  if (!policy) throw new Error(`no inline role policy ${name}`);
-  return statementsOf(stack, policy.policy);
-}
 
 /** For each AWS resource type of the project stack, an action CommandRunner needs to create it. */
 const CREATED_WITH: Record<string, string> = {
@@ -33,7 +26,7 @@ const CREATED_WITH: Record<string, string> = {
 };
 
 describe('what CommandRunner may do to apply and destroy a project', () => {
-  const statements = policyStatements(serviceCatalog, 'sagemaker-project-resources');
+  const statements = rolePolicy(serviceCatalog, 'command-runner/role', 'sagemaker-project-resources');
 
   test('every AWS resource type of the project stack has the permission to create it', () => {
     const types = Object.keys(sagemakerProject.resource).filter((type) => type.startsWith('aws_'));
@@ -74,7 +67,7 @@ describe('what CommandRunner may do to apply and destroy a project', () => {
 });
 
 describe('what the project functions may do as the SageMaker products use role', () => {
-  const statements = policyStatements(serviceCatalog, 'example-dev-mlops-sagemaker-project-functions');
+  const statements = rolePolicy(serviceCatalog, 'sagemaker-products-use-role', 'example-dev-mlops-sagemaker-project-functions');
 
   test('write their own log groups and send failed deploy triggers to the project queues, nothing else', () => {
     expect(statements.map((statement) => [statement.actions, statement.resources])).toEqual([
@@ -89,7 +82,7 @@ describe('what the project functions may do as the SageMaker products use role',
   });
 
   test('the GitLab token they read is granted with the secrets (read only)', () => {
-    const secrets = policyStatements(serviceCatalog, 'example-dev-mlops-gitlab-secrets');
+    const secrets = rolePolicy(serviceCatalog, 'sagemaker-products-use-role', 'example-dev-mlops-gitlab-secrets');
     expect(secrets[0].actions).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
   });
 });
