@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { FakeAws, secretsManager, useFakeAws } from '../../tools/fake-aws';
-import { TerraformWorkspace } from '../../tools/terraform';
+import { PlannedResource, plannedResources, TerraformWorkspace } from '../../tools/terraform';
+import { gitlabProjectStandIns } from '../../tools/offline-transform';
 import { formatReport, StackVerification, verify } from '../../tools/verify';
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { writeSeedFixture } from '../support/seed-fixture';
-import { projectWorkspace } from '../support/project-workspace';
 import { synthApp, testConfig } from '../support/synth';
 import { describeWithTerraform } from '../support/terraform';
 
@@ -28,8 +29,11 @@ const STUDIO_PARAMETERS = {
   secrets_manager_gitlab_iam_secret_key: '',
 };
 
-/** Resources of a plan by type (planned values, root module). */
-const planned = (plan: any, type: string): any[] => plan.planned_values.root_module.resources.filter((resource: any) => resource.type === type);
+/** Managed resources of a plan by type. */
+const planned = (plan: any, type: string): PlannedResource[] => plannedResources(plan).filter((resource) => resource.type === type);
+/** Secret ids the plan's data sources read (its prior state). */
+const secretsRead = (plan: any): string[] =>
+  plan.prior_state.values.root_module.resources.filter((r: any) => r.type === 'aws_secretsmanager_secret_version').map((r: any) => r.values.secret_id);
 const one = (plan: any, type: string, namePart = '') => {
   const matches = planned(plan, type).filter((resource) => resource.name.includes(namePart));
   if (matches.length !== 1) throw new Error(`expected one planned ${type} named *${namePart}*, found ${matches.length}`);
@@ -43,7 +47,8 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
 
   beforeAll(async () => {
     const { sagemakerProject, outdir } = synthApp(testConfig(), writeSeedFixture());
-    workspace = projectWorkspace(sagemakerProject, outdir);
+    // From the synthesized file, so the Lambda archives it references come along.
+    workspace = TerraformWorkspace.create(join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'cdk.tf.json'), { standIns: gitlabProjectStandIns(sagemakerProject) });
     // The stack's variables and their validation blocks alone: rejects bad input without starting a provider.
     variablesOnly = TerraformWorkspace.ofVariables(sagemakerProject);
     await variablesOnly.init();
@@ -173,7 +178,7 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
 
     test('the GitLab token was read from Secrets Manager by name; the CI key secrets were not (oidc mode)', () => {
       expect(planned(plan, 'aws_lambda_function')).toHaveLength(2);
-      expect(plan.prior_state.values.root_module.resources.filter((r: any) => r.type === 'aws_secretsmanager_secret_version').map((r: any) => r.values.secret_id)).toEqual([TOKEN_SECRET]);
+      expect(secretsRead(plan)).toEqual([TOKEN_SECRET]);
     });
   });
 
@@ -186,8 +191,7 @@ describeWithTerraform('sagemaker-project stack: terraform validate and plan with
       secrets_manager_gitlab_iam_secret_key: SECRET_KEY_SECRET,
     });
     if (!result.ok) throw new Error(result.output);
-    const read = result.plan.prior_state.values.root_module.resources.filter((r: any) => r.type === 'aws_secretsmanager_secret_version').map((r: any) => r.values.secret_id);
-    expect(read.sort()).toEqual([ACCESS_KEY_SECRET, SECRET_KEY_SECRET, TOKEN_SECRET].sort());
+    expect(secretsRead(result.plan).sort()).toEqual([ACCESS_KEY_SECRET, SECRET_KEY_SECRET, TOKEN_SECRET].sort());
   });
 
   test('the realistic parameters pass the variables-only validation that rejects the bad ones below', async () => {
