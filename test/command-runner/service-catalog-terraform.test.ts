@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeAws, FAKE_ACCOUNT_ID, useFakeAws } from '../../tools/fake-aws';
+import { OfflineTransformResult } from '../../tools/offline-transform';
 import { TerraformWorkspace } from '../../tools/terraform';
 import { resources, synthApp, Synthesized, testConfig } from '../support/synth';
 
@@ -19,14 +20,22 @@ const STAND_INS = {
  * Puts another synthesized stack (made installable offline the same way) into an initialised
  * workspace, so one `terraform init` serves several stacks with the same providers.
  */
-function load(workspace: TerraformWorkspace, stack: Synthesized, files: Record<string, string> = {}): void {
+function load(workspace: TerraformWorkspace, stack: Synthesized, files: Record<string, string> = {}): OfflineTransformResult {
   const prepared = TerraformWorkspace.create(stack, { standIns: STAND_INS, files });
   for (const name of ['main.tf.json', 'terraform.tfstate']) {
     rmSync(join(workspace.dir, name), { force: true });
     if (existsSync(join(prepared.dir, name))) copyFileSync(join(prepared.dir, name), join(workspace.dir, name));
   }
   rmSync(prepared.dir, { recursive: true, force: true });
+  return prepared.transform;
 }
+
+/** One initialised workspace serves every test of this file (each loads its stack first). */
+let workspace: TerraformWorkspace;
+beforeAll(async () => {
+  workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
+  await workspace.init();
+});
 
 const idOf = (stack: Synthesized, type: string, prefix: string) => {
   const ids = Object.keys(resources(stack, type)).filter((id) => id.startsWith(prefix));
@@ -35,12 +44,6 @@ const idOf = (stack: Synthesized, type: string, prefix: string) => {
 };
 
 describe('service-catalog stack, validated by terraform', () => {
-  let workspace: TerraformWorkspace;
-  beforeAll(async () => {
-    workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
-    await workspace.init();
-  });
-
   // The defaults (oidc mode) are validated by `npm run verify` (test/tools/verify.test.ts).
   test.each([
     [
@@ -55,10 +58,9 @@ describe('service-catalog stack, validated by terraform', () => {
     ],
   ])('%s: terraform validate passes, and only the archive provider is removed', async (_name, env) => {
     const { serviceCatalog } = synthApp(testConfig(env));
-    const transform = TerraformWorkspace.create(serviceCatalog, { standIns: STAND_INS }).transform;
+    const transform = load(workspace, serviceCatalog);
     expect(transform.removedProviders).toEqual(['archive']);
     expect(transform.removedAddresses).toEqual(['data.archive_file.tf-code']);
-    load(workspace, serviceCatalog);
     const report = await workspace.validate();
     expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
     expect(report.valid).toBe(true);
@@ -71,12 +73,9 @@ describe('product versions, planned by terraform against an existing product', (
   const PRODUCT_ID = 'prod-existing0001';
   const fake = new FakeAws();
   let endpoint: string;
-  let workspace: TerraformWorkspace;
 
   beforeAll(async () => {
     endpoint = await fake.start();
-    workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
-    await workspace.init();
   });
   afterAll(() => fake.stop());
 
@@ -192,37 +191,37 @@ describe('product versions, planned by terraform against an existing product', (
   }
 
   /** The plan of today's template over a deployment of OLD_VERSION and RETAINED_VERSION, the latter retained (planned once). */
-  let upgrade: ReturnType<typeof planAgainstPriorState>;
+  let upgrade: Awaited<ReturnType<typeof planAgainstPriorState>>;
   let serviceCatalog: Synthesized;
   let product: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const withBothRetained = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: `${OLD_VERSION},${RETAINED_VERSION}` })).serviceCatalog;
     retainedIds = Object.fromEntries(
       [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(withBothRetained, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
     );
     serviceCatalog = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION })).serviceCatalog;
     product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
-    upgrade = planAgainstPriorState(serviceCatalog);
+    upgrade = await planAgainstPriorState(serviceCatalog);
   });
 
-  test('a changed template adds a version, deletes the unretained old one, and never replaces the product', async () => {
+  test('a changed template adds a version, deletes the unretained old one, and never replaces the product', () => {
     const [current] = Object.keys(resources(serviceCatalog, 'aws_servicecatalog_provisioning_artifact')).filter((id) => !Object.values(retainedIds).includes(id));
-    const { actions } = await upgrade;
+    const { actions } = upgrade;
     expect(actions(product)).toEqual(['no-op']);
     expect(actions(`aws_servicecatalog_provisioning_artifact.${current}`)).toEqual(['create']);
     expect(actions(`aws_servicecatalog_provisioning_artifact.${retainedIds[OLD_VERSION]}`)).toEqual(['delete']);
   });
 
-  test('without ignore_changes the same plan would replace the product (the guard is what prevents it)', async () => {
-    const { actions } = await upgrade;
+  test('without ignore_changes the same plan would replace the product (the guard is what prevents it)', () => {
+    const { actions } = upgrade;
     expect(actions(`${product}${UNGUARDED}`)).toEqual(['delete', 'create']);
     expect(actions(product)).toEqual(['no-op']);
   });
 
-  test('a retained old version is kept and marked DEPRECATED in place', async () => {
+  test('a retained old version is kept and marked DEPRECATED in place', () => {
     const old = `aws_servicecatalog_provisioning_artifact.${retainedIds[RETAINED_VERSION]}`;
-    const { changes, actions } = await upgrade;
+    const { changes, actions } = upgrade;
     expect(actions(old)).toEqual(['update']);
     const change: any = changes.find((candidate) => candidate.address === old)!.change;
     expect([change.before.guidance, change.after.guidance]).toEqual(['DEFAULT', 'DEPRECATED']);
