@@ -88,12 +88,11 @@ describe('Lambda packages as synthesized', () => {
       harness = await startLambdaHarness();
       harness.gitlab.addProject(41, 'ml-team/churn-model-build');
       harness.gitlab.addProject(42, 'ml-team/churn-model-deploy');
-      const awsEndpoint = harness.secretsClient.config.endpoint ? await harness.secretsClient.config.endpoint() : undefined;
       Object.assign(process.env, {
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'AKIABUNDLETEST000000',
         AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: `${awsEndpoint!.protocol}//${awsEndpoint!.hostname}:${awsEndpoint!.port}`,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: harness.endpoint,
         GITLAB_URL: harness.gitlab.url,
         GITLAB_TOKEN_SECRET_NAME: TOKEN_SECRET,
         SAGEMAKER_PROJECT_NAME: 'churn',

@@ -40,7 +40,7 @@ describe('deploy-trigger handler against a local GitLab', () => {
 
   afterEach(() => harness.stop());
 
-  const trigger = (event: ModelPackageStateChange) =>
+  const trigger = (event: ModelPackageStateChange, env: Record<string, string> = {}) =>
     createDeployTriggerHandler({
       secrets: harness.secretsClient,
       retryPolicy: FAST_RETRY,
@@ -52,6 +52,7 @@ describe('deploy-trigger handler against a local GitLab', () => {
         DEPLOY_BRANCH: 'main',
         MODEL_PACKAGE_GROUP_NAME: GROUP,
         SAGEMAKER_PROJECT_ID: 'p-abcdefghijkl',
+        ...env,
       },
     })(event);
 
@@ -93,14 +94,7 @@ describe('deploy-trigger handler against a local GitLab', () => {
   });
 
   test('a missing deploy project fails naming the 404', async () => {
-    await expect(
-      createDeployTriggerHandler({
-        secrets: harness.secretsClient,
-        retryPolicy: FAST_RETRY,
-        write: harness.write,
-        env: { GITLAB_URL: harness.gitlab.url, GITLAB_TOKEN_SECRET_NAME: TOKEN_SECRET, DEPLOY_GITLAB_PROJECT_ID: '999', DEPLOY_BRANCH: 'main', MODEL_PACKAGE_GROUP_NAME: GROUP, SAGEMAKER_PROJECT_ID: 'p-abcdefghijkl' },
-      })(approval()),
-    ).rejects.toThrow('POST /projects/999/pipeline: GitLab answered 404 Not Found: the project does not exist or the token owner cannot see it.');
+    await expect(trigger(approval(), { DEPLOY_GITLAB_PROJECT_ID: '999' })).rejects.toThrow('POST /projects/999/pipeline: GitLab answered 404 Not Found: the project does not exist or the token owner cannot see it.');
   });
 
   test('a missing secret fails naming it', async () => {

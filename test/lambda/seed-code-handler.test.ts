@@ -109,15 +109,8 @@ describe('seed-code handler against a local GitLab', () => {
   });
 
   test('401 fails with an error naming the token secret, and commits nothing', async () => {
-    const rejected = createSeedHandler({
-      secrets: harness.secretsClient,
-      packageDir,
-      retryPolicy: FAST_RETRY,
-      write: harness.write,
-      env: { GITLAB_URL: harness.gitlab.url, GITLAB_TOKEN_SECRET_NAME: TOKEN_SECRET, SAGEMAKER_PROJECT_NAME: 'churn', SAGEMAKER_PROJECT_ID: PROJECT_ID },
-    });
     harness.gitlab.failAlways('GET', /^\/projects\/41$/, 401);
-    await expect(rejected(EVENT)).rejects.toThrow(
+    await expect(seed()).rejects.toThrow(
       `GET /projects/41: GitLab rejected the token from secret "${TOKEN_SECRET}" (401 Unauthorized): it is invalid, expired or revoked; store a valid token with the api scope.`,
     );
     expect(harness.gitlab.requestsTo('GET', /^\/projects\/41$/)).toHaveLength(1);

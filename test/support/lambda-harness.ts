@@ -27,6 +27,8 @@ export async function startLambdaHarness(secrets: Record<string, string> = { [TO
   return {
     gitlab,
     aws,
+    /** URL of the fake Secrets Manager. */
+    endpoint,
     secretsClient,
     logLines,
     write: (line: string) => logLines.push(line),
