@@ -126,16 +126,15 @@ describe('deploy Terraform package', () => {
     expect(plan.planned_values.outputs.data_capture_uri.value).toBe(capture.destination_s3_uri);
   });
 
-  /** Names of the model, endpoint configuration and endpoint planned for these variables. */
-  async function plannedNames(variables: Record<string, string>): Promise<string[]> {
-    const plan = await successfulPlan(variables);
-    return ['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration', 'aws_sagemaker_endpoint'].map((type) => planned(plan, type).name);
-  }
+  /** Names of the model, endpoint configuration and endpoint a plan creates. */
+  const namesIn = (plan: any): string[] => ['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration', 'aws_sagemaker_endpoint'].map((type) => planned(plan, type).name);
+  /** Those names for these variables. */
+  const plannedNames = async (variables: Record<string, string>): Promise<string[]> => namesIn(await successfulPlan(variables));
 
   test('staging and prod never share a name, so deploying one never replaces the other', async () => {
     const staging = await plannedNames({});
     const { plan } = await prodPlanFromBuild();
-    const prod = ['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration', 'aws_sagemaker_endpoint'].map((type) => planned(plan, type).name);
+    const prod = namesIn(plan);
     for (const name of staging) expect(prod).not.toContain(name);
     expect(prod[2]).toBe('abalone-demo-prod');
   });

@@ -43,11 +43,17 @@ def streaming(client: Any, method: str, response: dict) -> dict:
     return response
 
 
-def expected_params(value: Any) -> Any:
+def substitute(value: Any, clients: dict[str, Any]) -> Any:
+    """The scenario's markers replaced, in nested dicts and lists: {"$bytes": text} by its UTF-8
+    bytes, {"$client": service} by the stubbed client of that service."""
     if isinstance(value, dict) and set(value) == {"$bytes"}:
         return value["$bytes"].encode()
+    if isinstance(value, dict) and set(value) == {"$client"}:
+        return clients[value["$client"]]
     if isinstance(value, dict):
-        return {key: expected_params(item) for key, item in value.items()}
+        return {key: substitute(item, clients) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute(item, clients) for item in value]
     return value
 
 
@@ -64,25 +70,15 @@ def stubbed_clients(stubs: dict[str, list[dict]]) -> tuple[dict[str, Any], dict[
                     service_error_code=call["error"]["code"],
                     service_message=call["error"]["message"],
                     http_status_code=call["error"].get("status", 400),
-                    expected_params=expected_params(call.get("expected")),
+                    expected_params=substitute(call.get("expected"), clients),
                 )
             else:
                 stubber.add_response(
-                    call["method"], streaming(client, call["method"], call["response"]), expected_params(call.get("expected"))
+                    call["method"], streaming(client, call["method"], call["response"]), substitute(call.get("expected"), clients)
                 )
         stubber.activate()
         clients[service], stubbers[service] = client, stubber
     return clients, stubbers
-
-
-def resolve(value: Any, clients: dict[str, Any]) -> Any:
-    if isinstance(value, dict) and set(value) == {"$client"}:
-        return clients[value["$client"]]
-    if isinstance(value, dict):
-        return {key: resolve(item, clients) for key, item in value.items()}
-    if isinstance(value, list):
-        return [resolve(item, clients) for item in value]
-    return value
 
 
 def to_json(value: Any) -> Any:
@@ -109,7 +105,7 @@ def main() -> None:
     outcome: dict[str, Any] = {"result": None, "error": None, "exit": None}
     try:
         outcome["result"] = to_json(
-            function(*resolve(scenario.get("args", []), clients), **resolve(scenario.get("kwargs", {}), clients))
+            function(*substitute(scenario.get("args", []), clients), **substitute(scenario.get("kwargs", {}), clients))
         )
     except SystemExit as exit_:
         outcome["exit"] = exit_.code
