@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LambdaAsyncFailuresCaptured } from '../../guardrails/rules/lambda-async-failures-captured';
 import { suppress } from '../../guardrails/suppressions';
 import type { SeedEvent } from '../../lambda/seed-code/handler';
-import { packageSeedCode, readSeedManifest, seedCodeFingerprint, SeedRepository } from '../../lambda/seed-code/seed-files';
+import { packageSeedCode, seedCodeFingerprint, seedManifest, SeedRepository } from '../../lambda/seed-code/seed-files';
 import { SEED_SETTINGS } from '../../lambda/seed-code/settings';
 import { bundleLambda } from './lambda-bundle';
 import { ProjectFunction } from './project-function';
@@ -56,11 +56,11 @@ export class RepositorySeeding extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositorySeedingProps) {
     super(scope, id);
+    const manifest = seedManifest(props.seedCodeDir);
     const code = bundleLambda(SEED_CODE_ENTRY, {
-      fingerprint: seedCodeFingerprint(props.seedCodeDir),
-      write: (dir) => packageSeedCode(props.seedCodeDir, dir),
+      fingerprint: seedCodeFingerprint(manifest),
+      write: (dir) => packageSeedCode(props.seedCodeDir, dir, manifest),
     });
-    const manifest = readSeedManifest(code.dir);
     this.function = new ProjectFunction(this, 'function', {
       functionName: props.functionName,
       description: `Commits the seed code into the GitLab repositories of SageMaker project ${props.sagemakerProjectName}`,

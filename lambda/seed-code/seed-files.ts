@@ -68,13 +68,21 @@ export function seedDigest(dir: string, files: string[]): string {
   return hash.digest('hex');
 }
 
-/** Digest of the whole seed code (every repository's files and contents): changes whenever a commit would. */
-export function seedCodeFingerprint(seedRoot: string): string {
-  const hash = createHash('sha256');
+/** The manifest of the seed code under `seedRoot`: each repository's files and their digest. */
+export function seedManifest(seedRoot: string): SeedManifest {
+  const manifest = {} as Record<SeedRepository, SeedRepositoryManifest>;
   for (const repository of SEED_REPOSITORIES) {
     const source = join(seedRoot, repository);
-    hash.update(`${repository}\0${seedDigest(source, listSeedFiles(source))}\0`);
+    const files = listSeedFiles(source);
+    manifest[repository] = { files, digest: seedDigest(source, files) };
   }
+  return manifest;
+}
+
+/** Digest of the whole seed code (every repository's files and contents): changes whenever a commit would. */
+export function seedCodeFingerprint(manifest: SeedManifest): string {
+  const hash = createHash('sha256');
+  for (const repository of SEED_REPOSITORIES) hash.update(`${repository}\0${manifest[repository].digest}\0`);
   return hash.digest('hex');
 }
 
@@ -82,17 +90,13 @@ export function seedCodeFingerprint(seedRoot: string): string {
  * Copies `seedRoot/<repository>/**` (junk excluded) into `packageDir/seed-code/<repository>/` and
  * writes the manifest the handler reads. Runs at synth, beside the bundled handler.
  */
-export function packageSeedCode(seedRoot: string, packageDir: string): SeedManifest {
-  const manifest = {} as Record<SeedRepository, SeedRepositoryManifest>;
+export function packageSeedCode(seedRoot: string, packageDir: string, manifest: SeedManifest = seedManifest(seedRoot)): SeedManifest {
   for (const repository of SEED_REPOSITORIES) {
-    const source = join(seedRoot, repository);
-    const files = listSeedFiles(source);
-    for (const file of files) {
+    for (const file of manifest[repository].files) {
       const target = join(packageDir, PACKAGED_SEED_DIR, repository, file);
       mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(join(source, file), target);
+      copyFileSync(join(seedRoot, repository, file), target);
     }
-    manifest[repository] = { files, digest: seedDigest(source, files) };
   }
   writeFileSync(join(packageDir, SEED_MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   return manifest;
