@@ -1,0 +1,38 @@
+/**
+ * Environment variables the project's functions are deployed with: the constructs set them, the
+ * handlers read them. Values are names, ids and ARNs, never a secret.
+ */
+
+/** The seeding function: creates the deploy trigger's token, the CI key (access-keys mode) and the seed commits. */
+export const SEED_SETTINGS = {
+  /** Base URL of the platform's GitLab (https, no trailing slash). */
+  gitlabUrl: 'GITLAB_URL',
+  /** ARN of the secret holding the platform's namespace token (plain text). */
+  tokenSecretArn: 'GITLAB_TOKEN_SECRET_ARN',
+  projectName: 'SAGEMAKER_PROJECT_NAME',
+  projectId: 'SAGEMAKER_PROJECT_ID',
+  /** The two GitLab projects this function may write to, and nothing else. */
+  buildProjectId: 'BUILD_GITLAB_PROJECT_ID',
+  deployProjectId: 'DEPLOY_GITLAB_PROJECT_ID',
+  /** Branch the seed commits create (the protected default branch). */
+  defaultBranch: 'DEFAULT_BRANCH',
+  /** ARN of the project's secret that receives the deploy project's pipeline trigger token. */
+  triggerTokenSecretArn: 'DEPLOY_TRIGGER_TOKEN_SECRET_ARN',
+  /** `oidc` or `access-keys`. */
+  ciAuthMode: 'CI_AUTH_MODE',
+  /** access-keys mode: the project's CI IAM user, whose key the function creates. Empty in oidc mode. */
+  ciUserName: 'CI_IAM_USER_NAME',
+} as const;
+
+/** The deploy-trigger function: one deploy pipeline per approved model package version. */
+export const DEPLOY_TRIGGER_SETTINGS = {
+  gitlabUrl: 'GITLAB_URL',
+  /** ARN of the project's secret holding the deploy project's pipeline trigger token. */
+  triggerTokenSecretArn: 'DEPLOY_TRIGGER_TOKEN_SECRET_ARN',
+  deployProjectId: 'DEPLOY_GITLAB_PROJECT_ID',
+  deployBranch: 'DEPLOY_BRANCH',
+  modelPackageGroupName: 'MODEL_PACKAGE_GROUP_NAME',
+  projectId: 'SAGEMAKER_PROJECT_ID',
+  /** DynamoDB table of the project's deploy records (contract/deploy-records.ts). */
+  deployRecordsTable: 'DEPLOY_RECORDS_TABLE',
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * What both runner engines (CommandRunner, CodeBuild) agree on with run-terraform.sh: where the
+ * artifacts live, the parameters file's platform keys, the state layout and the result file.
+ */
+
+/** Keys under the platform bucket. Code and script are content-addressed: `<prefix><sha256><suffix>`. */
+export const ARTIFACT_KEYS = {
+  /** Prefix only the platform deployer may write. */
+  root: 'command-runner/',
+  /** Template versions: `<prefix><version>.yaml`. */
+  templatePrefix: 'command-runner/templates/sagemaker-project-',
+  /** Runner script: `<prefix><sha256>.sh`. */
+  runnerScriptPrefix: 'command-runner/run-terraform/',
+  /** Synthesized sagemaker-project stack: `<prefix><sha256>.zip`. */
+  terraformCodePrefix: 'command-runner/tf-code/',
+} as const;
+
+export const runnerScriptKey = (sha256: string) => `${ARTIFACT_KEYS.runnerScriptPrefix}${sha256}.sh`;
+export const terraformCodeKey = (sha256: string) => `${ARTIFACT_KEYS.terraformCodePrefix}${sha256}.zip`;
+
+/** Key prefix of the projects' Terraform state: `<prefix>/<project id>/terraform.tfstate`. */
+export const STATE_KEY_PREFIX = 'sagemaker-projects';
+
+export const stateKeyOf = (projectId: string) => `${STATE_KEY_PREFIX}/${projectId}/terraform.tfstate`;
+
+/** The file CommandRunner sends back to CloudFormation after the command (its resource's Output). */
+export const COMMAND_OUTPUT_FILE = '/command-output.txt';
+
+/**
+ * Platform keys of the runner's parameters file, beside the `TF_VAR_*` and runner keys of the
+ * parameter table: written at synth (or, for the stack id, by CloudFormation), never typed by a user.
+ */
+export const RUNNER_SETTINGS = {
+  region: 'AWS_REGION',
+  stateBucket: 'TF_STATE_BUCKET',
+  lockTable: 'TF_STATE_LOCK_TABLE',
+  stateKeyPrefix: 'TF_STATE_KEY_PREFIX',
+  stateKmsKeyArn: 'TF_STATE_KMS_KEY_ARN',
+  codeKey: 'TF_CODE_KEY',
+  codeSha256: 'TF_CODE_SHA256',
+  terraformVersion: 'TERRAFORM_VERSION',
+  terraformSha256: 'TERRAFORM_SHA256',
+  /** The CloudFormation stack the run belongs to: bound to the SageMaker project before init. */
+  stackId: 'CLOUDFORMATION_STACK_ID',
+} as const;
