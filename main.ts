@@ -2,15 +2,24 @@ import { App } from 'cdktf';
 import { loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
 import { SECURITY_PACK } from './guardrails/security-pack';
-import { projectStackProps, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
+import { packageProjectStack } from './stacks/project-code';
+import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
 
-/** The app as `cdktf synth` runs it: both stacks, checked by the security pack at synth. */
-export function buildApp(config: PlatformConfig, options: { outdir?: string } = {}): App {
-  const app = new App(options);
-  // The project stack is synthesized first: the service-catalog stack zips its output.
-  new SageMakerProjectStack(app, projectStackProps(config));
-  new ServiceCatalogStack(app, config);
+/** Name of the platform stack (`npx cdktf deploy service-catalog`). */
+export const SERVICE_CATALOG_STACK = 'service-catalog';
+
+/**
+ * The app as `cdktf synth` runs it: the project stack (what the runner applies per project, packaged
+ * first because the platform stack uploads it and pins its SHA-256) and the platform stack, both
+ * checked by the security pack at synth.
+ */
+export function buildApp(config: PlatformConfig, options: { outdir?: string; seedCodeDir?: string } = {}): App {
+  const projectProps = projectStackProps(config, options.seedCodeDir);
+  const projectCode = packageProjectStack(projectProps, SECURITY_PACK);
+  const app = new App({ outdir: options.outdir });
+  new SageMakerProjectStack(app, SAGEMAKER_PROJECT_STACK, projectProps);
+  new ServiceCatalogStack(app, SERVICE_CATALOG_STACK, { config, projectCode });
   applyGuardrails(app, SECURITY_PACK);
   return app;
 }

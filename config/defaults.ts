@@ -54,9 +54,21 @@ export const DEFAULT_CONFIG = {
     /** Region of that bucket; empty = `region`. */
     region: '',
   },
-  commandRunner: {
-    /** IAM role (and instance profile) name of the CommandRunner EC2 instance; empty = `<org>-<env>-<role>-command-runner`. */
+  runner: {
+    /**
+     * What runs Terraform for each project: `commandrunner` (AWSUtility::CloudFormation::CommandRunner on
+     * EC2, the original sample's engine) or `codebuild` (a platform CodeBuild project: current OS,
+     * destroys on delete, faster). The README says when to choose which.
+     */
+    engine: 'commandrunner',
+    /** IAM role that runs Terraform for projects (and, with CommandRunner, its instance profile); empty = `<org>-<env>-<role>-project-runner`. */
     roleName: '',
+    /** Terraform version the runner installs (linux_amd64); 1.11 or later, for the S3 lock file and write-only arguments. */
+    terraformVersion: '1.11.4',
+    /** SHA-256 of terraform_<terraformVersion>_linux_amd64.zip, from HashiCorp's terraform_<version>_SHA256SUMS. */
+    terraformSha256: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
+  },
+  commandRunner: {
     /** Seconds CloudFormation waits for one Terraform run before failing the project (600-43200). */
     timeoutSeconds: 3600,
     /** EC2 instance type of the runner: x86_64 only (CommandRunner boots Amazon Linux 2 x86_64). */
@@ -65,10 +77,6 @@ export const DEFAULT_CONFIG = {
     subnetId: '',
     /** Security group of the runner (needs `subnetId`); empty = one CommandRunner creates, egress only. */
     securityGroupId: '',
-    /** Terraform version the runner installs (linux_amd64); 1.11 or later, for the S3 lock file. */
-    terraformVersion: '1.11.4',
-    /** SHA-256 of terraform_<terraformVersion>_linux_amd64.zip, from HashiCorp's terraform_<version>_SHA256SUMS. */
-    terraformSha256: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
     /**
      * S3 location (`s3://bucket/key.zip`) of the CommandRunner release package
      * (awsutility-cloudformation-commandrunner.zip): when set, the stack registers the
@@ -80,16 +88,21 @@ export const DEFAULT_CONFIG = {
   gitlab: {
     /** Base URL of the GitLab instance: https, no trailing slash. */
     url: 'https://gitlab.example.com',
-    /** Namespace (user or group path) that holds the projects' repositories. */
+    /** Group path that holds every project's repositories (fixed: no Studio user can choose another). */
     namespace: 'ml-team',
-    /** How GitLab CI authenticates to AWS: `oidc` (recommended, no long-lived key) or `access-keys`. */
+    /**
+     * How GitLab CI authenticates to AWS: `oidc` (recommended: each project's own role, assumed with
+     * GitLab ID tokens, no long-lived key) or `access-keys` (each project's own IAM user, whose key
+     * the seeding function stores as masked, protected CI variables).
+     */
     ciAuthMode: 'oidc',
-    /** Branch the OIDC role trusts (the default branch of the project repositories). */
+    /**
+     * ARN of an existing IAM OIDC provider for the GitLab host (IAM allows one per URL and account);
+     * empty = the stack creates it (oidc mode).
+     */
+    oidcProviderArn: '',
+    /** Default branch of the project repositories: seeded, protected, and the only branch each project's CI role trusts. */
     defaultBranch: 'main',
-  },
-  sagemaker: {
-    /** Role that SageMaker projects' Lambdas, pipelines and models run as (path included). */
-    productsUseRoleName: 'service-role/AmazonSageMakerServiceCatalogProductsUseRole',
   },
   s3ProjectTemplate: {
     /**

@@ -13,9 +13,17 @@ export interface SharedNames {
   readonly lockTable: string;
   readonly logGroup: string;
   readonly kmsAlias: string;
-  readonly commandRunnerRole: string;
+  /** Role that runs Terraform for projects (both engines), and CommandRunner's instance profile. */
+  readonly runnerRole: string;
+  /** Managed policy every role a project stack creates must carry as its permissions boundary. */
+  readonly projectBoundary: string;
+  /** IAM path of the roles and users project stacks create (`/<prefix>/`): the runner may create no others. */
+  readonly projectIamPath: string;
+  /** Prefix of every resource a project stack creates: `<prefix>-<project id>-...`. */
+  readonly projectResourcePrefix: string;
+  /** Secret holding the GitLab namespace token. */
+  readonly gitlabTokenSecret: string;
   readonly launchRole: string;
-  readonly gitlabCiIdentity: string;
   readonly secretPrefix: string;
   readonly portfolio: string;
   readonly product: string;
@@ -35,9 +43,12 @@ export function sharedNames(config: ValidatedConfig): SharedNames {
     lockTable: `${config.terraformBackend.tablePrefix}-${prefix}`,
     logGroup: `/sagemaker-projects/${prefix}/command-runner`,
     kmsAlias: `alias/${prefix}-sagemaker-projects`,
-    commandRunnerRole: config.commandRunner.roleName || `${prefix}-command-runner`,
+    runnerRole: config.runner.roleName || `${prefix}-project-runner`,
+    projectBoundary: `${prefix}-project-boundary`,
+    projectIamPath: `/${prefix}/`,
+    projectResourcePrefix: `${prefix}-`,
+    gitlabTokenSecret: `${prefix}/gitlab/private-token`,
     launchRole: config.serviceCatalog.launchRoleName || `${prefix}-sc-launch`,
-    gitlabCiIdentity: `${prefix}-gitlab-ci`,
     secretPrefix: `${prefix}/gitlab`,
     portfolio: `${prefix}-sagemaker-projects`,
     product: `${prefix}-sagemaker-project-terraform-gitlab`,
@@ -55,15 +66,26 @@ export interface NameLimitViolation {
 
 const ACCOUNT_ID_STAND_IN = '123456789012';
 
+/** A SageMaker project id has this length (`p-` and 12 characters): the stand-in of limit checks. */
+const PROJECT_ID_STAND_IN = 'p-abcdefghijkl';
+
+/** Longest suffix a project stack adds after `<prefix>-<project id>` to an IAM role or Lambda function name. */
+export const LONGEST_PROJECT_NAME_SUFFIX = '-deploy-trigger';
+
 /** Checks every derived name against the limit of the service that receives it. */
 export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
   const names = sharedNames(config);
   const prefixFields = ['organization', 'environment', 'role'];
   const checks: Array<{ name: string; limit: number; what: string; fields: string[] }> = [
     { name: names.stateBucket(ACCOUNT_ID_STAND_IN), limit: 63, what: 'S3 bucket name', fields: [...prefixFields, 'region'] },
-    { name: names.commandRunnerRole, limit: 64, what: 'IAM role name (CommandRunner)', fields: config.commandRunner.roleName ? ['commandRunner.roleName'] : prefixFields },
+    { name: names.runnerRole, limit: 64, what: 'IAM role name (project runner)', fields: config.runner.roleName ? ['runner.roleName'] : prefixFields },
+    {
+      name: `${names.projectResourcePrefix}${PROJECT_ID_STAND_IN}${LONGEST_PROJECT_NAME_SUFFIX}`,
+      limit: 64,
+      what: 'IAM role and Lambda function names of a project',
+      fields: prefixFields,
+    },
     { name: names.launchRole, limit: 64, what: 'IAM role name (launch constraint)', fields: config.serviceCatalog.launchRoleName ? ['serviceCatalog.launchRoleName'] : prefixFields },
-    { name: names.gitlabCiIdentity, limit: 64, what: 'IAM role/user name (GitLab CI)', fields: prefixFields },
     { name: names.lockTable, limit: 255, what: 'DynamoDB table name', fields: ['terraformBackend.tablePrefix', ...prefixFields] },
     { name: names.portfolio, limit: 100, what: 'Service Catalog portfolio name', fields: prefixFields },
   ];
@@ -79,6 +101,15 @@ export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
       fields: check.fields,
       message: `${check.what} "${check.name}" is ${check.name.length} characters; the limit is ${check.limit}. Shorten ${check.fields.join(' or ')}.`,
     }));
+  // AWS managed policies for SageMaker users (AmazonSageMakerFullAccess and others) grant access to
+  // buckets and functions whose names contain "sagemaker", and pass any role whose name does: a
+  // project's resources named so would be open to every Studio user.
+  if (/sagemaker/i.test(names.prefix)) {
+    violations.push({
+      fields: prefixFields,
+      message: `The resource prefix "${names.prefix}" contains "sagemaker": AWS managed policies such as AmazonSageMakerFullAccess grant every Studio user access to buckets and functions whose names contain it. Change organization, environment or role.`,
+    });
+  }
   // The CommandRunner handler turns its session ARN into a role ARN with String.replace("sts", "iam")
   // on the whole ARN, so any "sts" in the role name breaks its TerminateInstances check.
   if (config.commandRunner.typeReleasePackage && names.commandRunnerTypeRole.includes('sts')) {

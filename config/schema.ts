@@ -43,9 +43,33 @@ export const TEMPLATE_VERSION_PATTERN = /^[0-9a-f]{12}$/;
 
 const semver = (version: string) => version.split('.').map(Number);
 
+const runnerSchema = z
+  .object({
+    engine: z.enum(['commandrunner', 'codebuild'], { message: 'must be one of: commandrunner, codebuild' }),
+    roleName: iamName,
+    terraformVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a Terraform release version such as 1.11.4')
+      .refine((version) => {
+        const [major, minor] = semver(version);
+        return major > 1 || (major === 1 && minor >= 11);
+      }, 'must be 1.11.0 or later: the runner locks state with the S3 lock file (use_lockfile) and the stacks use write-only arguments, both generally available since 1.11'),
+    terraformSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters), from HashiCorp\'s SHA256SUMS file'),
+  })
+  .strict()
+  .superRefine((runner, context) => {
+    const pinned = DEFAULT_CONFIG.runner;
+    if (runner.terraformVersion !== pinned.terraformVersion && runner.terraformSha256 === pinned.terraformSha256) {
+      context.addIssue({
+        code: 'custom',
+        path: ['terraformSha256'],
+        message: `is the checksum of Terraform ${pinned.terraformVersion}; set the SHA-256 of terraform_${runner.terraformVersion}_linux_amd64.zip from https://releases.hashicorp.com/terraform/${runner.terraformVersion}/terraform_${runner.terraformVersion}_SHA256SUMS`,
+      });
+    }
+  });
+
 const commandRunnerSchema = z
   .object({
-    roleName: iamName,
     timeoutSeconds: z
       .number()
       .int('must be a whole number of seconds')
@@ -59,14 +83,6 @@ const commandRunnerSchema = z
       }),
     subnetId: z.string().regex(/^(subnet-[0-9a-f]{8}([0-9a-f]{9})?)?$/, 'must be empty or a subnet id such as subnet-0123456789abcdef0'),
     securityGroupId: z.string().regex(/^(sg-[0-9a-f]{8}([0-9a-f]{9})?)?$/, 'must be empty or a security group id such as sg-0123456789abcdef0'),
-    terraformVersion: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+$/, 'must be a Terraform release version such as 1.11.4')
-      .refine((version) => {
-        const [major, minor] = semver(version);
-        return major > 1 || (major === 1 && minor >= 11);
-      }, 'must be 1.11.0 or later: the runner locks state with the S3 lock file (use_lockfile), generally available since 1.11'),
-    terraformSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters), from HashiCorp\'s SHA256SUMS file'),
     typeReleasePackage: z
       .string()
       .regex(
@@ -81,14 +97,6 @@ const commandRunnerSchema = z
         code: 'custom',
         path: ['securityGroupId'],
         message: 'needs commandRunner.subnetId too: CommandRunner rejects a security group without a subnet',
-      });
-    }
-    const pinned = DEFAULT_CONFIG.commandRunner;
-    if (runner.terraformVersion !== pinned.terraformVersion && runner.terraformSha256 === pinned.terraformSha256) {
-      context.addIssue({
-        code: 'custom',
-        path: ['terraformSha256'],
-        message: `is the checksum of Terraform ${pinned.terraformVersion}; set the SHA-256 of terraform_${runner.terraformVersion}_linux_amd64.zip from https://releases.hashicorp.com/terraform/${runner.terraformVersion}/terraform_${runner.terraformVersion}_SHA256SUMS`,
       });
     }
   });
@@ -121,6 +129,7 @@ export const configSchema = z
         region: z.string().regex(/^([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d)?$/, 'must be empty (the stack\'s region) or an AWS region code'),
       })
       .strict(),
+    runner: runnerSchema,
     commandRunner: commandRunnerSchema,
     gitlab: z
       .object({
@@ -131,14 +140,10 @@ export const configSchema = z
           .string()
           .regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be a GitLab user or group path such as ml-team or ml-team/projects'),
         ciAuthMode: z.enum(['oidc', 'access-keys'], { message: 'must be one of: oidc, access-keys' }),
-        defaultBranch: z.string().regex(/^[\w./-]+$/, 'must be a branch name'),
-      })
-      .strict(),
-    sagemaker: z
-      .object({
-        productsUseRoleName: z
+        oidcProviderArn: z
           .string()
-          .regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, 'must be an IAM role name, optionally with its path (service-role/...)'),
+          .regex(/^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*)?$/, 'must be empty or an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/gitlab.example.com'),
+        defaultBranch: z.string().regex(/^[\w./-]+$/, 'must be a branch name'),
       })
       .strict(),
     s3ProjectTemplate: z.object({ enabled: z.boolean({ message: 'must be true or false' }) }).strict(),

@@ -24,6 +24,9 @@ export const SEED_SETTINGS = {
   ciUserName: 'CI_IAM_USER_NAME',
 } as const;
 
+/** The detail-type of the EventBridge events the deploy trigger's rule matches. */
+export const MODEL_PACKAGE_STATE_CHANGE = 'SageMaker Model Package State Change';
+
 /** The deploy-trigger function: one deploy pipeline per approved model package version. */
 export const DEPLOY_TRIGGER_SETTINGS = {
   gitlabUrl: 'GITLAB_URL',

@@ -4,19 +4,24 @@ import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config/load';
+import { CI_VARIABLES } from '../contract/ci-variables';
 import { AwsContext } from '../constructs/aws-context';
 import { GitLabConnection } from '../constructs/gitlab/gitlab-connection';
-import { ExistingRole } from '../constructs/iam/role';
 import { GitLabNamespace } from '../constructs/gitlab/gitlab-namespace';
-import { GitLabRepository, GitLabRepositoryProps } from '../constructs/gitlab/gitlab-repository';
-import { CiAwsIdentity, CommonCiValues, ProjectCiVariables } from '../constructs/gitlab/project-ci-variables';
+import { GitLabRepository } from '../constructs/gitlab/gitlab-repository';
+import { CommonCiValues, ProjectCiVariables } from '../constructs/gitlab/project-ci-variables';
+import { OBJECT_ACTIONS, SecureBucket } from '../constructs/storage/secure-bucket';
 import { CodeRepository } from '../constructs/sagemaker-project/code-repository';
+import { DeployRecordsTable } from '../constructs/sagemaker-project/deploy-records-table';
 import { DeployTrigger } from '../constructs/sagemaker-project/deploy-trigger';
 import { nameWithinLimit } from '../constructs/sagemaker-project/name-limit';
 import { NAME_LIMITS, projectNames } from '../constructs/sagemaker-project/names';
-import { ProjectVariables } from '../constructs/sagemaker-project/project-variables';
+import { ProjectIdentities } from '../constructs/sagemaker-project/project-identities';
+import { sagemakerResources } from '../constructs/sagemaker-project/project-permissions';
+import { ProjectVariables, STACK_ID_VARIABLE } from '../constructs/sagemaker-project/project-variables';
 import { RepositorySeeding } from '../constructs/sagemaker-project/repository-seeding';
-import { SecureBucket } from '../constructs/storage/secure-bucket';
+import { ExistingKey } from '../constructs/security/encryption-key';
+import { ExistingSecret, Secret } from '../constructs/security/secret';
 import { PartialS3Backend } from '../constructs/terraform/partial-s3-backend';
 
 /** Directory name of the synthesized stack, zipped into tf-code.zip. */
@@ -25,14 +30,37 @@ export const SAGEMAKER_PROJECT_STACK = 'sagemaker-project';
 /** Where the seed code lives in this repository. */
 export const DEFAULT_SEED_CODE_DIR = join(__dirname, '..', 'seed-code');
 
-/** Platform settings the project stack is synthesized with (the same for every project of the platform). */
+/** Key prefix of the deploy repository's Terraform state (one key per stage) in the artifact bucket. */
+export const DEPLOY_STATE_PREFIX = 'model-deploy/';
+
+/**
+ * The platform's values the project stack is synthesized with: the same for every project of the
+ * platform, written into the stack, never variables a form could set.
+ */
 export interface SageMakerProjectStackProps {
-  /** IAM role (path included) the project's functions run as and its SageMaker pipelines use. */
-  readonly productsUseRoleName: string;
-  /** Default branch of the GitLab projects: seeded, protected, trusted by the CI role. */
-  readonly defaultBranch: string;
-  /** Namespace the CI role trusts (oidc mode): projects must be created under it. */
-  readonly ciTrustedNamespace: string;
+  /** `<org>-<env>-<role>-`: start of every AWS name of a project (`<prefix><project id>...`). */
+  readonly resourcePrefix: string;
+  /** IAM path of the project's roles and users. */
+  readonly iamPath: string;
+  /** Name of the permissions boundary policy every project role and user carries. */
+  readonly permissionsBoundaryName: string;
+  /** Alias of the platform's KMS key (the project's bucket, table and secret use it, each for its own data). */
+  readonly platformKeyAlias: string;
+  /** Name of the platform's runner role: the only principal besides the project's own in its bucket policy. */
+  readonly runnerRoleName: string;
+  readonly gitlab: {
+    /** Base URL of the platform's GitLab (https, no trailing slash). */
+    readonly url: string;
+    /** Group path every project's GitLab projects are created in. */
+    readonly namespace: string;
+    /** Default branch: seeded, protected, the only one the CI role trusts. */
+    readonly defaultBranch: string;
+    readonly ciAuthMode: 'oidc' | 'access-keys';
+    /** ARN of the IAM OIDC provider of the GitLab host; empty = the one the platform stack creates. */
+    readonly oidcProviderArn: string;
+    /** Name of the secret holding the namespace token. */
+    readonly tokenSecretName: string;
+  };
   /** Retention of the functions' log groups, in days. */
   readonly logRetentionDays: number;
   /** Folder holding `model-build/` and `model-deploy/`. @default DEFAULT_SEED_CODE_DIR */
@@ -41,70 +69,117 @@ export interface SageMakerProjectStackProps {
 
 /** The project stack's settings from the platform configuration. */
 export function projectStackProps(config: PlatformConfig, seedCodeDir?: string): SageMakerProjectStackProps {
+  const { names } = config;
   return {
-    productsUseRoleName: config.sagemaker.productsUseRoleName,
-    defaultBranch: config.gitlab.defaultBranch,
-    ciTrustedNamespace: config.gitlab.namespace,
+    resourcePrefix: names.projectResourcePrefix,
+    iamPath: names.projectIamPath,
+    permissionsBoundaryName: names.projectBoundary,
+    platformKeyAlias: names.kmsAlias,
+    runnerRoleName: names.runnerRole,
+    gitlab: {
+      url: config.gitlab.url,
+      namespace: config.gitlab.namespace,
+      defaultBranch: config.gitlab.defaultBranch,
+      ciAuthMode: config.gitlab.ciAuthMode,
+      oidcProviderArn: config.gitlab.oidcProviderArn,
+      tokenSecretName: names.gitlabTokenSecret,
+    },
     logRetentionDays: config.logs.retentionDays,
     seedCodeDir,
   };
 }
 
 /**
- * What CommandRunner applies for every SageMaker project: one synthesized artifact, parameterised
- * only by Terraform variables, with a state key per project given at `terraform init`.
+ * What the runner applies for every SageMaker project: one synthesized artifact, parameterised only
+ * by the form's per-project values, with a state key per project given at `terraform init`.
  */
 export class SageMakerProjectStack extends TerraformStack {
   readonly variables: ProjectVariables;
 
-  constructor(scope: Construct, props: SageMakerProjectStackProps) {
-    super(scope, SAGEMAKER_PROJECT_STACK);
+  constructor(scope: Construct, id: string, props: SageMakerProjectStackProps) {
+    super(scope, id);
     new PartialS3Backend(this);
-    const variables = (this.variables = new ProjectVariables(this, 'variables', { ciTrustedNamespace: props.ciTrustedNamespace }));
+    const variables = (this.variables = new ProjectVariables(this, 'variables'));
     const projectName = variables.value('sagemaker_project_name');
     const projectId = variables.value('sagemaker_project_id');
-    const gitlabUrl = variables.value('gitlab_url');
-    const tokenSecretName = variables.value('secrets_manager_gitlab_secret_name');
+    const projectTags = { 'sagemaker:project-name': projectName, 'sagemaker:project-id': projectId };
 
-    // Region and credentials come from the runner's environment (AWS_REGION, instance profile).
-    new AwsProvider(this, 'aws', {
-      defaultTags: [{ tags: { 'sagemaker:project-name': projectName, 'sagemaker:project-id': projectId } }],
-    });
-    new GitLabConnection(this, 'gitlab', { gitlabUrl, tokenSecretName });
+    // Region and credentials come from the runner's environment (AWS_REGION, its role).
+    new AwsProvider(this, 'aws', { defaultTags: [{ tags: { ...projectTags, 'sagemaker-projects:platform': props.resourcePrefix.replace(/-$/, '') } }] });
     const aws = AwsContext.of(this);
-    const productsUseRoleArn = new ExistingRole(this, 'products-use-role', props.productsUseRoleName).roleArn;
+    new GitLabConnection(this, 'gitlab', { gitlabUrl: props.gitlab.url, tokenSecretId: props.gitlab.tokenSecretName });
+    const platformKey = new ExistingKey(this, 'platform-key', props.platformKeyAlias);
+    const namespaceToken = new ExistingSecret(this, 'namespace-token', props.gitlab.tokenSecretName, platformKey);
+    const runnerRoleArn = aws.arn('iam', `role/${props.runnerRoleName}`, { region: '' });
 
-    const names = projectNames(projectName, projectId, {
+    const names = projectNames(props.resourcePrefix, projectName, projectId, {
       build: variables.value('git_build_repo_name'),
       deploy: variables.value('git_deploy_repo_name'),
     });
-    const artifactBucket = new SecureBucket(this, 'artifact-bucket', { bucketName: names.artifactBucket });
+    const sagemaker = sagemakerResources(aws, names, (name) => Fn.lower(name));
+
+    const namespace = new GitLabNamespace(this, 'gitlab-namespace', { path: props.gitlab.namespace });
+    const repository = (id: string, name: string, holds: string, pipelineVariablesMinimumRole: 'no_one_allowed' | 'owner') =>
+      new GitLabRepository(this, id, {
+        name,
+        description: `${holds} of SageMaker project ${projectName} (${projectId})`,
+        namespaceId: namespace.namespaceId,
+        defaultBranch: props.gitlab.defaultBranch,
+        pipelineVariablesMinimumRole,
+      });
+    // Build pipelines take no pipeline variables. Deploy pipelines take MODEL_PACKAGE_ARN and
+    // DEPLOY_REQUEST_ID from the deploy trigger, whose trigger token acts as the namespace token's owner
+    // (an Owner); project maintainers cannot pass variables, so none can override the project's.
+    const build = repository('build-repository', names.buildRepository, 'Model build code: the SageMaker pipeline that trains and registers models', 'no_one_allowed');
+    const deploy = repository('deploy-repository', names.deployRepository, 'Model deploy code: the Terraform that deploys approved models to endpoints', 'owner');
+
+    const identities = new ProjectIdentities(this, 'identities', {
+      names,
+      path: props.iamPath,
+      permissionsBoundaryArn: aws.arn('iam', `policy${props.iamPath}${props.permissionsBoundaryName}`, { region: '' }),
+      oidc: props.gitlab.ciAuthMode === 'oidc' ? oidcTrust(aws, props, [build.pathWithNamespace, deploy.pathWithNamespace]) : undefined,
+      sagemaker,
+      tags: projectTags,
+    });
+
+    const artifactBucket = new SecureBucket(this, 'artifact-bucket', { bucketName: names.artifactBucket, encryptionKey: platformKey, forceDestroy: true });
     artifactBucket.resource.lifecycle = { precondition: [nameWithinLimit(names.artifactBucket, NAME_LIMITS.bucket, 'S3 bucket name')] };
+    artifactBucket.grantReadWrite(identities.ci, '*');
+    artifactBucket.grantReadWrite(identities.pipelineRole, '*');
+    artifactBucket.addToResourcePolicy({
+      sid: 'OnlyThisProjectAndTheRunner',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: [...OBJECT_ACTIONS, 's3:ListBucket', 's3:ListBucketVersions'],
+      resources: [artifactBucket.bucketArn, artifactBucket.objectArn('*')],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [identities.ci.principalArn, identities.pipelineRole.roleArn, runnerRoleArn] }],
+    });
+
     const modelPackageGroup = new SagemakerModelPackageGroup(this, 'model-package-group', {
       modelPackageGroupName: names.modelPackageGroup,
       modelPackageGroupDescription: `Models of SageMaker project ${projectName}, registered by its build pipeline`,
       lifecycle: { precondition: [nameWithinLimit(names.modelPackageGroup, NAME_LIMITS.modelPackageGroup, 'model package group name')] },
     });
 
-    const namespace = new GitLabNamespace(this, 'gitlab-namespace', { path: variables.value('git_user_name') });
-    const repository = (id: string, name: string, holds: string, pipelineVariablesMinimumRole: GitLabRepositoryProps['pipelineVariablesMinimumRole']) =>
-      new GitLabRepository(this, id, {
-        name,
-        description: `${holds} of SageMaker project ${projectName} (${projectId})`,
-        namespaceId: namespace.namespaceId,
-        defaultBranch: props.defaultBranch,
-        pipelineVariablesMinimumRole,
-      });
-    // Build pipelines need no pipeline variables; deploy pipelines get MODEL_PACKAGE_ARN from the
-    // deploy trigger, which acts as the token owner (the projects' owner).
-    const build = repository('build-repository', names.buildRepository, 'Model build code: the SageMaker pipeline that trains and registers models', 'no_one_allowed');
-    const deploy = repository('deploy-repository', names.deployRepository, 'Model deploy code: the Terraform that deploys approved models to endpoints', 'maintainer');
+    const deployRecords = new DeployRecordsTable(this, 'deploy-records', { tableName: names.deployRecordsTable, encryptionKey: platformKey });
+    deployRecords.grantItems(identities.ci, ['GetItem', 'UpdateItem']);
+    deployRecords.grantItems(identities.deployTriggerRole, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
 
-    const ciIdentity = new CiAwsIdentity(this, 'ci-aws-identity', {
-      roleArn: variables.value('gitlab_ci_role_arn'),
-      accessKeyIdSecretName: variables.value('secrets_manager_gitlab_iam_access_key'),
-      secretAccessKeySecretName: variables.value('secrets_manager_gitlab_iam_secret_key'),
+    const triggerToken = new Secret(this, 'deploy-trigger-token', {
+      secretName: names.triggerTokenSecret,
+      description: `Pipeline trigger token of the deploy repository of SageMaker project ${projectName}: starts that project's pipelines only`,
+      encryptionKey: platformKey,
+      recoveryWindowInDays: 0,
     });
+    triggerToken.grantWrite(identities.seedRole);
+    triggerToken.grantRead(identities.deployTriggerRole);
+    namespaceToken.grantRead(identities.seedRole);
+    if (identities.ciUserName) {
+      identities.seedRole.addToPolicy('ci-access-key', [
+        { sid: 'RotateOwnCiUserKey', effect: 'Allow', actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'], resources: [identities.ci.principalArn] },
+      ]);
+    }
+
     const ciValues: CommonCiValues = {
       SAGEMAKER_PROJECT_NAME: projectName,
       SAGEMAKER_PROJECT_ID: projectId,
@@ -113,27 +188,33 @@ export class SageMakerProjectStack extends TerraformStack {
       AWS_REGION: aws.region,
       ARTIFACT_BUCKET: artifactBucket.bucketName,
       MODEL_PACKAGE_GROUP_NAME: modelPackageGroup.modelPackageGroupName,
-      SAGEMAKER_PIPELINE_ROLE_ARN: productsUseRoleArn,
+      SAGEMAKER_PIPELINE_ROLE_ARN: identities.pipelineRole.roleArn,
     };
-    const buildVariables = new ProjectCiVariables(this, 'build-ci-variables', { projectId: build.projectId, values: ciValues, identity: ciIdentity });
-    const deployVariables = new ProjectCiVariables(this, 'deploy-ci-variables', { projectId: deploy.projectId, values: ciValues, identity: ciIdentity });
+    const [deployRecordsVariable] = CI_VARIABLES.deploy;
+    const buildVariables = new ProjectCiVariables(this, 'build-ci-variables', { projectId: build.projectId, values: ciValues, roleArn: identities.ciRoleArn });
+    const deployVariables = new ProjectCiVariables(this, 'deploy-ci-variables', {
+      projectId: deploy.projectId,
+      values: { ...ciValues, [deployRecordsVariable]: deployRecords.tableName },
+      roleArn: identities.ciRoleArn,
+    });
 
-    const userCredentialsArn = variables.value('secrets_manager_gitlab_user_secret_arn');
-    new CodeRepository(this, 'build-code-repository', { name: names.buildCodeRepository, cloneUrl: build.httpCloneUrl, branch: props.defaultBranch, credentialsSecretArn: userCredentialsArn });
-    new CodeRepository(this, 'deploy-code-repository', { name: names.deployCodeRepository, cloneUrl: deploy.httpCloneUrl, branch: props.defaultBranch, credentialsSecretArn: userCredentialsArn });
+    new CodeRepository(this, 'build-code-repository', { name: names.buildCodeRepository, cloneUrl: build.httpCloneUrl, branch: props.gitlab.defaultBranch });
+    new CodeRepository(this, 'deploy-code-repository', { name: names.deployCodeRepository, cloneUrl: deploy.httpCloneUrl, branch: props.gitlab.defaultBranch });
 
     const seeding = new RepositorySeeding(this, 'seeding', {
       functionName: names.seedFunction,
-      roleArn: productsUseRoleArn,
-      gitlabUrl,
-      tokenSecretName,
+      role: identities.seedRole,
+      gitlabUrl: props.gitlab.url,
+      tokenSecretArn: namespaceToken.secretArn,
       sagemakerProjectName: projectName,
       sagemakerProjectId: projectId,
+      buildProjectId: build.projectId,
+      deployProjectId: deploy.projectId,
+      defaultBranch: props.gitlab.defaultBranch,
+      triggerTokenSecretArn: triggerToken.secretArn,
+      ciAuthMode: props.gitlab.ciAuthMode,
+      ciUserName: identities.ciUserName,
       seedCodeDir: props.seedCodeDir ?? DEFAULT_SEED_CODE_DIR,
-      targets: [
-        { repository: 'model-build', gitlabProjectId: build.projectId, branch: props.defaultBranch },
-        { repository: 'model-deploy', gitlabProjectId: deploy.projectId, branch: props.defaultBranch },
-      ],
       after: [...buildVariables.variables, ...deployVariables.variables, build.defaultBranchProtection, deploy.defaultBranchProtection],
       logRetentionDays: props.logRetentionDays,
     });
@@ -143,11 +224,12 @@ export class SageMakerProjectStack extends TerraformStack {
       ruleName: names.approvalRule,
       failureQueueName: names.deployFailureQueue,
       modelPackageGroupName: modelPackageGroup.modelPackageGroupName,
-      roleArn: productsUseRoleArn,
-      gitlabUrl,
-      tokenSecretName,
+      role: identities.deployTriggerRole,
+      gitlabUrl: props.gitlab.url,
+      triggerTokenSecretArn: triggerToken.secretArn,
+      deployRecordsTableName: deployRecords.tableName,
       deployProjectId: deploy.projectId,
-      deployBranch: props.defaultBranch,
+      deployBranch: props.gitlab.defaultBranch,
       sagemakerProjectId: projectId,
       logRetentionDays: props.logRetentionDays,
     });
@@ -157,8 +239,24 @@ export class SageMakerProjectStack extends TerraformStack {
       model_package_group: { value: modelPackageGroup.modelPackageGroupName, description: 'Model package group the build pipeline registers models into' },
       build_repository_url: { value: build.webUrl, description: 'GitLab project of the model build code' },
       deploy_repository_url: { value: deploy.webUrl, description: 'GitLab project of the model deploy code' },
-      seeding_result: { value: seeding.invocation.result, description: 'What seeding did per repository (seeded, already-seeded or foreign-content)' },
+      seeding_result: { value: seeding.invocation.result, description: 'What seeding did per repository' },
+      [STACK_ID_VARIABLE]: {
+        value: variables.stackId,
+        description: 'CloudFormation stack the project\'s state belongs to: the runner refuses to apply or destroy it for any other',
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
+}
+
+/** The CI role's trust: the platform's GitLab as issuer and audience, exactly these projects' default branch. */
+function oidcTrust(aws: AwsContext, props: SageMakerProjectStackProps, projectPaths: string[]) {
+  const issuerHost = props.gitlab.url.replace(/^https:\/\//, '');
+  return {
+    providerArn: props.gitlab.oidcProviderArn || aws.arn('iam', `oidc-provider/${issuerHost}`, { region: '' }),
+    issuerHost,
+    audience: props.gitlab.url,
+    projectPaths,
+    branch: props.gitlab.defaultBranch,
+  };
 }

@@ -74,7 +74,7 @@ export class CommandRunnerType extends Construct {
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    this.role.addPolicy('command-runner-handler', commandRunnerHandlerStatements(aws, props, logGroup.arn));
+    this.role.addToPolicy('command-runner-handler', commandRunnerHandlerStatements(aws, props, logGroup.arn));
     suppress(this.role, IamNoWriteOnWildcardResource.id, 'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to the handler\'s namespace', {
       appliesTo: ['HandlerMetrics'],
     });

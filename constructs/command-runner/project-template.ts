@@ -1,36 +1,28 @@
 import { createHash } from 'node:crypto';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { PARAMETER_GROUPS, parametersFor, ProjectParameter, runnerKeyOf, RunnerEngine } from '../../contract/project-parameters';
+import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { terraformLiteral } from '../terraform/literal';
-import { PARAMETER_GROUPS, PROJECT_PARAMETERS, ProjectParameter } from './project-parameters';
-
-/** Where the service-catalog stack puts what CommandRunner fetches, relative to the MLOps bucket. */
-export const ARTIFACT_KEYS = {
-  /** Prefix of the template versions (`<prefix><version>.yaml`). */
-  templatePrefix: 'command-runner/templates/sagemaker-project-',
-  runnerScript: 'command-runner/run-terraform.sh',
-  terraformCode: 'command-runner/tf-code.zip',
-} as const;
-
-/** Key prefix of the projects' Terraform state: `<prefix>/<project id>/terraform.tfstate`. */
-export const STATE_KEY_PREFIX = 'sagemaker-projects';
-
-/** The file CommandRunner sends back to CloudFormation after the command (its resource's Output). */
-export const COMMAND_OUTPUT_FILE = '/command-output.txt';
 
 /** CloudFormation's limit on a parameter value, which is how CommandRunner passes `Command`. */
 export const COMMAND_MAX_BYTES = 4096;
 
 /**
- * Longest KMS key ARN: `arn:aws-iso-b:kms:us-isob-east-1:<12 digits>:key/<36 characters>` is 86
- * characters; 90 leaves room for a longer region name.
+ * Longest value a Terraform reference in the command resolves to: a KMS key ARN
+ * (`arn:aws-iso-b:kms:us-isob-east-1:<12 digits>:key/<36 characters>` is 86 characters; 90 leaves room
+ * for a longer region name), longer than the bucket (63) and table names the command also holds.
  */
-const KMS_KEY_ARN_MAX_LENGTH = 90;
+const REFERENCE_MAX_LENGTH = 90;
 
-/** Longest value of each pseudo parameter the command uses (`AWS::Region`: e.g. ap-southeast-5). */
-const PSEUDO_PARAMETER_MAX_LENGTH: Record<string, number> = { 'AWS::Region': 20 };
+/** Longest value of each pseudo parameter the command uses. */
+const PSEUDO_PARAMETER_MAX_LENGTH: Record<string, number> = {
+  'AWS::Region': 20,
+  // arn:<partition>:cloudformation:<region>:<account>:stack/<name ≤ 128>/<uuid>
+  'AWS::StackId': 220,
+};
 
 export interface CommandRunnerSettings {
   /** Seconds CloudFormation waits for the Terraform run before failing the resource (600-43200). */
@@ -41,35 +33,49 @@ export interface CommandRunnerSettings {
   readonly subnetId: string;
   /** Security group of the runner (requires `subnetId`); empty = one CommandRunner creates. */
   readonly securityGroupId: string;
+  /** Instance profile of the runner (CommandRunner's `Role`). */
+  readonly instanceProfileName: string;
+  /** Log group the runs write to. */
+  readonly logGroupName: string;
 }
 
-/** What the runner script installs, and how it keeps state; the same for every project. */
+/** A content-addressed artifact in the platform bucket: its key and the SHA-256 the runner checks. */
+export interface VerifiedArtifact {
+  readonly key: string;
+  readonly sha256: string;
+}
+
+/** What every run of the product version is pinned to: written into the template, never a form field. */
 export interface RunnerSettings {
-  /** Terraform version the runner installs (linux_amd64). */
-  readonly terraformVersion: string;
-  /** SHA-256 of terraform_<version>_linux_amd64.zip; the runner refuses any other archive. */
-  readonly terraformSha256: string;
-  /** ARN of the KMS key the state objects are encrypted with (the MLOps bucket's key). */
+  /** Platform bucket: artifacts and state. */
+  readonly bucket: string;
+  /** DynamoDB lock table of the state. */
+  readonly lockTable: string;
+  /** ARN of the KMS key the state objects are encrypted with. */
   readonly stateKmsKeyArn: string;
+  /** Terraform version the runner installs (linux_amd64), and the archive's SHA-256. */
+  readonly terraformVersion: string;
+  readonly terraformSha256: string;
+  /** The runner script and the synthesized project stack (tf-code.zip) this version runs. */
+  readonly runnerScript: VerifiedArtifact;
+  readonly terraformCode: VerifiedArtifact;
 }
 
 export interface ProjectTemplateProps {
-  /** Bucket (name) the template is uploaded to. */
-  readonly bucket: string;
-  /** Default of each CloudFormation parameter that the platform knows (may be Terraform references). */
-  readonly defaults: Partial<Record<string, string>>;
-  /** How CommandRunner runs: timeout, instance type, network. */
-  readonly commandRunner: CommandRunnerSettings;
-  /** Pinned Terraform and state encryption, passed to the runner script. */
+  /** What must exist before the template is uploaded (the bucket policy naming who may write). @default none */
+  readonly dependsOn?: ITerraformDependable[];
+  /** How the template runs Terraform. */
+  readonly engine: { readonly kind: 'commandrunner'; readonly commandRunner: CommandRunnerSettings };
   readonly runner: RunnerSettings;
 }
 
 type CfnValue = string | number | boolean | CfnValue[] | { [key: string]: CfnValue };
 
 /**
- * The CloudFormation template of the Service Catalog product: the Studio form (parameters, grouped
- * and labelled, pre-filled with this platform's values) and one CommandRunner resource whose inline
- * command fetches and runs the real runner script in a child shell.
+ * The CloudFormation template of the Service Catalog product: the Studio form (only the per-project
+ * parameters of contract/project-parameters.ts, grouped and labelled) and one resource that runs
+ * Terraform. Every platform value (bucket, lock table, key, instance profile, log group, the code and
+ * its SHA-256) is written into it at synth: nothing a user types can point a project elsewhere.
  *
  * Each distinct template is a version: it is uploaded under a key named by its content hash, so a
  * changed template never overwrites the one an existing product version was created from.
@@ -98,43 +104,44 @@ export class ProjectTemplate extends Construct {
     this.version = createHash('sha256').update(resolved).digest('hex').slice(0, 12);
     this.key = `${ARTIFACT_KEYS.templatePrefix}${this.version}.yaml`;
     this.object = new S3Object(this, 'object', {
-      bucket: props.bucket,
+      bucket: props.runner.bucket,
       key: this.key,
       content: this.body,
       contentType: 'application/x-yaml',
+      dependsOn: props.dependsOn,
     });
   }
 }
 
-function parameterDefinition(parameter: ProjectParameter, defaults: ProjectTemplateProps['defaults']): Record<string, CfnValue> {
+function parameterDefinition(parameter: ProjectParameter): Record<string, CfnValue> {
   const definition: Record<string, CfnValue> = { Type: 'String', Description: parameter.description };
-  const fallback = parameter.allowedValues ? parameter.allowedValues[0] : defaults[parameter.name];
-  if (fallback !== undefined) definition.Default = fallback;
+  if (parameter.default !== undefined) definition.Default = parameter.default;
   if (parameter.allowedValues) definition.AllowedValues = [...parameter.allowedValues];
-  if (parameter.allowedPattern) definition.AllowedPattern = parameter.allowedPattern;
-  if (parameter.maxLength) definition.MaxLength = parameter.maxLength;
-  if (parameter.constraintDescription) definition.ConstraintDescription = parameter.constraintDescription;
+  else definition.AllowedPattern = parameter.rule.pattern;
+  definition.MaxLength = parameter.maxLength;
+  definition.ConstraintDescription = `must be ${parameter.rule.expected}`;
   if (parameter.noEcho) definition.NoEcho = true;
   return definition;
 }
 
 /**
- * `KEY=value` lines for the runner script: each contract parameter as `TF_VAR_<variable>` or its
- * runner variable, then the platform's constants. `${...}` are Fn::Sub references.
+ * `KEY=value` lines of the runner's parameters file: each form parameter under its runner key, then
+ * the run's context and the platform's values, literal. `${...}` are Fn::Sub references.
  */
-function runnerParameterLines(runner: RunnerSettings): string[] {
-  const lines = PROJECT_PARAMETERS.filter((parameter) => parameter.variable || parameter.runner).map((parameter) =>
-    parameter.variable ? `TF_VAR_${parameter.variable}=\${${parameter.name}}` : `${parameter.runner}=\${${parameter.name}}`,
-  );
-  lines.push(
-    'AWS_REGION=${AWS::Region}',
-    `TERRAFORM_VERSION=${runner.terraformVersion}`,
-    `TERRAFORM_SHA256=${runner.terraformSha256}`,
-    `TF_CODE_KEY=${ARTIFACT_KEYS.terraformCode}`,
-    `TF_STATE_KEY_PREFIX=${STATE_KEY_PREFIX}`,
-    `TF_STATE_KMS_KEY_ARN=${runner.stateKmsKeyArn}`,
-  );
-  return lines;
+export function runnerParameterLines(engine: RunnerEngine, runner: RunnerSettings): string[] {
+  return [
+    ...parametersFor(engine).map((parameter) => `${runnerKeyOf(parameter)}=\${${parameter.name}}`),
+    `${RUNNER_SETTINGS.region}=\${AWS::Region}`,
+    `${RUNNER_SETTINGS.stackId}=\${AWS::StackId}`,
+    `${RUNNER_SETTINGS.stateBucket}=${runner.bucket}`,
+    `${RUNNER_SETTINGS.lockTable}=${runner.lockTable}`,
+    `${RUNNER_SETTINGS.stateKeyPrefix}=${STATE_KEY_PREFIX}`,
+    `${RUNNER_SETTINGS.stateKmsKeyArn}=${runner.stateKmsKeyArn}`,
+    `${RUNNER_SETTINGS.codeKey}=${runner.terraformCode.key}`,
+    `${RUNNER_SETTINGS.codeSha256}=${runner.terraformCode.sha256}`,
+    `${RUNNER_SETTINGS.terraformVersion}=${runner.terraformVersion}`,
+    `${RUNNER_SETTINGS.terraformSha256}=${runner.terraformSha256}`,
+  ];
 }
 
 /** Delimiter of the here-document; a parameter line (`KEY=value`) can never equal it. */
@@ -143,43 +150,43 @@ const PARAMETERS_END = 'SMP_PARAMETERS_END';
 /**
  * The inline command. CommandRunner pastes it into the instance's user data and then always signals
  * with the content of the output file; so this command never exits or aborts: it writes the
- * parameters with a quoted here-document (no expansion: values arrive byte for byte), runs the
- * script in a child shell, and only the script writes the output file, after a successful run.
+ * parameters with a quoted here-document (no expansion: values arrive byte for byte), downloads the
+ * runner script of this version (if a later deployment deleted it, the bucket's versioning still holds
+ * it), runs it in a child shell only when its SHA-256 is the one written here, and only the script
+ * writes the output file, after a successful run.
  */
 function bootstrapCommand(runner: RunnerSettings): string {
-  const script = `s3://\${MLOpsS3Bucket}/${ARTIFACT_KEYS.runnerScript}`;
+  const { key, sha256 } = runner.runnerScript;
+  const location = `s3://${runner.bucket}/${key}`;
+  const object = `--bucket ${runner.bucket} --key ${key}`;
   return [
     `rm -f ${COMMAND_OUTPUT_FILE}`,
     'SMP_DIR=$(mktemp -d -t sagemaker-project.XXXXXX)',
     `cat > "$SMP_DIR/parameters.env" <<'${PARAMETERS_END}'`,
-    ...runnerParameterLines(runner),
+    ...runnerParameterLines('commandrunner', runner),
     PARAMETERS_END,
-    `if aws s3 cp "${script}" "$SMP_DIR/run-terraform.sh" --region \${AWS::Region} --only-show-errors; then bash "$SMP_DIR/run-terraform.sh" "$SMP_DIR/parameters.env"; else echo "run-terraform: cannot download ${script}"; fi`,
+    'SMP_SCRIPT="$SMP_DIR/run-terraform.sh"',
+    `aws s3api get-object ${object} "$SMP_SCRIPT" --region \${AWS::Region} >/dev/null || aws s3api get-object ${object} "$SMP_SCRIPT" --region \${AWS::Region} --version-id "$(aws s3api list-object-versions --bucket ${runner.bucket} --prefix ${key} --region \${AWS::Region} --query 'Versions[0].VersionId' --output text)" >/dev/null`,
+    `if echo "${sha256}  $SMP_SCRIPT" | sha256sum --check --status; then bash "$SMP_SCRIPT" "$SMP_DIR/parameters.env"; else echo "run-terraform: ${location} is missing or is not the script this product version was published with (SHA-256 ${sha256}); nothing was run"; fi`,
   ].join('\n');
 }
 
-/** Longest value a parameter can take: its MaxLength, or its longest allowed value. */
-function maxLengthOf(parameter: ProjectParameter): number {
-  if (parameter.allowedValues) return Math.max(...parameter.allowedValues.map((value) => Buffer.byteLength(value)));
-  if (parameter.maxLength === undefined) throw new Error(`Parameter ${parameter.name} is used in the CommandRunner command but has no MaxLength`);
+/** Longest value a parameter can take: its MaxLength. */
+function maxLengthOf(name: string, engine: RunnerEngine): number {
+  const pseudo = PSEUDO_PARAMETER_MAX_LENGTH[name];
+  if (pseudo !== undefined) return pseudo;
+  const parameter = parametersFor(engine).find((candidate) => candidate.name === name);
+  if (!parameter) throw new Error(`The CommandRunner command references \${${name}}, which is not a template parameter`);
   return parameter.maxLength;
 }
 
 /**
- * The command's size in bytes when every parameter it uses is at its longest: what CloudFormation
- * checks against its 4,096-byte parameter limit when it passes `Command` to CommandRunner.
+ * The command's size in bytes when every parameter and reference it uses is at its longest: what
+ * CloudFormation checks against its 4,096-byte parameter limit when it passes `Command` to CommandRunner.
  */
 export function worstCaseCommandBytes(command: string): number {
-  const withTokens = command.replace(/\$\{TfToken\[[^\]]+\]\}/g, () => 'x'.repeat(KMS_KEY_ARN_MAX_LENGTH));
-  return Buffer.byteLength(
-    withTokens.replace(/\$\{(?!!)([^}]+)\}/g, (_whole, name: string) => {
-      const pseudo = PSEUDO_PARAMETER_MAX_LENGTH[name];
-      if (pseudo !== undefined) return 'x'.repeat(pseudo);
-      const parameter = PROJECT_PARAMETERS.find((candidate) => candidate.name === name);
-      if (!parameter) throw new Error(`The CommandRunner command references \${${name}}, which is not a template parameter`);
-      return 'x'.repeat(maxLengthOf(parameter));
-    }),
-  );
+  const withTokens = command.replace(/\$\{TfToken\[[^\]]+\]\}/g, () => 'x'.repeat(REFERENCE_MAX_LENGTH));
+  return Buffer.byteLength(withTokens.replace(/\$\{(?!!)([^}]+)\}/g, (_whole, name: string) => 'x'.repeat(maxLengthOf(name, 'commandrunner'))));
 }
 
 /** The inline command of the template's CommandRunner resource, as an Fn::Sub string. */
@@ -192,31 +199,33 @@ function checkCommandSize(document: Record<string, CfnValue>): void {
   const bytes = worstCaseCommandBytes(commandOf(document));
   if (bytes > COMMAND_MAX_BYTES) {
     throw new Error(
-      `The CommandRunner command can reach ${bytes} bytes with every parameter at its MaxLength; CloudFormation passes it as a parameter value, limited to ${COMMAND_MAX_BYTES} bytes. Lower a MaxLength in project-parameters.ts or shorten the bootstrap command.`,
+      `The CommandRunner command can reach ${bytes} bytes with every parameter at its MaxLength; CloudFormation passes it as a parameter value, limited to ${COMMAND_MAX_BYTES} bytes. Lower a MaxLength in contract/project-parameters.ts or shorten the bootstrap command.`,
     );
   }
 }
 
 function buildTemplate(props: ProjectTemplateProps): Record<string, CfnValue> {
+  const engine = props.engine.kind;
+  const formParameters = parametersFor(engine);
   const parameters: Record<string, CfnValue> = {};
-  for (const parameter of PROJECT_PARAMETERS) parameters[parameter.name] = parameterDefinition(parameter, props.defaults);
+  for (const parameter of formParameters) parameters[parameter.name] = parameterDefinition(parameter);
 
-  const groups = (Object.keys(PARAMETER_GROUPS) as Array<ProjectParameter['group']>).map((group) => ({
-    Label: { default: PARAMETER_GROUPS[group] },
-    Parameters: PROJECT_PARAMETERS.filter((parameter) => parameter.group === group).map((parameter) => parameter.name),
-  }));
+  const groups = (Object.keys(PARAMETER_GROUPS) as Array<ProjectParameter['group']>)
+    .map((group) => ({ Label: { default: PARAMETER_GROUPS[group] }, Parameters: formParameters.filter((parameter) => parameter.group === group).map((parameter) => parameter.name) }))
+    .filter((group) => group.Parameters.length > 0);
   const labels: Record<string, CfnValue> = {};
-  for (const parameter of PROJECT_PARAMETERS) labels[parameter.name] = { default: parameter.label };
+  for (const parameter of formParameters) labels[parameter.name] = { default: parameter.label };
 
+  const commandRunner = props.engine.commandRunner;
   const runnerProperties: Record<string, CfnValue> = {
     Command: { 'Fn::Sub': bootstrapCommand(props.runner) },
-    Role: { Ref: 'CommandRunnerIAMInstanceProfile' },
-    LogGroup: { Ref: 'CommandRunnerCWLogGrp' },
-    Timeout: String(props.commandRunner.timeoutSeconds),
-    InstanceType: props.commandRunner.instanceType,
+    Role: commandRunner.instanceProfileName,
+    LogGroup: commandRunner.logGroupName,
+    Timeout: String(commandRunner.timeoutSeconds),
+    InstanceType: commandRunner.instanceType,
   };
-  if (props.commandRunner.subnetId) runnerProperties.SubnetId = props.commandRunner.subnetId;
-  if (props.commandRunner.securityGroupId) runnerProperties.SecurityGroupId = props.commandRunner.securityGroupId;
+  if (commandRunner.subnetId) runnerProperties.SubnetId = commandRunner.subnetId;
+  if (commandRunner.securityGroupId) runnerProperties.SecurityGroupId = commandRunner.securityGroupId;
 
   return {
     AWSTemplateFormatVersion: '2010-09-09',

@@ -4,16 +4,23 @@
 #
 # Usage: run-terraform.sh PARAMETERS_FILE
 #
-# PARAMETERS_FILE holds KEY=value lines written by the CloudFormation template's bootstrap command
-# (a quoted here-document, so values arrive byte for byte): the project's Terraform variables as
-# TF_VAR_<name>, the run's settings (see read_parameters) and the platform's constants. Values are
-# exported as they are, never evaluated by a shell.
+# Both runner engines use it: CommandRunner (the template's bootstrap writes the parameters file) and
+# CodeBuild (the buildspec writes it from the build's environment). PARAMETERS_FILE holds KEY=value
+# lines (written with a quoted here-document or printf, so values arrive byte for byte): the form's
+# per-project values as TF_VAR_<variable> (only the variables in PROJECT_VARIABLES), the run's action
+# and context, and the platform's values written into the template at synth (RUNNER_KEYS). Values are
+# exported as they are, never evaluated by a shell; any other key fails the run.
+#
+# Before Terraform starts, the run is bound to one SageMaker project: the project named in the run must
+# exist with the id given, and be backed by the provisioned product that owns the CloudFormation stack
+# the run belongs to; the state records that stack, and no other stack may apply or destroy it. The code
+# (tf-code.zip) runs only if its SHA-256 is the one written into the template.
 #
 # On success the script writes one word, "applied" or "destroyed", to the output file, which
 # CommandRunner returns to CloudFormation. On any failure it writes nothing there, names the failed
 # step and exits non-zero; CommandRunner then signals an empty output and the project fails at once
 # instead of waiting for the timeout. It never prints the environment or a parameter's value other
-# than the project's name, id and the state location.
+# than the project's name, id, the stack and the state location.
 #
 # Environment (test seams; production uses the defaults):
 #   SMP_OUTPUT_FILE      file read by CommandRunner's signal      default /command-output.txt
@@ -26,7 +33,9 @@ umask 077
 
 readonly OUTPUT_FILE="${SMP_OUTPUT_FILE:-/command-output.txt}"
 readonly INSTALL_DIR="${SMP_INSTALL_DIR:-/usr/local/bin}"
-readonly RUNNER_KEYS=" MLOPS_S3_BUCKET TF_STATE_LOCK_TABLE TERRAFORM_ACTION TERRAFORM_INIT_ACTION AWS_REGION TERRAFORM_VERSION TERRAFORM_SHA256 TF_CODE_KEY TF_STATE_KEY_PREFIX TF_STATE_KMS_KEY_ARN "
+# The keys of contract/runner.ts (RUNNER_SETTINGS) and contract/project-parameters.ts; a test keeps them in step.
+readonly RUNNER_KEYS=" AWS_REGION CLOUDFORMATION_STACK_ID TF_STATE_BUCKET TF_STATE_LOCK_TABLE TF_STATE_KEY_PREFIX TF_STATE_KMS_KEY_ARN TF_CODE_KEY TF_CODE_SHA256 TERRAFORM_VERSION TERRAFORM_SHA256 TERRAFORM_ACTION "
+readonly PROJECT_VARIABLES=" sagemaker_project_name sagemaker_project_id git_build_repo_name git_deploy_repo_name "
 
 step="start"
 
@@ -53,8 +62,8 @@ on_exit() {
 }
 trap on_exit EXIT
 
-# Reads KEY=value lines: only known keys and TF_VAR_<lowercase name>, each once, so a value can
-# never smuggle in another setting (PATH, LD_PRELOAD, a second project id).
+# Reads KEY=value lines: only the known keys and the form's variables, each once, so a value can never
+# smuggle in another setting (PATH, LD_PRELOAD, a second project id, a platform value).
 read_parameters() {
   local file="$1" line key value
   local -A seen=()
@@ -64,8 +73,11 @@ read_parameters() {
     [[ "${line}" == *=* ]] || fail "malformed parameter line (no '='): each line must be KEY=value"
     key="${line%%=*}"
     value="${line#*=}"
-    if [[ ! "${key}" =~ ^TF_VAR_[a-z][a-z0-9_]*$ ]] && [[ "${RUNNER_KEYS}" != *" ${key} "* ]]; then
-      fail "unexpected parameter ${key}: only TF_VAR_<variable> and${RUNNER_KEYS% } are accepted"
+    if [[ "${key}" == TF_VAR_* ]]; then
+      [[ "${PROJECT_VARIABLES}" == *" ${key#TF_VAR_} "* ]] ||
+        fail "unexpected parameter ${key}: the form sets only TF_VAR_ of${PROJECT_VARIABLES% }; platform values are part of the product version, not parameters"
+    elif [[ "${RUNNER_KEYS}" != *" ${key} "* ]]; then
+      fail "unexpected parameter ${key}: only TF_VAR_<form variable> and${RUNNER_KEYS% } are accepted"
     fi
     [ -z "${seen[${key}]+set}" ] || fail "parameter ${key} is given twice"
     seen[${key}]=1
@@ -81,29 +93,33 @@ require() {
 validate_parameters() {
   require TF_VAR_sagemaker_project_id "SageMakerProjectId"
   require TF_VAR_sagemaker_project_name "SageMakerProjectName"
-  require MLOPS_S3_BUCKET "MLOpsS3Bucket"
-  require TF_STATE_LOCK_TABLE "TerraformStateLockTable"
+  require TF_STATE_BUCKET "the platform bucket"
+  require TF_STATE_LOCK_TABLE "the lock table"
   require AWS_REGION "the region"
+  require CLOUDFORMATION_STACK_ID "the CloudFormation stack id"
   require TERRAFORM_VERSION "the pinned Terraform version"
   require TERRAFORM_SHA256 "the Terraform checksum"
   require TF_CODE_KEY "the Terraform code key"
+  require TF_CODE_SHA256 "the Terraform code checksum"
   require TF_STATE_KEY_PREFIX "the state key prefix"
   # The project id becomes part of the state key: nothing but SageMaker's id format may reach it.
   # shellcheck disable=SC2154 # exported by read_parameters from the parameters file
   [[ "${TF_VAR_sagemaker_project_id}" =~ ^p-[a-z0-9]{12}$ ]] ||
     fail "SageMakerProjectId must look like p-abcdefghijkl (the id SageMaker gives the project)"
+  # shellcheck disable=SC2154
+  [[ "${TF_VAR_sagemaker_project_name}" =~ ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$ && ${#TF_VAR_sagemaker_project_name} -le 32 ]] ||
+    fail "SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit"
   case "${TERRAFORM_ACTION:-}" in
     apply | destroy) ;;
     *) fail "TerraformAction must be apply or destroy" ;;
   esac
-  case "${TERRAFORM_INIT_ACTION:-}" in
-    init) init_arguments=(init) ;;
-    "init -reconfigure") init_arguments=(init -reconfigure) ;;
-    *) fail "TerraformInitAction must be \"init\" or \"init -reconfigure\"" ;;
-  esac
+  [[ "${CLOUDFORMATION_STACK_ID}" =~ ^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[A-Za-z0-9-]+$ ]] ||
+    fail "the CloudFormation stack id must be a stack ARN"
   [[ "${TERRAFORM_VERSION}" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "the pinned Terraform version must look like 1.11.4"
   [[ "${TERRAFORM_SHA256}" =~ ^[0-9a-f]{64}$ ]] || fail "the Terraform checksum must be a lowercase hex SHA-256"
+  [[ "${TF_CODE_SHA256}" =~ ^[0-9a-f]{64}$ ]] || fail "the Terraform code checksum must be a lowercase hex SHA-256"
   state_key="${TF_STATE_KEY_PREFIX}/${TF_VAR_sagemaker_project_id}/terraform.tfstate"
+  export TF_VAR_cloudformation_stack_id="${CLOUDFORMATION_STACK_ID}"
 }
 
 install_terraform() {
@@ -124,12 +140,73 @@ install_terraform() {
     fail "the unpacked terraform reports \"${reported%%$'\n'*}\", not Terraform v${TERRAFORM_VERSION}"
 }
 
+# Downloads s3://bucket/key to a file: the current object, or, when a later deployment deleted it,
+# the newest version the bucket keeps (keys are content-addressed, so every version is the same file).
+fetch_object() {
+  local key="$1" target="$2" version
+  aws s3api get-object --bucket "${TF_STATE_BUCKET}" --key "${key}" "${target}" --region "${AWS_REGION}" > /dev/null 2>&1 && return 0
+  version="$(aws s3api list-object-versions --bucket "${TF_STATE_BUCKET}" --prefix "${key}" --region "${AWS_REGION}" --query 'Versions[0].VersionId' --output text)"
+  [[ -n "${version}" && "${version}" != None ]] ||
+    fail "s3://${TF_STATE_BUCKET}/${key} does not exist (no current object, no kept version): this product version's code was never published in this account"
+  log "s3://${TF_STATE_BUCKET}/${key} was deleted by a later deployment; using its kept version ${version}"
+  aws s3api get-object --bucket "${TF_STATE_BUCKET}" --key "${key}" --version-id "${version}" "${target}" --region "${AWS_REGION}" > /dev/null
+}
+
 fetch_code() {
-  aws s3 cp "s3://${MLOPS_S3_BUCKET}/${TF_CODE_KEY}" "${work_dir}/tf-code.zip" --region "${AWS_REGION}" --only-show-errors
+  local actual
+  fetch_object "${TF_CODE_KEY}" "${work_dir}/tf-code.zip"
+  actual="$(sha256sum "${work_dir}/tf-code.zip" | cut -d ' ' -f 1)"
+  [ "${actual}" = "${TF_CODE_SHA256}" ] ||
+    fail "tf-code.zip is not the code this product version was published with: expected SHA-256 ${TF_CODE_SHA256}, got ${actual}. Nothing was run; redeploy the service-catalog stack and update the project to its current version."
+  log "tf-code.zip verified (${actual})"
   mkdir -p "${code_dir}"
   unzip -q "${work_dir}/tf-code.zip" -d "${code_dir}"
   compgen -G "${code_dir}/*.tf.json" > /dev/null || compgen -G "${code_dir}/*.tf" > /dev/null ||
     fail "tf-code.zip holds no Terraform configuration at its root"
+}
+
+# The SageMaker project named in the run must exist, have the id given, and be backed by the
+# provisioned product that owns the CloudFormation stack the run belongs to: a stack provisioned
+# directly with another project's name or id stops here, before anything reads that project's state.
+bind_project() {
+  local provisioned_product_arn provisioned_product project_id project_product describe_error
+  provisioned_product_arn="$(aws cloudformation describe-stacks --stack-name "${CLOUDFORMATION_STACK_ID}" --region "${AWS_REGION}" \
+    --query "Stacks[0].Tags[?Key=='aws:servicecatalog:provisionedProductArn'].Value | [0]" --output text)"
+  provisioned_product="${provisioned_product_arn##*/}"
+  [[ "${provisioned_product}" =~ ^pp-[a-z0-9]+$ ]] ||
+    fail "stack ${CLOUDFORMATION_STACK_ID} was not launched by Service Catalog (no aws:servicecatalog:provisionedProductArn tag): projects are created from SageMaker Studio"
+  describe_error="${work_dir}/describe-project.err"
+  if ! read -r project_id project_product < <(aws sagemaker describe-project --project-name "${TF_VAR_sagemaker_project_name}" --region "${AWS_REGION}" \
+    --query '[ProjectId, ServiceCatalogProvisionedProductDetails.ProvisionedProductId]' --output text 2> "${describe_error}"); then
+    if [ "${TERRAFORM_ACTION}" = destroy ] && grep -q 'does not exist' "${describe_error}"; then
+      log "SageMaker project ${TF_VAR_sagemaker_project_name} no longer exists: destroying only if the state belongs to this stack"
+      project_gone=1
+      return 0
+    fi
+    cat "${describe_error}" >&2
+    fail "cannot find SageMaker project ${TF_VAR_sagemaker_project_name}: projects are created from SageMaker Studio, which names the project and its id"
+  fi
+  [ "${project_id}" = "${TF_VAR_sagemaker_project_id}" ] ||
+    fail "SageMaker project ${TF_VAR_sagemaker_project_name} has id ${project_id}, not ${TF_VAR_sagemaker_project_id}: the name and id of a run must be one project's"
+  [ "${project_product}" = "${provisioned_product}" ] ||
+    fail "SageMaker project ${TF_VAR_sagemaker_project_name} (${project_id}) is backed by provisioned product ${project_product}, but this run belongs to ${provisioned_product} (stack ${CLOUDFORMATION_STACK_ID}): only the project's own stack may run it"
+  log "bound to SageMaker project ${TF_VAR_sagemaker_project_name} (${project_id}) and provisioned product ${provisioned_product}"
+}
+
+# The state records the stack that created it: no other stack may apply or destroy it.
+check_state_owner() {
+  local recorded
+  # -json fails when the state has no such output (-raw would print a warning instead); an ARN needs no unescaping.
+  recorded="$("${terraform_bin}" output -no-color -json cloudformation_stack_id 2> /dev/null || true)"
+  recorded="${recorded#\"}"
+  recorded="${recorded%\"}"
+  if [ -n "${recorded}" ]; then
+    [ "${recorded}" = "${CLOUDFORMATION_STACK_ID}" ] ||
+      fail "the state of ${TF_VAR_sagemaker_project_id} belongs to stack ${recorded}, not to ${CLOUDFORMATION_STACK_ID}: only the project's own stack may run it"
+    log "the state belongs to this stack"
+  elif [ "${project_gone}" = 1 ] && [ -n "$("${terraform_bin}" state list 2> /dev/null)" ]; then
+    fail "the state of ${TF_VAR_sagemaker_project_id} records no stack and its SageMaker project is gone: nothing proves it belongs to this stack, so it is left alone"
+  fi
 }
 
 backend_arguments() {
@@ -141,7 +218,7 @@ backend_arguments() {
     return
   fi
   backend=(
-    "-backend-config=bucket=${MLOPS_S3_BUCKET}"
+    "-backend-config=bucket=${TF_STATE_BUCKET}"
     "-backend-config=key=${state_key}"
     "-backend-config=region=${AWS_REGION}"
     "-backend-config=dynamodb_table=${TF_STATE_LOCK_TABLE}"
@@ -151,7 +228,7 @@ backend_arguments() {
   if [ -n "${TF_STATE_KMS_KEY_ARN:-}" ]; then
     backend+=("-backend-config=kms_key_id=${TF_STATE_KMS_KEY_ARN}")
   fi
-  log "state: s3://${MLOPS_S3_BUCKET}/${state_key} (lock file and DynamoDB table ${TF_STATE_LOCK_TABLE}, encrypted)"
+  log "state: s3://${TF_STATE_BUCKET}/${state_key} (lock file and DynamoDB table ${TF_STATE_LOCK_TABLE}, encrypted)"
 }
 
 run_terraform() {
@@ -162,8 +239,12 @@ run_terraform() {
     plan_step="terraform plan -destroy"
   fi
 
-  begin "terraform ${TERRAFORM_INIT_ACTION}"
-  "${terraform_bin}" "${init_arguments[@]}" -input=false -no-color "${backend[@]}"
+  # Every run starts in a fresh directory: a plain init (never -reconfigure) is always right.
+  begin "terraform init"
+  "${terraform_bin}" init -input=false -no-color "${backend[@]}"
+
+  begin "check the state's stack"
+  check_state_owner
 
   begin "${plan_step}"
   "${terraform_bin}" plan "${plan_mode}" -input=false -no-color -lock-timeout=300s -out="${work_dir}/tfplan"
@@ -185,15 +266,19 @@ main() {
   read_parameters "$1"
   validate_parameters
   # shellcheck disable=SC2154 # exported by read_parameters from the parameters file
-  log "project ${TF_VAR_sagemaker_project_name} (${TF_VAR_sagemaker_project_id}): terraform ${TERRAFORM_ACTION}"
+  log "project ${TF_VAR_sagemaker_project_name} (${TF_VAR_sagemaker_project_id}), stack ${CLOUDFORMATION_STACK_ID}: terraform ${TERRAFORM_ACTION}"
 
   work_dir="$(mktemp -d "${TMPDIR:-/tmp}/run-terraform.XXXXXX")"
   code_dir="${work_dir}/code"
 
+  begin "bind the run to its SageMaker project"
+  project_gone=0
+  bind_project
+
   begin "install terraform ${TERRAFORM_VERSION}"
   install_terraform
 
-  begin "download s3://${MLOPS_S3_BUCKET}/${TF_CODE_KEY}"
+  begin "download s3://${TF_STATE_BUCKET}/${TF_CODE_KEY}"
   fetch_code
   cd "${code_dir}"
   backend_arguments

@@ -9,21 +9,28 @@ export interface GitLabRepositoryProps {
   readonly description: string;
   /** Namespace (user or group) id that holds the project. */
   readonly namespaceId: number;
-  /** Default branch: the one seeded, protected, and trusted by the CI role. */
+  /** Default branch: the one seeded, protected, and trusted by the project's CI role. */
   readonly defaultBranch: string;
-  /** Lowest role that may pass variables to a pipeline (GitLab.com gives new projects `no_one_allowed`). */
+  /**
+   * Lowest role that may pass variables to a pipeline, which override project variables
+   * (GitLab.com gives new projects `no_one_allowed`).
+   */
   readonly pipelineVariablesMinimumRole: 'no_one_allowed' | 'developer' | 'maintainer' | 'owner';
 }
 
 /**
  * A private GitLab project whose default branch is protected before anything is pushed, so the
- * first pipeline already gets protected CI variables. Destroying it archives the project: the code
- * data scientists wrote is never deleted by Terraform.
+ * first pipeline already gets protected CI variables. Forks are disabled: a fork's pipelines would
+ * run the project's code under another path. Jobs that share a resource group run oldest pipeline
+ * first, so an older deploy can never land after a newer one. Destroying it archives the project:
+ * the code data scientists wrote is never deleted by Terraform.
  */
 export class GitLabRepository extends Construct {
   readonly project: Project;
   /** Numeric project id (a string expression). */
   readonly projectId: string;
+  /** `<namespace>/<path>`: the `project_path` of the project's CI ID tokens. */
+  readonly pathWithNamespace: string;
   /** Clone URL over HTTPS, as GitLab reports it. */
   readonly httpCloneUrl: string;
   readonly webUrl: string;
@@ -42,7 +49,9 @@ export class GitLabRepository extends Construct {
       // The seed commit creates the branch; a README here would make the repository not empty.
       initializeWithReadme: false,
       archiveOnDestroy: true,
+      forkingAccessLevel: 'disabled',
       ciPipelineVariablesMinimumOverrideRole: props.pipelineVariablesMinimumRole,
+      resourceGroupDefaultProcessMode: 'oldest_first',
     });
     this.defaultBranchProtection = new BranchProtection(this, 'default-branch', {
       project: this.project.id,
@@ -52,6 +61,7 @@ export class GitLabRepository extends Construct {
       allowForcePush: false,
     });
     this.projectId = this.project.id;
+    this.pathWithNamespace = this.project.pathWithNamespace;
     this.httpCloneUrl = this.project.httpUrlToRepo;
     this.webUrl = this.project.webUrl;
   }

@@ -10,11 +10,14 @@ export interface CodeRepositoryProps {
   readonly cloneUrl: string;
   /** Branch Studio checks out. */
   readonly branch: string;
-  /** Secrets Manager secret `{"username","password"}` Studio clones with. */
-  readonly credentialsSecretArn: string;
 }
 
-/** A GitLab repository registered in SageMaker, so Studio users of the project can clone it. */
+/**
+ * A GitLab repository registered in SageMaker, so Studio users of the project find and clone it.
+ * It carries no credentials: each data scientist clones with their own GitLab identity, so GitLab's
+ * own permissions decide who reads the code (a shared secret here would be readable by every Studio
+ * user and reach every project of the namespace).
+ */
 export class CodeRepository extends Construct {
   readonly resource: SagemakerCodeRepository;
 
@@ -22,7 +25,7 @@ export class CodeRepository extends Construct {
     super(scope, id);
     this.resource = new SagemakerCodeRepository(this, 'repository', {
       codeRepositoryName: props.name,
-      gitConfig: { repositoryUrl: props.cloneUrl, branch: props.branch, secretArn: props.credentialsSecretArn },
+      gitConfig: { repositoryUrl: props.cloneUrl, branch: props.branch },
       lifecycle: { precondition: [nameWithinLimit(props.name, NAME_LIMITS.codeRepository, 'SageMaker code repository name')] },
     });
   }

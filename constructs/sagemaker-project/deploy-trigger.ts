@@ -6,9 +6,9 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { MODEL_PACKAGE_STATE_CHANGE } from '../../lambda/deploy-trigger/decide';
-import { DEPLOY_TRIGGER_SETTINGS } from '../../lambda/deploy-trigger/settings';
+import { DEPLOY_TRIGGER_SETTINGS, MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
 import { policyDocument } from '../iam/policy';
+import { Role } from '../iam/role';
 import { bundleLambda } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
 import { NAME_LIMITS } from './names';
@@ -29,12 +29,14 @@ export interface DeployTriggerProps {
   readonly failureQueueName: string;
   /** Model package group whose approvals start a deploy. */
   readonly modelPackageGroupName: string;
-  /** Execution role ARN. */
-  readonly roleArn: string;
-  /** Base URL of the GitLab instance. */
+  /** The function's own role; the trigger grants it sending to its failure queue. */
+  readonly role: Role;
+  /** Base URL of the platform's GitLab. */
   readonly gitlabUrl: string;
-  /** Secret holding the GitLab token (its name). */
-  readonly tokenSecretName: string;
+  /** ARN of the project's secret holding the deploy project's pipeline trigger token. */
+  readonly triggerTokenSecretArn: string;
+  /** The project's deploy records table (one deploy per approved model package version). */
+  readonly deployRecordsTableName: string;
   /** GitLab project id of the deploy repository. */
   readonly deployProjectId: string;
   /** Branch whose pipeline is started. */
@@ -68,16 +70,17 @@ export class DeployTrigger extends Construct {
       functionName: props.functionName,
       description: `Starts the deploy pipeline when a model of ${props.modelPackageGroupName} is approved`,
       code: bundleLambda(DEPLOY_TRIGGER_ENTRY),
-      roleArn: props.roleArn,
+      role: props.role,
       timeoutSeconds: 60,
       logRetentionDays: props.logRetentionDays,
       environment: {
         [DEPLOY_TRIGGER_SETTINGS.gitlabUrl]: props.gitlabUrl,
-        [DEPLOY_TRIGGER_SETTINGS.tokenSecretName]: props.tokenSecretName,
+        [DEPLOY_TRIGGER_SETTINGS.triggerTokenSecretArn]: props.triggerTokenSecretArn,
         [DEPLOY_TRIGGER_SETTINGS.deployProjectId]: props.deployProjectId,
         [DEPLOY_TRIGGER_SETTINGS.deployBranch]: props.deployBranch,
         [DEPLOY_TRIGGER_SETTINGS.modelPackageGroupName]: props.modelPackageGroupName,
         [DEPLOY_TRIGGER_SETTINGS.projectId]: props.sagemakerProjectId,
+        [DEPLOY_TRIGGER_SETTINGS.deployRecordsTable]: props.deployRecordsTableName,
       },
     });
 
@@ -104,6 +107,8 @@ export class DeployTrigger extends Construct {
       retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts },
       deadLetterConfig: { arn: this.failureQueue.arn },
     });
+    // Lambda hands events that failed every retry to the queue with the function's own role.
+    props.role.addToPolicy('failure-queue', [{ sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [this.failureQueue.arn] }]);
     new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
       functionName: this.function.functionName,
       maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds,

@@ -1,14 +1,10 @@
 import { Fn, Token } from 'cdktf';
-import { PROJECT_BUCKET_PREFIX } from '../gitlab/ci-permissions';
 import { isEmpty } from '../terraform/counted';
 
-/**
- * Prefix of every AWS resource name a SageMaker project gets (`sagemaker-project-<project id>-...`):
- * IAM policies scope to it, and the fixed-length id keeps names within their limits.
- */
-export const PROJECT_RESOURCE_PREFIX = PROJECT_BUCKET_PREFIX;
+/** Suffix of the seeding function's role: the token secret's policy lets roles named so read it. */
+export const SEED_ROLE_SUFFIX = '-seed-code';
 
-/** Suffix of the queue keeping deploy triggers that failed (IAM grants scope to it). */
+/** Suffix of the queue keeping deploy triggers that failed. */
 export const DEPLOY_FAILURE_QUEUE_SUFFIX = '-deploy-trigger-failures';
 
 /** Suffixes of the GitLab project names derived from the SageMaker project name. */
@@ -18,32 +14,61 @@ export const REPOSITORY_SUFFIXES = { build: '-model-build', deploy: '-model-depl
 export const NAME_LIMITS = {
   bucket: 63,
   lambdaFunction: 64,
+  iamRole: 64,
   eventRule: 64,
   sqsQueue: 80,
   modelPackageGroup: 63,
   codeRepository: 63,
+  dynamoDbTable: 255,
 } as const;
 
-/** Names of one SageMaker project's resources, as Terraform expressions of its variables. */
-export function projectNames(projectName: string, projectId: string, repositoryNames: { build: string; deploy: string }) {
-  const prefix = `${PROJECT_RESOURCE_PREFIX}${projectId}`;
+/**
+ * Names of one SageMaker project's resources, as Terraform expressions of its variables.
+ *
+ * AWS resources the platform creates for a project start with `<platform prefix><project id>`
+ * (`example-dev-mlops-p-abcdefghijkl-...`): unique to the platform (never AWS's `sagemaker-project-*`,
+ * which AWS managed policies open to every Studio user), scoped by IAM to the one project, and within
+ * their limits because the id has a fixed length. SageMaker resources Studio shows keep the project
+ * name for readers (`<project name>-<project id>`); endpoints, models and endpoint configurations of
+ * the deploy code start with the project id (`<project id>-<stage>...`).
+ *
+ * @param platformPrefix `<org>-<env>-<role>-`
+ */
+export function projectNames(platformPrefix: string, projectName: string, projectId: string, repositoryNames: { build: string; deploy: string }) {
+  const prefix = `${platformPrefix}${projectId}`;
+  const sagemakerName = `${projectName}-${projectId}`;
   return {
-    /** Artifact bucket: the name CI variables and the deploy code use. */
+    /** `<platform prefix><project id>`: the start of every AWS name below that is not a SageMaker one. */
+    prefix,
     artifactBucket: prefix,
-    /** Model package group the build pipeline registers into and the deploy trigger listens to. */
-    modelPackageGroup: `${projectName}-${projectId}`,
+    deployRecordsTable: `${prefix}-deploys`,
+    /** Secret of the deploy project's pipeline trigger token: `<platform prefix without dash>/<project id>/...`. */
+    triggerTokenSecret: `${platformPrefix.replace(/-$/, '')}/${projectId}/deploy-trigger-token`,
     seedFunction: `${prefix}-seed-code`,
     deployTriggerFunction: `${prefix}-deploy-trigger`,
     approvalRule: `${prefix}-model-approved`,
     deployFailureQueue: `${prefix}${DEPLOY_FAILURE_QUEUE_SUFFIX}`,
+    /** IAM roles (and the CI user) of the project. */
+    ciIdentity: `${prefix}-ci`,
+    pipelineRole: `${prefix}-pipeline`,
+    seedRole: `${prefix}${SEED_ROLE_SUFFIX}`,
+    deployTriggerRole: `${prefix}-deploy-trigger`,
+    /** Model package group the build pipeline registers into and the deploy trigger listens to. */
+    modelPackageGroup: sagemakerName,
+    /** SageMaker Pipeline the build repository upserts (the seed code's default name). */
+    pipeline: sagemakerName,
+    /** Start of the names of the project's endpoints, endpoint configurations and models. */
+    endpointPrefix: `${projectId}-`,
     /** GitLab project names: as given, or derived from the SageMaker project name. */
     buildRepository: repositoryName(repositoryNames.build, projectName, REPOSITORY_SUFFIXES.build),
     deployRepository: repositoryName(repositoryNames.deploy, projectName, REPOSITORY_SUFFIXES.deploy),
     /** SageMaker code repositories, unique per project. */
-    buildCodeRepository: `${projectName}-${projectId}${REPOSITORY_SUFFIXES.build}`,
-    deployCodeRepository: `${projectName}-${projectId}${REPOSITORY_SUFFIXES.deploy}`,
+    buildCodeRepository: `${sagemakerName}${REPOSITORY_SUFFIXES.build}`,
+    deployCodeRepository: `${sagemakerName}${REPOSITORY_SUFFIXES.deploy}`,
   };
 }
+
+export type ProjectNames = ReturnType<typeof projectNames>;
 
 /** `given` when set, else `<project name><suffix>`. */
 function repositoryName(given: string, projectName: string, suffix: string): string {

@@ -2,9 +2,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { Role } from '../iam/role';
 import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
 import { NAME_LIMITS } from './names';
+import { functionLogStatements } from './project-permissions';
 
 export interface ProjectFunctionProps {
   /** Function name (≤ 64 characters, checked at plan). */
@@ -13,9 +15,9 @@ export interface ProjectFunctionProps {
   readonly description: string;
   /** The bundled handler (and any files it reads), zipped. */
   readonly code: LambdaPackage;
-  /** Execution role ARN. */
-  readonly roleArn: string;
-  /** Environment variables: settings and secret names, never secret values. */
+  /** The function's own role: it gets the function's log writes here; everything else by grants. */
+  readonly role: Role;
+  /** Environment variables: settings and secret ARNs, never secret values. */
   readonly environment: Record<string, string>;
   /** Seconds before Lambda stops an invocation. */
   readonly timeoutSeconds: number;
@@ -26,26 +28,29 @@ export interface ProjectFunctionProps {
 }
 
 /**
- * A Node.js Lambda function of a SageMaker project, packaged from a bundle folder, with its own log
- * group (created first, so retention applies from the first line) and JSON logs.
+ * A Node.js Lambda function of a SageMaker project, packaged from a bundle folder, running as its own
+ * role, with its own log group (created first, so retention applies from the first line) and JSON logs.
  */
 export class ProjectFunction extends Construct {
   readonly resource: LambdaFunction;
   readonly functionName: string;
   readonly functionArn: string;
   readonly logGroup: CloudwatchLogGroup;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
+    this.role = props.role;
     const code = new TerraformAsset(this, 'code', { path: props.code.zipFile, type: AssetType.FILE });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
     });
+    props.role.addToPolicy('function-logs', functionLogStatements(this.logGroup.arn));
     this.resource = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description,
-      role: props.roleArn,
+      role: props.role.roleArn,
       runtime: LAMBDA_RUNTIME,
       architectures: ['arm64'],
       handler: 'index.handler',

@@ -1,166 +1,68 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  HTTPS_URL_PATTERN,
-  NAMESPACE_PATTERN,
-  PROJECT_ID_PATTERN,
-  PROJECT_NAME_PATTERN,
-  PROJECT_PARAMETERS,
-  REPO_NAME_PATTERN,
-  ROLE_ARN_PATTERN,
-  SECRET_ARN_PATTERN,
-  SECRET_NAME_PATTERN,
-} from '../command-runner/project-parameters';
+import { PROJECT_PARAMETERS, ProjectParameter, ProjectVariableName } from '../../contract/project-parameters';
+import { RUNNER_SETTINGS } from '../../contract/runner';
 
-/** Terraform regex test: `can(regex("<pattern>", var.<name>))`. */
-const canMatch = (name: string, pattern: string) => `can(regex("${pattern}", var.${name}))`;
-/** A validation condition that is the regex test alone. */
-const matches = (name: string, pattern: string) => `\${${canMatch(name, pattern)}}`;
+/** Terraform variable the runner sets from the CloudFormation stack it runs for (not a form field). */
+export const STACK_ID_VARIABLE = 'cloudformation_stack_id';
 
-interface VariableSpec {
-  readonly default?: string;
-  readonly validation: Array<{ condition: string; errorMessage: string }>;
-}
+const STACK_ID_PATTERN = '^(arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[A-Za-z0-9-]+)?$';
 
-/** Validation of every variable of the contract; messages name the CloudFormation parameter to fix. */
-const SPECS: Record<string, VariableSpec> = {
-  sagemaker_project_name: {
-    validation: [
-      {
-        condition: matches('sagemaker_project_name', PROJECT_NAME_PATTERN),
-        errorMessage: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.',
-      },
-      {
-        // The pattern alone admits any number of hyphens; the names derived from it need the bound.
-        condition: '${length(var.sagemaker_project_name) <= 32}',
-        errorMessage: 'SageMakerProjectName must be at most 32 characters: it is part of the model package group and code repository names.',
-      },
-    ],
-  },
-  sagemaker_project_id: {
-    validation: [
-      { condition: matches('sagemaker_project_id', PROJECT_ID_PATTERN), errorMessage: 'SageMakerProjectId must look like p-abcdefghijkl.' },
-    ],
-  },
-  git_build_repo_name: {
-    default: '',
-    validation: [
-      {
-        condition: matches('git_build_repo_name', REPO_NAME_PATTERN),
-        errorMessage: 'GitBuildRepoName must be empty or up to 100 letters, digits, "_", "." and "-", starting with a letter or digit (no spaces).',
-      },
-    ],
-  },
-  git_deploy_repo_name: {
-    default: '',
-    validation: [
-      {
-        condition: matches('git_deploy_repo_name', REPO_NAME_PATTERN),
-        errorMessage: 'GitDeployRepoName must be empty or up to 100 letters, digits, "_", "." and "-", starting with a letter or digit (no spaces).',
-      },
-    ],
-  },
-  gitlab_url: {
-    validation: [
-      { condition: matches('gitlab_url', HTTPS_URL_PATTERN), errorMessage: 'GitlabURL must be an https:// URL without a trailing slash, e.g. https://gitlab.com.' },
-    ],
-  },
-  git_user_name: {
-    validation: [
-      {
-        condition: `\${var.git_user_name == "" || ${canMatch('git_user_name', NAMESPACE_PATTERN)}}`,
-        errorMessage: 'GitUserName must be empty (the token owner\'s namespace), the token owner\'s username, or a GitLab group path such as ml-team or ml-team/projects.',
-      },
-    ],
-  },
-  secrets_manager_gitlab_secret_name: {
-    validation: [
-      {
-        condition: `\${length(var.secrets_manager_gitlab_secret_name) > 0 && can(regex("${SECRET_NAME_PATTERN}", var.secrets_manager_gitlab_secret_name))}`,
-        errorMessage: 'SecretsManagerGitlabPrivateToken must be the name of the Secrets Manager secret holding the GitLab token.',
-      },
-    ],
-  },
-  secrets_manager_gitlab_user_secret_arn: {
-    validation: [
-      {
-        condition: `\${length(var.secrets_manager_gitlab_user_secret_arn) > 0 && can(regex("${SECRET_ARN_PATTERN}", var.secrets_manager_gitlab_user_secret_arn))}`,
-        errorMessage: 'SecretsManagerGitlabUserSecretARN must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>).',
-      },
-    ],
-  },
-  gitlab_ci_role_arn: {
-    default: '',
-    validation: [
-      { condition: matches('gitlab_ci_role_arn', ROLE_ARN_PATTERN), errorMessage: 'GitLabCIRoleArn must be empty or an IAM role ARN.' },
-      {
-        condition:
-          '${(var.gitlab_ci_role_arn != "") != (var.secrets_manager_gitlab_iam_access_key != "" && var.secrets_manager_gitlab_iam_secret_key != "")}',
-        errorMessage:
-          'Set either GitLabCIRoleArn (oidc) or both SecretsManagerGitlabIAMAccessKey and SecretsManagerGitlabIAMSecretKey (access keys), not both and not neither.',
-      },
-    ],
-  },
-  secrets_manager_gitlab_iam_access_key: {
-    default: '',
-    validation: [
-      { condition: matches('secrets_manager_gitlab_iam_access_key', SECRET_NAME_PATTERN), errorMessage: 'SecretsManagerGitlabIAMAccessKey must be empty or a secret name.' },
-    ],
-  },
-  secrets_manager_gitlab_iam_secret_key: {
-    default: '',
-    validation: [
-      { condition: matches('secrets_manager_gitlab_iam_secret_key', SECRET_NAME_PATTERN), errorMessage: 'SecretsManagerGitlabIAMSecretKey must be empty or a secret name.' },
-    ],
-  },
-};
-
-export interface ProjectVariablesProps {
-  /** Namespace whose projects' pipelines the GitLab CI role trusts (oidc mode). */
-  readonly ciTrustedNamespace: string;
+/** Terraform validation blocks of a contract row: its pattern and its length, each message naming the parameter. */
+function validationOf(parameter: ProjectParameter & { variable: string }) {
+  const reference = `var.${parameter.variable}`;
+  return [
+    {
+      condition: `\${can(regex("${parameter.rule.pattern}", ${reference}))}`,
+      errorMessage: `${parameter.name} must be ${parameter.rule.expected}.`,
+    },
+    {
+      // A pattern with a repeated group (`-*`) admits any length; the names derived from the value need the bound.
+      condition: `\${length(${reference}) <= ${parameter.maxLength}}`,
+      errorMessage: `${parameter.name} must be at most ${parameter.maxLength} characters.`,
+    },
+  ];
 }
 
 /**
- * In oidc mode the CI role trusts only pipelines of projects under one namespace: a project created
- * elsewhere would get repositories whose pipelines cannot reach AWS, found out only at the first job.
- */
-function trustedNamespaceRule(namespace: string): VariableSpec['validation'][number] {
-  return {
-    condition: `\${var.gitlab_ci_role_arn == "" || var.git_user_name == "${namespace}" || startswith(var.git_user_name, "${namespace}/")}`,
-    errorMessage: `GitUserName must be ${namespace} or a group under it (${namespace}/...): the GitLab CI role (GitLabCIRoleArn) trusts only pipelines of projects there.`,
-  };
-}
-
-/**
- * The Terraform variables of the sagemaker-project stack: exactly the contract's variables
- * (DESIGN.md section 2), each typed, described and validated, so bad Studio input fails at plan,
- * before anything is created.
+ * The Terraform variables of the sagemaker-project stack: exactly the form's per-project values
+ * (contract/project-parameters.ts), each typed, described and validated, so bad Studio input fails at
+ * plan, before anything is created; and the CloudFormation stack id the runner binds the state to.
+ * Platform values are not variables: they are written into the stack at synth.
  */
 export class ProjectVariables extends Construct {
   private readonly variables = new Map<string, TerraformVariable>();
+  /** The CloudFormation stack the runner applies for (empty when run by hand). */
+  readonly stackId: string;
 
-  constructor(scope: Construct, id: string, props: ProjectVariablesProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    for (const parameter of PROJECT_PARAMETERS) {
+    for (const parameter of PROJECT_PARAMETERS as readonly ProjectParameter[]) {
       if (!parameter.variable) continue;
-      const spec = SPECS[parameter.variable];
-      if (!spec) throw new Error(`No validation for variable ${parameter.variable} (parameter ${parameter.name})`);
-      const extra = parameter.variable === 'git_user_name' ? [trustedNamespaceRule(props.ciTrustedNamespace)] : [];
       const variable = new TerraformVariable(this, parameter.variable, {
         type: 'string',
         description: `${parameter.description} (CloudFormation parameter ${parameter.name}).`,
-        default: spec.default,
+        default: parameter.default,
         nullable: false,
-        validation: [...spec.validation, ...extra],
+        validation: validationOf(parameter as ProjectParameter & { variable: string }),
       });
       // The runner sets it as TF_VAR_<name>: the name must not carry a construct path.
       variable.overrideLogicalId(parameter.variable);
       this.variables.set(parameter.variable, variable);
     }
+    const stackId = new TerraformVariable(this, STACK_ID_VARIABLE, {
+      type: 'string',
+      description: `ARN of the CloudFormation stack this project's runs belong to (set by the runner from ${RUNNER_SETTINGS.stackId}); recorded in the state so no other stack can apply or destroy it.`,
+      default: '',
+      nullable: false,
+      validation: [{ condition: `\${can(regex("${STACK_ID_PATTERN}", var.${STACK_ID_VARIABLE}))}`, errorMessage: `${STACK_ID_VARIABLE} must be empty or a CloudFormation stack ARN.` }],
+    });
+    stackId.overrideLogicalId(STACK_ID_VARIABLE);
+    this.stackId = stackId.stringValue;
   }
 
-  /** Value of the variable `name` (a Terraform expression). */
-  value(name: string): string {
+  /** Value of the variable `name` (a Terraform expression); a name outside the contract fails to compile. */
+  value(name: ProjectVariableName): string {
     const variable = this.variables.get(name);
     if (!variable) throw new Error(`Unknown project variable ${name}`);
     return variable.stringValue;

@@ -1,20 +1,88 @@
 import { AwsContext } from '../aws-context';
 import { PolicyStatement } from '../iam/policy';
-import { DEPLOY_FAILURE_QUEUE_SUFFIX, PROJECT_RESOURCE_PREFIX } from './names';
+
+/** What the runner provisions projects under: names, IAM path and the boundary every identity carries. */
+export interface ProvisioningScope {
+  /** `<org>-<env>-<role>-`: every project's AWS resources are named `<prefix>p-<id>...`. */
+  readonly resourcePrefix: string;
+  /** IAM path of the project's roles and users. */
+  readonly iamPath: string;
+  /** ARN of the permissions boundary the runner must put on every role and user it creates. */
+  readonly boundaryArn: string;
+}
 
 /**
- * What the CommandRunner instance needs to apply and destroy the sagemaker-project stack, scoped
- * to the names that stack gives its resources. Kept beside the stack's constructs so that a new
- * resource and the permission to create it change together.
- *
- * @param lambdaRoleArn the role the project's functions run as: the only role passed to Lambda.
+ * What the runner needs to apply and destroy the sagemaker-project stack, scoped to the names that
+ * stack gives its resources. Identities are the sensitive part: the runner creates roles and users
+ * only under the project IAM path and only with the platform's permissions boundary, can never remove
+ * or swap a boundary, and passes project roles only to Lambda. Kept beside the stack's constructs so
+ * that a new resource and the permission to create it change together.
  */
-export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: string): PolicyStatement[] {
-  const projectBuckets = `arn:${aws.partition}:s3:::${PROJECT_RESOURCE_PREFIX}*`;
+export function projectProvisioningStatements(aws: AwsContext, scope: ProvisioningScope): PolicyStatement[] {
+  const projects = `${scope.resourcePrefix}p-*`;
+  const projectBuckets = `arn:${aws.partition}:s3:::${projects}`;
   const sagemaker = (resource: string) => aws.arn('sagemaker', resource);
-  // Groups and repositories are named <project name>-<project id>...; ids are p- and 12 lowercase characters.
+  const iam = (resource: string) => aws.arn('iam', resource, { region: '' });
+  const projectRoles = iam(`role${scope.iamPath}${projects}`);
+  const projectUsers = iam(`user${scope.iamPath}${projects}`);
+  const withBoundary = [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [scope.boundaryArn] }];
+  // SageMaker names keep the project name for readers: `<project name>-p-<id>...`.
   const perProject = '*-p-*';
   return [
+    {
+      sid: 'CreateProjectIdentitiesWithBoundary',
+      effect: 'Allow',
+      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:CreateUser', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy'],
+      resources: [projectRoles, projectUsers],
+      condition: withBoundary,
+    },
+    {
+      sid: 'ManageProjectIdentities',
+      effect: 'Allow',
+      actions: [
+        'iam:GetRole',
+        'iam:DeleteRole',
+        'iam:TagRole',
+        'iam:UntagRole',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:GetRolePolicy',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListInstanceProfilesForRole',
+        'iam:GetUser',
+        'iam:DeleteUser',
+        'iam:TagUser',
+        'iam:UntagUser',
+        'iam:GetUserPolicy',
+        'iam:ListUserPolicies',
+        'iam:ListAttachedUserPolicies',
+        'iam:ListGroupsForUser',
+        // force_destroy removes a CI user's keys (made by the seeding function) and credentials with it.
+        'iam:ListAccessKeys',
+        'iam:DeleteAccessKey',
+        'iam:ListSSHPublicKeys',
+        'iam:ListServiceSpecificCredentials',
+        'iam:ListSigningCertificates',
+        'iam:ListMFADevices',
+        'iam:DeleteLoginProfile',
+      ],
+      resources: [projectRoles, projectUsers],
+    },
+    {
+      sid: 'KeepProjectBoundaries',
+      effect: 'Deny',
+      actions: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+      resources: ['*'],
+    },
+    {
+      sid: 'PassProjectFunctionRoles',
+      effect: 'Allow',
+      actions: ['iam:PassRole'],
+      resources: [projectRoles],
+      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
+    },
     {
       sid: 'ManageProjectArtifactBuckets',
       effect: 'Allow',
@@ -36,8 +104,43 @@ export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: st
         's3:PutBucketOwnershipControls',
         's3:PutLifecycleConfiguration',
         's3:PutBucketTagging',
+        // force_destroy empties the bucket on destroy.
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
       ],
-      resources: [projectBuckets],
+      resources: [projectBuckets, `${projectBuckets}/*`],
+    },
+    {
+      sid: 'ManageProjectDeployRecords',
+      effect: 'Allow',
+      actions: [
+        'dynamodb:CreateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:DescribeTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:TagResource',
+        'dynamodb:UntagResource',
+        'dynamodb:ListTagsOfResource',
+      ],
+      resources: [aws.arn('dynamodb', `table/${projects}`)],
+    },
+    {
+      sid: 'ManageProjectSecrets',
+      effect: 'Allow',
+      actions: [
+        'secretsmanager:CreateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:GetResourcePolicy',
+        'secretsmanager:TagResource',
+        'secretsmanager:UntagResource',
+      ],
+      resources: [aws.arn('secretsmanager', `secret:${scope.resourcePrefix.replace(/-$/, '')}/p-*`)],
     },
     {
       sid: 'ManageProjectModelPackageGroups',
@@ -80,17 +183,10 @@ export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: st
         'lambda:TagResource',
         'lambda:UntagResource',
         'lambda:ListTags',
-        // aws_lambda_invocation: the seed function runs once per apply that creates or changes it.
+        // aws_lambda_invocation: the seeding function runs when the project's setup or seed code changes.
         'lambda:InvokeFunction',
       ],
-      resources: [aws.arn('lambda', `function:${PROJECT_RESOURCE_PREFIX}*`)],
-    },
-    {
-      sid: 'PassProjectFunctionRole',
-      effect: 'Allow',
-      actions: ['iam:PassRole'],
-      resources: [lambdaRoleArn],
-      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
+      resources: [aws.arn('lambda', `function:${projects}`)],
     },
     {
       sid: 'ManageProjectFunctionLogGroups',
@@ -105,7 +201,7 @@ export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: st
         'logs:ListTagsForResource',
         'logs:ListTagsLogGroup',
       ],
-      resources: [aws.arn('logs', `log-group:/aws/lambda/${PROJECT_RESOURCE_PREFIX}*`)],
+      resources: [aws.arn('logs', `log-group:/aws/lambda/${projects}`)],
     },
     {
       sid: 'ReadLogGroups',
@@ -128,7 +224,7 @@ export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: st
         'events:UntagResource',
         'events:ListTagsForResource',
       ],
-      resources: [aws.arn('events', `rule/${PROJECT_RESOURCE_PREFIX}*`)],
+      resources: [aws.arn('events', `rule/${projects}`)],
     },
     {
       sid: 'ManageProjectFailureQueues',
@@ -143,29 +239,15 @@ export function projectProvisioningStatements(aws: AwsContext, lambdaRoleArn: st
         'sqs:UntagQueue',
         'sqs:ListQueueTags',
       ],
-      resources: [aws.arn('sqs', `${PROJECT_RESOURCE_PREFIX}*`)],
-    },
-  ];
-}
-
-/**
- * What the project's functions do in AWS besides reading the GitLab token (granted with the
- * secrets): write their logs and hand undeliverable approval events to the project's failure queue.
- * The service-catalog stack attaches these to the role the functions run as.
- */
-export function projectFunctionStatements(aws: AwsContext): PolicyStatement[] {
-  return [
-    {
-      sid: 'WriteProjectFunctionLogs',
-      effect: 'Allow',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [aws.arn('logs', `log-group:/aws/lambda/${PROJECT_RESOURCE_PREFIX}*:*`)],
+      resources: [aws.arn('sqs', projects)],
     },
     {
-      sid: 'SendFailedDeployTriggers',
+      // Before init, the runner checks that the SageMaker project named in the run exists, has the id
+      // given, and is backed by the provisioned product of the CloudFormation stack the run belongs to.
+      sid: 'BindRunToSageMakerProject',
       effect: 'Allow',
-      actions: ['sqs:SendMessage'],
-      resources: [aws.arn('sqs', `${PROJECT_RESOURCE_PREFIX}*${DEPLOY_FAILURE_QUEUE_SUFFIX}`)],
+      actions: ['sagemaker:DescribeProject', 'cloudformation:DescribeStacks'],
+      resources: [sagemaker('project/*'), aws.arn('cloudformation', 'stack/SC-*')],
     },
   ];
 }

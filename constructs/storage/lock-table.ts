@@ -1,12 +1,13 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
-import { PolicyStatement } from '../iam/policy';
+import { GRANTS_POLICY, IGrantable } from '../iam/policy';
+import { IEncryptionKey } from '../security/encryption-key';
 
 export interface LockTableProps {
   /** Table name. */
   readonly tableName: string;
-  /** KMS key ARN for server-side encryption. */
-  readonly kmsKeyArn: string;
+  /** KMS key for server-side encryption. */
+  readonly encryptionKey: IEncryptionKey;
 }
 
 /**
@@ -17,26 +18,29 @@ export class LockTable extends Construct {
   readonly resource: DynamodbTable;
   readonly tableName: string;
   readonly tableArn: string;
+  private readonly encryptionKey: IEncryptionKey;
 
   constructor(scope: Construct, id: string, props: LockTableProps) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     this.resource = new DynamodbTable(this, 'table', {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: 'LockID',
       attribute: [{ name: 'LockID', type: 'S' }],
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.encryptionKey.keyArn },
       deletionProtectionEnabled: true,
     });
     this.tableName = this.resource.name;
     this.tableArn = this.resource.arn;
   }
 
-  /** What Terraform's S3 backend does with the lock table. */
-  lockStatements(): PolicyStatement[] {
-    return [
+  /** What Terraform's S3 backend does with the lock table, and the key's use for this table. */
+  grantLock(grantee: IGrantable, policyName = GRANTS_POLICY): void {
+    grantee.addToPolicy(policyName, [
       { effect: 'Allow', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.tableArn] },
-    ];
+    ]);
+    this.encryptionKey.grantUse(grantee, { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } }, policyName);
   }
 }

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CI_VARIABLES } from '../../constructs/gitlab/ci-variables';
+import { CI_VARIABLES } from '../../contract/ci-variables';
 import { requiredSetting } from '../shared/environment';
 import { DEPLOY_TRIGGER_SETTINGS } from './settings';
 import { connectGitLab, GitLabAccess, isRetryableGitLabError } from '../shared/gitlab';

@@ -1,8 +1,9 @@
 /**
  * The runner script, run for real: real bash, real terraform (the machine's binary, zipped and served
- * through the script's download step, checksum included), a stub `aws` on PATH that copies from a local
- * folder in place of S3, and a local backend in place of S3 (SMP_LOCAL_STATE_DIR), except in the test
- * that checks the S3 backend arguments against terraform's own S3 backend.
+ * through the script's download step, checksum included), a fake `aws` on PATH (test/support/fake-aws-cli.py:
+ * objects, kept versions, stacks and SageMaker projects from files, `--query` evaluated with jmespath), and a
+ * local backend in place of S3 (SMP_LOCAL_STATE_DIR), except in the test that checks the S3 backend
+ * arguments against terraform's own S3 backend.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,15 +11,16 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../config/defaults';
-import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, commandOf, STATE_KEY_PREFIX } from '../../constructs/command-runner/project-template';
-import { PROJECT_PARAMETERS } from '../../constructs/command-runner/project-parameters';
-import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
+import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/project-artifacts';
+import { commandOf, runnerParameterLines } from '../../constructs/command-runner/project-template';
+import { parametersFor, PROJECT_PARAMETERS, runnerKeyOf } from '../../contract/project-parameters';
+import { COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, runnerScriptKey, STATE_KEY_PREFIX, terraformCodeKey } from '../../contract/runner';
 import { TERRAFORM_BIN } from '../../tools/terraform';
-import { standaloneTemplate } from './support';
+import { STANDALONE_TEMPLATE, standaloneTemplate } from './support';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
-const PROJECT_A = 'p-aaaaaaaaaaaa';
-const PROJECT_B = 'p-bbbbbbbbbbbb';
+const ACCOUNT = '123456789012';
+const stackArn = (name: string) => `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/SC-${ACCOUNT}-${name}/0a1b2c3d-1111-2222-3333-444455556666`;
 /** Spaces, both quotes, `$`, a command substitution and a backslash: nothing may be interpreted. */
 const AWKWARD_VALUE = `a b  "c" 'd' $HOME \${x} $(id) \\ end`;
 const SECRET_SENTINEL = 'glpat-sentinel-never-printed-0123456789';
@@ -27,6 +29,7 @@ let sandbox: string;
 let terraformZip: string;
 let terraformZipSha256: string;
 let markerDir: string;
+const code: Record<'good' | 'failing', { key: string; sha256: string }> = {} as never;
 
 /** Minimal stand-in for tf-code.zip: the contract's partial S3 backend, variables and a resource with a visible side effect. */
 function testStack(extraResources: Record<string, unknown> = {}) {
@@ -39,6 +42,9 @@ function testStack(extraResources: Record<string, unknown> = {}) {
         validation: [{ condition: '${length(var.sagemaker_project_name) <= 32}', error_message: 'SageMakerProjectName must be at most 32 characters.' }],
       },
       git_build_repo_name: { type: 'string', default: '' },
+      git_deploy_repo_name: { type: 'string', default: '' },
+      cloudformation_stack_id: { type: 'string', default: '' },
+      // Not form variables: the tests give them through the environment.
       marker_dir: { type: 'string' },
       test_token: { type: 'string', default: '', sensitive: true },
     },
@@ -57,18 +63,50 @@ function testStack(extraResources: Record<string, unknown> = {}) {
     output: {
       repo_name: { value: '${var.git_build_repo_name}' },
       token_echo: { value: '${var.test_token}', sensitive: true },
+      cloudformation_stack_id: { value: '${var.cloudformation_stack_id}' },
     },
   };
 }
 
-/** Zips a stack as tf-code.zip into the fake S3 bucket under `key`. */
-function publishCode(key: string, stack: object): void {
+const s3Path = (key: string) => join(sandbox, 's3', BUCKET, key);
+
+/** Zips a stack as tf-code.zip into the fake bucket under its content-addressed key. */
+function publishCode(stack: object): { key: string; sha256: string } {
   const dir = mkdtempSync(join(sandbox, 'code-'));
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
-  const target = join(sandbox, 's3', BUCKET, key);
-  mkdirSync(dirname(target), { recursive: true });
-  const zipped = spawnSync('zip', ['-q', '-j', target, join(dir, 'cdk.tf.json')]);
+  const zip = join(dir, 'tf-code.zip');
+  const zipped = spawnSync('zip', ['-q', '-X', '-j', zip, join(dir, 'cdk.tf.json')]);
   if (zipped.status !== 0) throw new Error(`zip failed: ${zipped.stderr}`);
+  const sha256 = createHash('sha256').update(readFileSync(zip)).digest('hex');
+  const key = terraformCodeKey(sha256);
+  mkdirSync(dirname(s3Path(key)), { recursive: true });
+  copyFileSync(zip, s3Path(key));
+  return { key, sha256 };
+}
+
+/** Moves the current object under `key` to the bucket's kept versions, as a deleting deployment would leave it. */
+function keepOnlyAsVersion(key: string, version: string): void {
+  const kept = join(sandbox, 's3', '.versions', BUCKET, key);
+  mkdirSync(kept, { recursive: true });
+  copyFileSync(s3Path(key), join(kept, version));
+  rmSync(s3Path(key));
+}
+
+/** The SageMaker projects and Service Catalog stacks the fake AWS knows. */
+const world = {
+  stacks: {} as Record<string, { Tags: Array<{ Key: string; Value: string }> }>,
+  projects: {} as Record<string, { ProjectId: string; ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: string } }>,
+};
+
+/** A project created in Studio: SageMaker project `name` (`id`) backed by provisioned product `pp-<name>`, whose stack is returned. */
+function studioProject(name: string, id: string): string {
+  const product = `pp-${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+  const stack = stackArn(name);
+  world.projects[name] = { ProjectId: id, ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: product } };
+  world.stacks[stack] = { Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:${ACCOUNT}:stack/${name}/${product}` }] };
+  writeFileSync(join(sandbox, 'aws', 'projects.json'), JSON.stringify(world.projects));
+  writeFileSync(join(sandbox, 'aws', 'stacks.json'), JSON.stringify(world.stacks));
+  return stack;
 }
 
 interface Run {
@@ -77,6 +115,8 @@ interface Run {
   /** Content of the output file, or null when the script left none. */
   readonly result: string | null;
   readonly dir: string;
+  /** The fake AWS CLI calls made. */
+  readonly awsCalls: string[];
 }
 
 function runnerEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -89,8 +129,10 @@ function runnerEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
     HOME: dir,
     TMPDIR: dir,
     FAKE_S3_ROOT: join(sandbox, 's3'),
+    FAKE_AWS_DIR: join(sandbox, 'aws'),
     FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
     TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
+    TF_VAR_marker_dir: markerDir,
     SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),
     SMP_INSTALL_DIR: join(dir, 'install'),
     SMP_TERRAFORM_URL: `file://${terraformZip}`,
@@ -99,26 +141,36 @@ function runnerEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
   };
 }
 
-function resultOf(dir: string): string | null {
-  const file = join(dir, 'command-output.txt');
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+function finished(dir: string, status: number | null, stdout: string, stderr: string): Run {
+  const output = join(dir, 'command-output.txt');
+  const calls = join(dir, 'aws-calls.log');
+  return {
+    status: status ?? -1,
+    log: `${stdout}${stderr}`,
+    result: existsSync(output) ? readFileSync(output, 'utf8') : null,
+    dir,
+    awsCalls: existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : [],
+  };
 }
 
 /** Parameters as the template's bootstrap writes them, for one project. */
-function parameters(projectId: string, overrides: Record<string, string> = {}): Record<string, string> {
+function parameters(name: string, projectId: string, stack: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    TF_VAR_sagemaker_project_name: 'demo',
+    TF_VAR_sagemaker_project_name: name,
     TF_VAR_sagemaker_project_id: projectId,
-    TF_VAR_marker_dir: markerDir,
-    MLOPS_S3_BUCKET: BUCKET,
-    TF_STATE_LOCK_TABLE: 'terraform-lock-example-dev-mlops',
+    TF_VAR_git_build_repo_name: '',
+    TF_VAR_git_deploy_repo_name: '',
     TERRAFORM_ACTION: 'apply',
-    TERRAFORM_INIT_ACTION: 'init',
     AWS_REGION: 'us-east-1',
+    CLOUDFORMATION_STACK_ID: stack,
+    TF_STATE_BUCKET: BUCKET,
+    TF_STATE_LOCK_TABLE: 'terraform-lock-example-dev-mlops',
+    TF_STATE_KEY_PREFIX: STATE_KEY_PREFIX,
+    TF_STATE_KMS_KEY_ARN: '',
+    TF_CODE_KEY: code.good.key,
+    TF_CODE_SHA256: code.good.sha256,
     TERRAFORM_VERSION: '1.11.4',
     TERRAFORM_SHA256: terraformZipSha256,
-    TF_CODE_KEY: ARTIFACT_KEYS.terraformCode,
-    TF_STATE_KEY_PREFIX: STATE_KEY_PREFIX,
     ...overrides,
   };
 }
@@ -129,7 +181,7 @@ function runScript(lines: string[], extraEnv: Record<string, string> = {}): Run 
   const file = join(dir, 'parameters.env');
   writeFileSync(file, `${lines.join('\n')}\n`);
   const run = spawnSync('bash', [RUNNER_SCRIPT_PATH, file], { env: runnerEnv(dir, extraEnv), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: run.status ?? -1, log: `${run.stdout}${run.stderr}`, result: resultOf(dir), dir };
+  return finished(dir, run.status, run.stdout, run.stderr);
 }
 
 const linesOf = (values: Record<string, string>) => Object.entries(values).map(([key, value]) => `${key}=${value}`);
@@ -138,13 +190,12 @@ const stateFile = (projectId: string) => join(sandbox, 'state', STATE_KEY_PREFIX
 const stateOf = (projectId: string) => JSON.parse(readFileSync(stateFile(projectId), 'utf8'));
 
 beforeAll(() => {
-  for (const tool of ['bash', 'zip', 'unzip', 'curl', 'sha256sum']) {
+  for (const tool of ['bash', 'zip', 'unzip', 'curl', 'sha256sum', '/usr/bin/python3']) {
     if (spawnSync('which', [tool]).status !== 0) throw new Error(`${tool} is required by the runner tests (.ci/run installs the Debian packages)`);
   }
   sandbox = mkdtempSync(join(tmpdir(), 'run-terraform-'));
   markerDir = join(sandbox, 'markers');
-  mkdirSync(markerDir);
-  mkdirSync(join(sandbox, 'bin'));
+  for (const dir of [markerDir, join(sandbox, 'bin'), join(sandbox, 'aws')]) mkdirSync(dir);
 
   // The machine's terraform, packed like a HashiCorp release: the install step downloads, verifies and unpacks it.
   const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
@@ -156,26 +207,11 @@ beforeAll(() => {
   if (zipped.status !== 0) throw new Error(`zip failed: ${zipped.stderr}`);
   terraformZipSha256 = createHash('sha256').update(readFileSync(terraformZip)).digest('hex');
 
-  // `aws s3 cp s3://bucket/key dest ...` copies from FAKE_S3_ROOT; every call is logged.
-  const stub = join(sandbox, 'bin', 'aws');
-  writeFileSync(
-    stub,
-    [
-      '#!/usr/bin/env bash',
-      'set -euo pipefail',
-      'printf "%s\\n" "$*" >> "$FAKE_AWS_LOG"',
-      '[ "$1 $2" = "s3 cp" ] || { echo "stub aws: only s3 cp is supported, got: $*" >&2; exit 2; }',
-      'source="$FAKE_S3_ROOT/${3#s3://}"',
-      '[ -f "$source" ] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation: Key not found" >&2; exit 1; }',
-      'cp "$source" "$4"',
-    ].join('\n'),
-  );
-  chmodSync(stub, 0o755);
+  copyFileSync(join(__dirname, '..', 'support', 'fake-aws-cli.py'), join(sandbox, 'bin', 'aws'));
+  chmodSync(join(sandbox, 'bin', 'aws'), 0o755);
 
-  publishCode(ARTIFACT_KEYS.terraformCode, testStack());
-  publishCode('command-runner/failing-apply.zip', testStack({ broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403 Forbidden' >&2; exit 3" } }] } }));
-  // The runner script itself, where the bootstrap command downloads it.
-  copyFileSync(RUNNER_SCRIPT_PATH, join(sandbox, 's3', BUCKET, ARTIFACT_KEYS.runnerScript));
+  code.good = publishCode(testStack());
+  code.failing = publishCode(testStack({ broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403 Forbidden' >&2; exit 3" } }] } }));
 });
 
 afterAll(() => {
@@ -190,20 +226,35 @@ describe('run-terraform.sh', () => {
     expect(check.status).toBe(0);
   });
 
-  test('(a) apply succeeds, writes exactly "applied" and logs each step', () => {
-    const run = runScript(linesOf(parameters(PROJECT_A)));
+  test('accepts exactly the keys the contract and the template write', () => {
+    const script = readFileSync(RUNNER_SCRIPT_PATH, 'utf8');
+    const listed = (name: string) => new RegExp(`readonly ${name}=" ([^"]*) "`).exec(script)?.[1].split(' ').sort();
+    const formKeys = PROJECT_PARAMETERS.map(runnerKeyOf);
+    expect(listed('PROJECT_VARIABLES')).toEqual(formKeys.filter((key) => key.startsWith('TF_VAR_')).map((key) => key.slice('TF_VAR_'.length)).sort());
+    expect(listed('RUNNER_KEYS')).toEqual([...Object.values(RUNNER_SETTINGS), ...formKeys.filter((key) => !key.startsWith('TF_VAR_'))].sort());
+    const written = runnerParameterLines('commandrunner', STANDALONE_TEMPLATE.runner).map((line) => line.split('=')[0]);
+    expect(written.sort()).toEqual([...formKeys, ...Object.values(RUNNER_SETTINGS)].sort());
+  });
+
+  test('(a) apply succeeds, writes exactly "applied", records the stack in the state and logs each step', () => {
+    const stack = studioProject('churn', 'p-aaaaaaaaaaaa');
+    const run = runScript(linesOf(parameters('churn', 'p-aaaaaaaaaaaa', stack)));
     expect(run.status).toBe(0);
     expect(run.result).toBe('applied');
-    for (const step of ['read parameters', 'install terraform 1.11.4', `download s3://${BUCKET}/${ARTIFACT_KEYS.terraformCode}`, 'terraform init', 'terraform plan', 'terraform apply', 'record the result']) {
+    for (const step of ['read parameters', 'bind the run to its SageMaker project', 'install terraform 1.11.4', `download s3://${BUCKET}/${code.good.key}`, 'terraform init', "check the state's stack", 'terraform plan', 'terraform apply', 'record the result']) {
       expect(run.log).toContain(`==> ${step}`);
     }
+    expect(run.log).toContain('bound to SageMaker project churn (p-aaaaaaaaaaaa) and provisioned product pp-churn');
     expect(run.log).toContain(`checksum verified (${terraformZipSha256})`);
-    expect(existsSync(join(markerDir, `${PROJECT_A}.created`))).toBe(true);
-    expect(stateOf(PROJECT_A).resources.map((resource: any) => resource.name)).toEqual(['project']);
+    expect(run.log).toContain(`tf-code.zip verified (${code.good.sha256})`);
+    expect(existsSync(join(markerDir, 'p-aaaaaaaaaaaa.created'))).toBe(true);
+    expect(stateOf('p-aaaaaaaaaaaa').outputs.cloudformation_stack_id.value).toBe(stack);
+    expect(run.awsCalls.map((call) => call.split(' ').slice(0, 2).join(' '))).toEqual(['cloudformation describe-stacks', 'sagemaker describe-project', 's3api get-object']);
   });
 
   test('(b) a failing terraform apply leaves no output file, exits non-zero and shows the step and terraform\'s error', () => {
-    const run = runScript(linesOf(parameters('p-cccccccccccc', { TF_CODE_KEY: 'command-runner/failing-apply.zip' })));
+    const stack = studioProject('failing', 'p-cccccccccccc');
+    const run = runScript(linesOf(parameters('failing', 'p-cccccccccccc', stack, { TF_CODE_KEY: code.failing.key, TF_CODE_SHA256: code.failing.sha256 })));
     expect(run.status).not.toBe(0);
     expect(run.result).toBeNull();
     expect(run.log).toContain('simulated failure: GitLab answered 403 Forbidden');
@@ -212,66 +263,60 @@ describe('run-terraform.sh', () => {
     expect(run.log).not.toContain('==> record the result');
   });
 
-  test('(b) input that terraform rejects at plan stops the run at the plan step', () => {
-    const run = runScript(linesOf(parameters('p-dddddddddddd', { TF_VAR_sagemaker_project_name: 'n'.repeat(40) })));
-    expect(run.status).not.toBe(0);
-    expect(run.result).toBeNull();
-    expect(run.log).toContain('SageMakerProjectName must be at most 32 characters.');
-    expect(run.log).toContain('FAILED at step "terraform plan"');
-    expect(existsSync(join(markerDir, 'p-dddddddddddd.created'))).toBe(false);
-  });
-
   test('(c) two projects keep their state under two keys, and applying one leaves the other alone', () => {
-    expect(runScript(linesOf(parameters(PROJECT_A))).status).toBe(0);
-    const before = readFileSync(stateFile(PROJECT_A), 'utf8');
-    const run = runScript(linesOf(parameters(PROJECT_B)));
+    const stackA = studioProject('alpha', 'p-dddddddddddd');
+    const stackB = studioProject('beta', 'p-bbbbbbbbbbbb');
+    expect(runScript(linesOf(parameters('alpha', 'p-dddddddddddd', stackA))).status).toBe(0);
+    const before = readFileSync(stateFile('p-dddddddddddd'), 'utf8');
+    const run = runScript(linesOf(parameters('beta', 'p-bbbbbbbbbbbb', stackB)));
     expect(run.status).toBe(0);
-    expect(run.log).toContain(`${STATE_KEY_PREFIX}/${PROJECT_B}/terraform.tfstate`);
-    expect(readdirSync(join(sandbox, 'state', STATE_KEY_PREFIX))).toEqual(expect.arrayContaining([PROJECT_A, PROJECT_B]));
-    expect(stateOf(PROJECT_B).resources[0].instances[0].attributes.input.value.path).toBe(join(markerDir, `${PROJECT_B}.created`));
-    expect(readFileSync(stateFile(PROJECT_A), 'utf8')).toBe(before);
+    expect(run.log).toContain(`${STATE_KEY_PREFIX}/p-bbbbbbbbbbbb/terraform.tfstate`);
+    expect(readdirSync(join(sandbox, 'state', STATE_KEY_PREFIX))).toEqual(expect.arrayContaining(['p-dddddddddddd', 'p-bbbbbbbbbbbb']));
+    expect(readFileSync(stateFile('p-dddddddddddd'), 'utf8')).toBe(before);
   });
 
   test('(d) destroy removes what apply created and writes exactly "destroyed"', () => {
-    const projectId = 'p-eeeeeeeeeeee';
-    expect(runScript(linesOf(parameters(projectId))).status).toBe(0);
-    expect(existsSync(join(markerDir, `${projectId}.created`))).toBe(true);
-    const run = runScript(linesOf(parameters(projectId, { TERRAFORM_ACTION: 'destroy', TERRAFORM_INIT_ACTION: 'init -reconfigure' })));
+    const stack = studioProject('gamma', 'p-eeeeeeeeeeee');
+    expect(runScript(linesOf(parameters('gamma', 'p-eeeeeeeeeeee', stack))).status).toBe(0);
+    expect(existsSync(join(markerDir, 'p-eeeeeeeeeeee.created'))).toBe(true);
+    const run = runScript(linesOf(parameters('gamma', 'p-eeeeeeeeeeee', stack, { TERRAFORM_ACTION: 'destroy' })));
     expect(run.status).toBe(0);
     expect(run.result).toBe('destroyed');
-    expect(run.log).toContain('==> terraform init -reconfigure');
     expect(run.log).toContain('==> terraform plan -destroy');
-    expect(existsSync(join(markerDir, `${projectId}.created`))).toBe(false);
-    expect(stateOf(projectId).resources).toEqual([]);
+    expect(existsSync(join(markerDir, 'p-eeeeeeeeeeee.created'))).toBe(false);
+    expect(stateOf('p-eeeeeeeeeeee').resources).toEqual([]);
   });
 
   test('(e) a value with spaces, quotes, $ and a backslash reaches terraform unchanged', () => {
-    const run = runScript(linesOf(parameters('p-ffffffffffff', { TF_VAR_git_build_repo_name: AWKWARD_VALUE })));
+    const stack = studioProject('delta', 'p-ffffffffffff');
+    const run = runScript(linesOf(parameters('delta', 'p-ffffffffffff', stack, { TF_VAR_git_build_repo_name: AWKWARD_VALUE })));
     expect(run.status).toBe(0);
     expect(stateOf('p-ffffffffffff').outputs.repo_name.value).toBe(AWKWARD_VALUE);
   });
 
-  test('(f) a Terraform download whose SHA-256 differs from the pinned one stops the run before anything else', () => {
-    const run = runScript(linesOf(parameters('p-gggggggggggg', { TERRAFORM_SHA256: DEFAULT_CONFIG.commandRunner.terraformSha256 })));
+  test('(f) a Terraform download whose SHA-256 differs from the pinned one stops the run before terraform runs', () => {
+    const stack = studioProject('epsilon', 'p-gggggggggggg');
+    const run = runScript(linesOf(parameters('epsilon', 'p-gggggggggggg', stack, { TERRAFORM_SHA256: DEFAULT_CONFIG.runner.terraformSha256 })));
     expect(run.status).not.toBe(0);
     expect(run.result).toBeNull();
-    expect(run.log).toContain(`SHA-256 mismatch for terraform_1.11.4_linux_amd64.zip: expected ${DEFAULT_CONFIG.commandRunner.terraformSha256}, got ${terraformZipSha256}`);
+    expect(run.log).toContain(`SHA-256 mismatch for terraform_1.11.4_linux_amd64.zip: expected ${DEFAULT_CONFIG.runner.terraformSha256}, got ${terraformZipSha256}`);
     expect(run.log).toContain('FAILED at step "install terraform 1.11.4"');
     expect(existsSync(join(run.dir, 'install', 'terraform'))).toBe(false);
-    expect(existsSync(join(run.dir, 'aws-calls.log'))).toBe(false);
     expect(existsSync(stateFile('p-gggggggggggg'))).toBe(false);
   });
 
   test('a sensitive value never appears in the log', () => {
-    const run = runScript(linesOf(parameters('p-hhhhhhhhhhhh', { TF_VAR_test_token: SECRET_SENTINEL })));
+    const stack = studioProject('zeta', 'p-hhhhhhhhhhhh');
+    const run = runScript(linesOf(parameters('zeta', 'p-hhhhhhhhhhhh', stack)), { TF_VAR_test_token: SECRET_SENTINEL });
     expect(run.status).toBe(0);
     expect(stateOf('p-hhhhhhhhhhhh').outputs.token_echo.value).toBe(SECRET_SENTINEL);
     expect(run.log).not.toContain(SECRET_SENTINEL);
   });
 
   test('the S3 backend arguments are ones terraform\'s S3 backend accepts: init gets as far as looking for credentials', () => {
+    const stack = studioProject('eta', 'p-iiiiiiiiiiii');
     const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/404efc55-4f19-4dc7-ab80-81a249f4ac71';
-    const run = runScript(linesOf(parameters('p-iiiiiiiiiiii', { TF_STATE_KMS_KEY_ARN: kmsKeyArn })), {
+    const run = runScript(linesOf(parameters('eta', 'p-iiiiiiiiiiii', stack, { TF_STATE_KMS_KEY_ARN: kmsKeyArn })), {
       SMP_LOCAL_STATE_DIR: '',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: '/nonexistent',
@@ -285,29 +330,131 @@ describe('run-terraform.sh', () => {
     expect(run.log).not.toMatch(/Invalid backend configuration argument|Invalid KMS Key|Unsupported argument/);
   });
 
+  describe('integrity: only the code the product version was published with runs', () => {
+    test('a tf-code.zip whose SHA-256 is not the template\'s stops the run before init', () => {
+      const stack = studioProject('theta', 'p-jjjjjjjjjjjj');
+      const run = runScript(linesOf(parameters('theta', 'p-jjjjjjjjjjjj', stack, { TF_CODE_KEY: code.failing.key })));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain(`tf-code.zip is not the code this product version was published with: expected SHA-256 ${code.good.sha256}, got ${code.failing.sha256}`);
+      expect(run.log).toContain(`FAILED at step "download s3://${BUCKET}/${code.failing.key}"`);
+      expect(run.log).not.toContain('==> terraform init');
+    });
+
+    test('code a later deployment deleted is found among the bucket\'s kept versions', () => {
+      const older = publishCode({ ...testStack(), locals: { published: 'by an older deployment' } });
+      keepOnlyAsVersion(older.key, '0001-older');
+      const stack = studioProject('iota', 'p-kkkkkkkkkkkk');
+      const run = runScript(linesOf(parameters('iota', 'p-kkkkkkkkkkkk', stack, { TF_CODE_KEY: older.key, TF_CODE_SHA256: older.sha256 })));
+      expect(run.status).toBe(0);
+      expect(run.log).toContain(`s3://${BUCKET}/${older.key} was deleted by a later deployment; using its kept version 0001-older`);
+      expect(run.awsCalls.some((call) => call.includes('--version-id 0001-older'))).toBe(true);
+    });
+
+    test('code that was never published fails naming the key', () => {
+      const stack = studioProject('kappa', 'p-llllllllllll');
+      const missing = terraformCodeKey('d'.repeat(64));
+      const run = runScript(linesOf(parameters('kappa', 'p-llllllllllll', stack, { TF_CODE_KEY: missing, TF_CODE_SHA256: 'd'.repeat(64) })));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain(`s3://${BUCKET}/${missing} does not exist (no current object, no kept version)`);
+    });
+  });
+
+  describe('binding: a run acts only for the project whose stack it belongs to', () => {
+    test('another project\'s id with this project\'s name fails before any state is read, naming both', () => {
+      const victim = studioProject('victim', 'p-vvvvvvvvvvvv');
+      expect(runScript(linesOf(parameters('victim', 'p-vvvvvvvvvvvv', victim))).status).toBe(0);
+      const before = readFileSync(stateFile('p-vvvvvvvvvvvv'), 'utf8');
+      const attacker = studioProject('attacker', 'p-xxxxxxxxxxxx');
+      const run = runScript(linesOf(parameters('attacker', 'p-vvvvvvvvvvvv', attacker, { TERRAFORM_ACTION: 'destroy' })));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain('SageMaker project attacker has id p-xxxxxxxxxxxx, not p-vvvvvvvvvvvv');
+      expect(run.log).toContain('FAILED at step "bind the run to its SageMaker project"');
+      expect(run.log).not.toContain('==> terraform init');
+      expect(readFileSync(stateFile('p-vvvvvvvvvvvv'), 'utf8')).toBe(before);
+      expect(existsSync(join(markerDir, 'p-vvvvvvvvvvvv.created'))).toBe(true);
+    });
+
+    test('another project\'s name and id from a directly provisioned stack fails, naming both provisioned products', () => {
+      const victim = studioProject('victim2', 'p-wwwwwwwwwwww');
+      expect(runScript(linesOf(parameters('victim2', 'p-wwwwwwwwwwww', victim))).status).toBe(0);
+      const attacker = studioProject('attacker2', 'p-yyyyyyyyyyyy');
+      const run = runScript(linesOf(parameters('victim2', 'p-wwwwwwwwwwww', attacker, { TERRAFORM_ACTION: 'destroy' })));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain(`SageMaker project victim2 (p-wwwwwwwwwwww) is backed by provisioned product pp-victim2, but this run belongs to pp-attacker2 (stack ${attacker})`);
+      expect(existsSync(join(markerDir, 'p-wwwwwwwwwwww.created'))).toBe(true);
+    });
+
+    test('a stack Service Catalog did not launch is refused', () => {
+      const stack = stackArn('handmade');
+      world.stacks[stack] = { Tags: [] };
+      writeFileSync(join(sandbox, 'aws', 'stacks.json'), JSON.stringify(world.stacks));
+      studioProject('lambda', 'p-mmmmmmmmmmmm');
+      const run = runScript(linesOf(parameters('lambda', 'p-mmmmmmmmmmmm', stack)));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain(`stack ${stack} was not launched by Service Catalog`);
+    });
+
+    test('a name SageMaker does not know is refused', () => {
+      const stack = studioProject('mu', 'p-nnnnnnnnnnnn');
+      const run = runScript(linesOf(parameters('no-such-project', 'p-nnnnnnnnnnnn', stack)));
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain('Project no-such-project does not exist');
+      expect(run.log).toContain('cannot find SageMaker project no-such-project');
+    });
+
+    test('after the SageMaker project is gone, its own stack still destroys it; another stack may not', () => {
+      const own = studioProject('nu', 'p-oooooooooooo');
+      expect(runScript(linesOf(parameters('nu', 'p-oooooooooooo', own))).status).toBe(0);
+      delete world.projects.nu;
+      writeFileSync(join(sandbox, 'aws', 'projects.json'), JSON.stringify(world.projects));
+      const other = studioProject('xi', 'p-qqqqqqqqqqqq');
+      const refused = runScript(linesOf(parameters('nu', 'p-oooooooooooo', other, { TERRAFORM_ACTION: 'destroy' })));
+      expect(refused.status).not.toBe(0);
+      expect(refused.log).toContain(`the state of p-oooooooooooo belongs to stack ${own}, not to ${other}`);
+      expect(existsSync(join(markerDir, 'p-oooooooooooo.created'))).toBe(true);
+      const destroyed = runScript(linesOf(parameters('nu', 'p-oooooooooooo', own, { TERRAFORM_ACTION: 'destroy' })));
+      expect(destroyed.status).toBe(0);
+      expect(destroyed.log).toContain('SageMaker project nu no longer exists: destroying only if the state belongs to this stack');
+      expect(existsSync(join(markerDir, 'p-oooooooooooo.created'))).toBe(false);
+    });
+  });
+
   describe('bad parameters are refused before anything is downloaded, naming the parameter', () => {
+    const stack = stackArn('bad');
     test.each([
       ['a project id that is not SageMaker\'s', { TF_VAR_sagemaker_project_id: '../../etc' }, 'SageMakerProjectId must look like p-abcdefghijkl'],
+      ['a project name SageMaker would not accept', { TF_VAR_sagemaker_project_name: 'a b' }, 'SageMakerProjectName must be 1-32 letters'],
       ['an unknown action', { TERRAFORM_ACTION: 'import' }, 'TerraformAction must be apply or destroy'],
-      ['an unknown init action', { TERRAFORM_INIT_ACTION: 'init -upgrade' }, 'TerraformInitAction must be "init" or "init -reconfigure"'],
-      ['a missing lock table', { TF_STATE_LOCK_TABLE: '' }, 'TerraformStateLockTable is empty'],
+      ['a missing lock table', { TF_STATE_LOCK_TABLE: '' }, 'the lock table is empty'],
+      ['a code checksum that is not a SHA-256', { TF_CODE_SHA256: 'abc' }, 'the Terraform code checksum must be a lowercase hex SHA-256'],
     ])('%s', (_name, overrides, message) => {
-      const run = runScript(linesOf(parameters('p-jjjjjjjjjjjj', overrides)));
+      const run = runScript(linesOf(parameters('bad', 'p-rrrrrrrrrrrr', stack, overrides)));
       expect(run.status).not.toBe(0);
       expect(run.result).toBeNull();
       expect(run.log).toContain(message);
       expect(run.log).toContain('FAILED at step "read parameters"');
-      expect(existsSync(join(run.dir, 'aws-calls.log'))).toBe(false);
+      expect(run.awsCalls).toEqual([]);
     });
 
-    test('a parameter that is not a Terraform variable or a runner setting', () => {
-      const run = runScript([...linesOf(parameters('p-jjjjjjjjjjjj')), 'LD_PRELOAD=/tmp/evil.so']);
+    test.each([
+      ['GitlabURL', 'TF_VAR_gitlab_url=https://gitlab-mirror.attacker.example'],
+      ['the token secret', 'TF_VAR_secrets_manager_gitlab_secret_name=other/secret'],
+      ['the instance profile', 'TF_VAR_command_runner_instance_profile=admin'],
+    ])('a platform value passed as a variable (%s) is refused', (_name, line) => {
+      const run = runScript([...linesOf(parameters('bad', 'p-rrrrrrrrrrrr', stack)), line]);
+      expect(run.status).not.toBe(0);
+      expect(run.log).toContain(`unexpected parameter ${line.split('=')[0]}: the form sets only TF_VAR_ of sagemaker_project_name sagemaker_project_id git_build_repo_name git_deploy_repo_name`);
+      expect(run.awsCalls).toEqual([]);
+    });
+
+    test('a parameter that is not a form variable or a runner setting', () => {
+      const run = runScript([...linesOf(parameters('bad', 'p-rrrrrrrrrrrr', stack)), 'LD_PRELOAD=/tmp/evil.so']);
       expect(run.status).not.toBe(0);
       expect(run.log).toContain('unexpected parameter LD_PRELOAD');
     });
 
     test('a parameter given twice, as a value smuggling a second line would', () => {
-      const run = runScript([...linesOf(parameters('p-jjjjjjjjjjjj')), 'TF_VAR_sagemaker_project_id=p-kkkkkkkkkkkk']);
+      const run = runScript([...linesOf(parameters('bad', 'p-rrrrrrrrrrrr', stack)), 'TF_VAR_sagemaker_project_id=p-kkkkkkkkkkkk']);
       expect(run.status).not.toBe(0);
       expect(run.log).toContain('parameter TF_VAR_sagemaker_project_id is given twice');
     });
@@ -315,63 +462,85 @@ describe('run-terraform.sh', () => {
 });
 
 describe('the template\'s bootstrap command with the runner script', () => {
-  /** Resolves the Fn::Sub command as CloudFormation would, for the given parameter values. */
-  function resolveCommand(values: Record<string, string>): string {
-    const command = commandOf(standaloneTemplate().document);
-    return command.replace(/\$\{([^}!]+)\}/g, (_whole, name: string) => {
+  const scriptSha256 = () => createHash('sha256').update(readFileSync(RUNNER_SCRIPT_PATH)).digest('hex');
+
+  /** The template's command for this sandbox: its bucket, lock table, code and the runner script as published. */
+  function command(): string {
+    const runner = {
+      ...STANDALONE_TEMPLATE.runner,
+      bucket: BUCKET,
+      stateKmsKeyArn: '',
+      terraformSha256: terraformZipSha256,
+      runnerScript: { key: runnerScriptKey(scriptSha256()), sha256: scriptSha256() },
+      terraformCode: code.good,
+    };
+    return commandOf(standaloneTemplate({ runner }).document);
+  }
+
+  /** Runs the command as CommandRunner's user data does (the command, then the signal with the output file's content). */
+  function runUserData(values: Record<string, string>, stack: string): Run & { signal: string } {
+    const dir = mkdtempSync(join(sandbox, 'userdata-'));
+    const outputFile = join(dir, 'command-output.txt');
+    const resolved = command().replace(/\$\{([^}!]+)\}/g, (_whole, name: string) => {
       if (name === 'AWS::Region') return 'us-east-1';
+      if (name === 'AWS::StackId') return stack;
       if (!(name in values)) throw new Error(`no value for \${${name}}`);
       return values[name];
     });
+    const userData = `${resolved.split(COMMAND_OUTPUT_FILE).join(outputFile)}\necho "SIGNAL DATA: [$(cat ${outputFile} 2>/dev/null)]"\n`;
+    const run = spawnSync('bash', ['-c', userData], { env: { ...runnerEnv(dir), SMP_OUTPUT_FILE: outputFile }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = finished(dir, run.status, run.stdout, run.stderr);
+    return { ...result, signal: /SIGNAL DATA: \[(.*)\]/.exec(result.log)?.[1] ?? 'no signal' };
   }
 
   /** Studio values for every parameter of the form. */
-  function formValues(projectId: string, overrides: Record<string, string> = {}): Record<string, string> {
-    const values: Record<string, string> = Object.fromEntries(PROJECT_PARAMETERS.map((parameter) => [parameter.name, parameter.allowedValues?.[0] ?? '']));
-    return {
-      ...values,
-      SageMakerProjectName: 'demo',
-      SageMakerProjectId: projectId,
-      MLOpsS3Bucket: BUCKET,
-      TerraformStateLockTable: 'terraform-lock-example-dev-mlops',
-      ...overrides,
-    };
-  }
+  const formValues = (name: string, id: string, overrides: Record<string, string> = {}) => ({
+    ...Object.fromEntries(parametersFor('commandrunner').map((parameter) => [parameter.name, parameter.default ?? ''])),
+    SageMakerProjectName: name,
+    SageMakerProjectId: id,
+    ...overrides,
+  });
 
-  /**
-   * Runs the command as CommandRunner's user data does (the command, then the signal with the output
-   * file's content), with the output file moved into the sandbox and the runner pointed at the test
-   * Terraform release, code and state.
-   */
-  function runUserData(values: Record<string, string>, runnerSettings: { sha256: string }): { status: number; log: string; signal: string } {
-    const dir = mkdtempSync(join(sandbox, 'userdata-'));
-    const outputFile = join(dir, 'command-output.txt');
-    // The template pins its own checksum; the test release is another archive.
-    const command = resolveCommand(values)
-      .replace(/^TERRAFORM_SHA256=.*$/m, `TERRAFORM_SHA256=${runnerSettings.sha256}`)
-      .replace(/^TF_STATE_KMS_KEY_ARN=.*$/m, 'TF_STATE_KMS_KEY_ARN=')
-      .split(COMMAND_OUTPUT_FILE)
-      .join(outputFile);
-    const userData = `${command}\necho "SIGNAL DATA: [$(cat ${outputFile} 2>/dev/null)]"\n`;
-    const run = spawnSync('bash', ['-c', userData], {
-      env: { ...runnerEnv(dir), SMP_OUTPUT_FILE: outputFile, TF_VAR_marker_dir: markerDir },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const log = `${run.stdout}${run.stderr}`;
-    return { status: run.status ?? -1, log, signal: /SIGNAL DATA: \[(.*)\]/.exec(log)?.[1] ?? 'no signal' };
-  }
+  const publishScript = (content: Buffer) => {
+    const key = runnerScriptKey(scriptSha256());
+    mkdirSync(dirname(s3Path(key)), { recursive: true });
+    writeFileSync(s3Path(key), content);
+    return key;
+  };
 
   test('a successful run signals "applied", and a form value with spaces and $ reaches terraform unchanged', () => {
-    const projectId = 'p-llllllllllll';
-    const run = runUserData(formValues(projectId, { GitBuildRepoName: AWKWARD_VALUE }), { sha256: terraformZipSha256 });
+    publishScript(readFileSync(RUNNER_SCRIPT_PATH));
+    const stack = studioProject('omicron', 'p-ssssssssssss');
+    const run = runUserData(formValues('omicron', 'p-ssssssssssss', { GitBuildRepoName: AWKWARD_VALUE }), stack);
     expect(run.signal).toBe('applied');
-    expect(stateOf(projectId).outputs.repo_name.value).toBe(AWKWARD_VALUE);
+    expect(stateOf('p-ssssssssssss').outputs.repo_name.value).toBe(AWKWARD_VALUE);
+  });
+
+  test('a runner script that is not the published one is never run, and the signal is empty', () => {
+    const key = publishScript(Buffer.concat([readFileSync(RUNNER_SCRIPT_PATH), Buffer.from('\ntouch /tmp/tampered\n')]));
+    const stack = studioProject('pi', 'p-tttttttttttt');
+    const run = runUserData(formValues('pi', 'p-tttttttttttt'), stack);
+    expect(run.log).toContain(`run-terraform: s3://${BUCKET}/${key} is missing or is not the script this product version was published with`);
+    expect(run.log).not.toContain('==> read parameters');
+    expect(run.signal).toBe('');
+    expect(run.status).toBe(0);
+    publishScript(readFileSync(RUNNER_SCRIPT_PATH));
+  });
+
+  test('a runner script a later deployment deleted runs from the bucket\'s kept version', () => {
+    const key = publishScript(readFileSync(RUNNER_SCRIPT_PATH));
+    keepOnlyAsVersion(key, '0001-kept');
+    const stack = studioProject('rho', 'p-uuuuuuuuuuuu');
+    const run = runUserData(formValues('rho', 'p-uuuuuuuuuuuu'), stack);
+    expect(run.signal).toBe('applied');
+    expect(run.awsCalls.some((call) => call.includes('--version-id 0001-kept'))).toBe(true);
+    publishScript(readFileSync(RUNNER_SCRIPT_PATH));
   });
 
   test('a failing run still reaches the signal, with an empty output, so CloudFormation fails at once', () => {
-    const run = runUserData(formValues('p-mmmmmmmmmmmm'), { sha256: '0'.repeat(64) });
-    expect(run.log).toContain('SHA-256 mismatch');
+    const stack = studioProject('sigma', 'p-zzzzzzzzzzzz');
+    const run = runUserData(formValues('sigma', 'p-zzzzzzzzzzzz', { SageMakerProjectId: 'p-000000000000' }), stack);
+    expect(run.log).toContain('has id p-zzzzzzzzzzzz, not p-000000000000');
     expect(run.signal).toBe('');
     expect(run.status).toBe(0);
   });

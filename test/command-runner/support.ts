@@ -59,13 +59,25 @@ export function referencedNames(node: unknown): string[] {
 
 /** Default template settings for tests that build a ProjectTemplate on its own, with plain values. */
 export const STANDALONE_TEMPLATE: ProjectTemplateProps = {
-  bucket: 'platform-bucket',
-  defaults: { MLOpsS3Bucket: 'platform-bucket' },
-  commandRunner: { timeoutSeconds: 3600, instanceType: 't3.medium', subnetId: '', securityGroupId: '' },
+  engine: {
+    kind: 'commandrunner',
+    commandRunner: {
+      timeoutSeconds: 3600,
+      instanceType: 't3.medium',
+      subnetId: '',
+      securityGroupId: '',
+      instanceProfileName: 'example-dev-mlops-project-runner',
+      logGroupName: '/sagemaker-projects/example-dev-mlops/command-runner',
+    },
+  },
   runner: {
+    bucket: 'platform-bucket',
+    lockTable: 'terraform-lock-example-dev-mlops',
+    stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     terraformVersion: '1.11.4',
     terraformSha256: 'a'.repeat(64),
-    stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    runnerScript: { key: `command-runner/run-terraform/${'b'.repeat(64)}.sh`, sha256: 'b'.repeat(64) },
+    terraformCode: { key: `command-runner/tf-code/${'c'.repeat(64)}.zip`, sha256: 'c'.repeat(64) },
   },
 };
 
