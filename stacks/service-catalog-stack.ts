@@ -68,16 +68,17 @@ export class ServiceCatalogStack extends TerraformStack {
       kmsKeyId: key.keyArn,
     });
 
+    const iamArn = (resource: string) => aws.arn('iam', resource, { region: '' });
     const runner = new RunnerIdentity(this, 'command-runner', { name: names.runnerRole, engine, logGroupArn });
     const state = new PlatformStateStore(this, 'platform-state', {
       bucketName: names.stateBucket(aws.accountId),
       lockTableName: names.lockTable,
       encryptionKey: key,
-      runnerRoleArn: runner.role.roleArn,
+      // Built from the name rather than read from the role, so plans show the policy resolved.
+      runnerRoleArn: iamArn(`role/${names.runnerRole}`),
     });
     state.grantRunner(runner.role);
 
-    const iamArn = (resource: string) => aws.arn('iam', resource, { region: '' });
     const token = new GitLabToken(this, 'gitlab-token', {
       secretName: names.gitlabTokenSecret,
       encryptionKey: key,

@@ -24,22 +24,45 @@ const callerIdentity: FakeAwsHandler = ({ action }) =>
  * Secrets Manager GetSecretValue for the given secrets (name -> value); any other name gets the
  * ResourceNotFoundException Secrets Manager answers for a missing secret.
  */
-export function secretsManager(secrets: Record<string, string>): FakeAwsHandler {
+export function secretsManager(secrets: Record<string, string>, region = 'us-east-1'): FakeAwsHandler {
   return ({ target, body }) => {
-    if (target !== 'secretsmanager.GetSecretValue') return undefined;
+    if (!['secretsmanager.GetSecretValue', 'secretsmanager.DescribeSecret', 'secretsmanager.GetResourcePolicy'].includes(target ?? '')) return undefined;
     const secretId = String(JSON.parse(body || '{}').SecretId ?? '');
     const name = secretId.startsWith('arn:') ? secretId.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '') : secretId;
     if (!(name in secrets)) {
       return { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
     }
+    const metadata = { ARN: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`, Name: name, CreatedDate: 1700000000, LastChangedDate: 1700000000 };
+    if (target === 'secretsmanager.GetResourcePolicy') return { body: JSON.stringify({ ARN: metadata.ARN, Name: name }) };
+    if (target === 'secretsmanager.DescribeSecret') return { body: JSON.stringify({ ...metadata, VersionIdsToStages: { '00000000-0000-0000-0000-000000000001': ['AWSCURRENT'] } }) };
+    return { body: JSON.stringify({ ...metadata, SecretString: secrets[name], VersionId: '00000000-0000-0000-0000-000000000001', VersionStages: ['AWSCURRENT'] }) };
+  };
+}
+
+/** KMS DescribeKey of the given aliases (alias name -> key id), as the data source aws_kms_key asks. */
+export function kms(aliases: Record<string, string>, region = 'us-east-1'): FakeAwsHandler {
+  return ({ target, body }) => {
+    if (target !== 'TrentService.DescribeKey') return undefined;
+    const keyId = String(JSON.parse(body || '{}').KeyId ?? '');
+    const id = aliases[keyId];
+    if (!id) return { status: 400, body: JSON.stringify({ __type: 'NotFoundException', message: `Alias ${keyId} is not found.` }) };
     return {
       body: JSON.stringify({
-        ARN: `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`,
-        Name: name,
-        SecretString: secrets[name],
-        VersionId: '00000000-0000-0000-0000-000000000001',
-        VersionStages: ['AWSCURRENT'],
-        CreatedDate: 1700000000,
+        KeyMetadata: {
+          AWSAccountId: FAKE_ACCOUNT_ID,
+          KeyId: id,
+          Arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/${id}`,
+          CreationDate: 1700000000,
+          Enabled: true,
+          KeyState: 'Enabled',
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+          CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+          KeyManager: 'CUSTOMER',
+          Origin: 'AWS_KMS',
+          MultiRegion: false,
+          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+        },
       }),
     };
   };
@@ -90,7 +113,7 @@ export class FakeAws {
 }
 
 /** Services whose endpoints point at the fake during plans. */
-const FAKE_SERVICES = ['sts', 'secretsmanager'];
+const FAKE_SERVICES = ['sts', 'secretsmanager', 'kms'];
 
 /**
  * Points every aws provider block of a stack at the fake endpoint with fake credentials and the

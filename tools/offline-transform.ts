@@ -123,6 +123,7 @@ export function gitlabProjectStandIns(stack: Record<string, any>): Record<string
     projects.flatMap((name, index) => [
       [`gitlab_project.${name}.id`, String(101 + index)],
       [`gitlab_project.${name}.http_url_to_repo`, `https://gitlab.example.com/ml-team/${name}.git`],
+      [`gitlab_project.${name}.path_with_namespace`, `ml-team/${name}`],
     ]),
   );
 }

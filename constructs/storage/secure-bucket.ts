@@ -6,6 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { denyInsecureTransport, GRANTS_POLICY, IGrantable, policyDocument, PolicyStatement } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
 
@@ -46,7 +47,8 @@ export class SecureBucket extends Construct {
     this.resource = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
     const bucket = this.resource.id;
     this.bucketName = this.resource.bucket;
-    this.bucketArn = this.resource.arn;
+    // Built from the name, so policies naming the bucket resolve when Terraform plans.
+    this.bucketArn = `arn:${AwsContext.of(this).partition}:s3:::${props.bucketName}`;
     this.encryptionKey = props.encryptionKey;
 
     new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });

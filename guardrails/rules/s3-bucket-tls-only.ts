@@ -1,11 +1,19 @@
 import { actionCovers, attachedPolicies, isAnyone, Statement } from '../policies';
 import { Rule } from '../rule';
 import { StackElement, SynthesizedStack } from '../synthesized-stack';
+import { escapeRegExp } from '../terraform-text';
+
+/** Whether `resource` is the bucket's ARN (`suffix` '') or its objects' (`suffix` '/*'): a reference, or the ARN built from its name. */
+function namesBucket(stack: SynthesizedStack, resource: string, bucket: StackElement, suffix: '' | '/*'): boolean {
+  if (stack.refersTo(resource, bucket)) return suffix === '' ? !resource.includes('/') : resource.endsWith('/*');
+  const name = bucket.config.bucket;
+  return typeof name === 'string' && name !== '' && new RegExp(`^arn:[^:]*:s3:::${escapeRegExp(name)}${escapeRegExp(suffix)}$`).test(resource);
+}
 
 /** Deny, to anyone, every S3 action on the bucket and its objects when the request is not over TLS. */
 function deniesInsecureTransport(stack: SynthesizedStack, bucket: StackElement, statement: Statement): boolean {
-  const coversBucket = statement.resources.some((resource) => resource === '*' || (stack.refersTo(resource, bucket) && !resource.includes('/')));
-  const coversObjects = statement.resources.some((resource) => resource === '*' || (stack.refersTo(resource, bucket) && resource.endsWith('/*')));
+  const coversBucket = statement.resources.some((resource) => resource === '*' || namesBucket(stack, resource, bucket, ''));
+  const coversObjects = statement.resources.some((resource) => resource === '*' || namesBucket(stack, resource, bucket, '/*'));
   return (
     statement.effect === 'Deny' &&
     statement.principals.some(isAnyone) &&
