@@ -234,6 +234,17 @@ describe('configuration', () => {
     );
   });
 
+  test('a rule across fields does not hold back the name limits', () => {
+    // terraformSha256 keeps its (valid) default but no longer matches the version: put back alone it
+    // still fails, so its whole group is; the bucket name is checked all the same.
+    const message = problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_VERSION: '1.12.0', SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'machinelearningteam' });
+    expect(message).toContain('  - commandRunner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4');
+    expect(message).toContain(
+      '  - S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-us-east-1" is 75 characters; the limit is 63. ' +
+        'Shorten organization or environment or role or region. (organization: SMP_ORGANIZATION; environment: embedded default; role: SMP_ROLE; region: embedded default)',
+    );
+  });
+
   test('a name limit that involves a field breaking its own rule waits for that fix', () => {
     // The role is too long for the bucket name, but it is also not a valid name component: one problem, not two.
     expect(problemsOf({ SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'Machine_Learning_Team' })).toBe(
