@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CONFIG } from './defaults';
+import { awsRegion, awsRegionOrEmpty } from './regions';
 
 /** Lowercase DNS-label style component: it ends up in S3 bucket names. */
 const nameComponent = (what: string) =>
@@ -103,9 +104,7 @@ const commandRunnerSchema = z
 
 export const configSchema = z
   .object({
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/, 'must be an AWS region code such as us-east-1 or eu-west-2'),
+    region: awsRegion(),
     environment: nameComponent('environment'),
     organization: nameComponent('organization'),
     role: nameComponent('role'),
@@ -126,7 +125,7 @@ export const configSchema = z
       .object({
         bucket: z.string().regex(/^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/, 'must be empty (local state) or the name of an existing S3 bucket'),
         key: z.string().regex(/^[\w!.*'()/-]{1,1024}$/, 'must be an S3 object key such as sagemaker-projects-platform/terraform.tfstate'),
-        region: z.string().regex(/^([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d)?$/, 'must be empty (the stack\'s region) or an AWS region code'),
+        region: awsRegionOrEmpty("the stack's region"),
       })
       .strict(),
     runner: runnerSchema,

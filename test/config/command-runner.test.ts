@@ -117,7 +117,7 @@ describe('CommandRunner configuration', () => {
     });
 
     test('an S3 project template switch that is not a boolean', () => {
-      expect(problemsOf({ SMP_S3_PROJECT_TEMPLATE_ENABLED: 'yes' })).toContain('s3ProjectTemplate.enabled = "yes" (from SMP_S3_PROJECT_TEMPLATE_ENABLED): must be true or false');
+      expect(problemsOf({ SMP_S3_PROJECT_TEMPLATE_ENABLED: 'yes' })).toContain('s3ProjectTemplate.enabled = "yes": must be true or false (from SMP_S3_PROJECT_TEMPLATE_ENABLED)');
     });
 
     test('an S3 project template bucket name over the S3 limit, checked only when publishing', () => {
