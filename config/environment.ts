@@ -18,6 +18,7 @@ export const NON_CONFIG_VARIABLES = {
   SMP_TERRAFORM_URL: 'where the runner script downloads terraform from; set by tests (constructs/command-runner/run-terraform.sh)',
   SMP_LOCAL_STATE_DIR: 'a local Terraform backend in place of S3 for the runner script; set by tests (constructs/command-runner/run-terraform.sh)',
   SMP_DIR: "working folder of the runner's launch command on the instance (constructs/command-runner/project-template.ts)",
+  SMP_SCRIPT: 'the runner script the launch command downloads and checks before running it (constructs/command-runner/project-template.ts)',
 } as const;
 
 /** The name of every `SMP_*` variable the app accepts. */

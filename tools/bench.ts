@@ -13,8 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
-import { TF_CODE_EXCLUDES } from '../stacks/service-catalog-stack';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
@@ -134,20 +132,10 @@ function assetArchives(outdir: string): Array<{ name: string; bytes: number }> {
   return found;
 }
 
-/**
- * tf-code.zip as CommandRunner downloads it: the archive if synth produced one, else the
- * synthesized project stack zipped here with the same excludes the service-catalog stack uses.
- */
-function tfCodeZip(outdir: string, archives: Array<{ name: string; bytes: number }>): { bytes: number; how: string } | undefined {
-  const existing = archives.find((archive) => archive.name.endsWith('tf-code.zip'));
-  if (existing) return { bytes: existing.bytes, how: existing.name };
-  const stackDir = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK);
-  if (!existsSync(stackDir)) return undefined;
-  const target = join(mkdtempSync(join(tmpdir(), 'bench-')), 'tf-code.zip');
-  const excludes = TF_CODE_EXCLUDES.map((pattern) => pattern.replace(/\*\*/g, '*'));
-  const zipped = spawnSync('zip', ['-r', '-q', '-X', target, '.', '-x', ...excludes], { cwd: stackDir });
-  if (zipped.error || zipped.status !== 0) return undefined;
-  return { bytes: statSync(target).size, how: `zipped here from ${relative(ROOT, stackDir)} with TF_CODE_EXCLUDES` };
+/** tf-code.zip as the runners download it: the asset synth packaged into the service-catalog stack. */
+function tfCodeZip(archives: Array<{ name: string; bytes: number }>): { bytes: number; how: string } | undefined {
+  const packaged = archives.find((archive) => archive.name.includes('terraform-code-file'));
+  return packaged && { bytes: packaged.bytes, how: packaged.name };
 }
 
 const seconds = (value: number) => `${value.toFixed(2)} s`;
@@ -226,12 +214,12 @@ function main(): void {
   rows.splice(2, 0, { measure: 'app synth speed-up over the baseline', value: `${ratio.toFixed(1)}x`, target: '≥ 3x', status: ratio >= 3 ? 'ok' : 'over target' });
 
   const archives = assetArchives(outdir);
-  const lambdaBundles = archives.filter((archive) => !archive.name.endsWith('tf-code.zip'));
+  const lambdaBundles = archives.filter((archive) => !archive.name.includes('terraform-code-file'));
   for (const bundle of lambdaBundles) {
     rows.push({ measure: `Lambda bundle ${bundle.name}`, value: `${(bundle.bytes / 1024).toFixed(0)} KB zipped`, target: '≤ 1 MB', status: bundle.bytes <= MB ? 'ok' : 'over target' });
   }
   if (lambdaBundles.length === 0) rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
-  const tfCode = tfCodeZip(outdir, archives);
+  const tfCode = tfCodeZip(archives);
   rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
 
   const report = [

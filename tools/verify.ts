@@ -15,7 +15,6 @@ import { loadConfig, PlatformConfig } from '../config/load';
 import { TOKEN_VARIABLE } from '../constructs/gitlab/gitlab-token';
 import { STUDIO_VISIBILITY_TAG } from '../constructs/service-catalog/sagemaker-projects-portfolio';
 import { PROJECT_PARAMETERS, ProjectParameter } from '../contract/project-parameters';
-import { ARTIFACT_KEYS } from '../contract/runner';
 import { evaluate, SUPPRESSION_RULE_ID } from '../guardrails/evaluate';
 import { formatFinding, RulePack } from '../guardrails/rule';
 import { IAM_RULES } from '../guardrails/security-pack';

@@ -2,14 +2,14 @@ import { testConfig, problemsOf } from '../support/config';
 
 describe('CommandRunner configuration', () => {
   test('defaults: one-hour timeout, x86_64 instance, default VPC, Terraform 1.11.4 with its published checksum', () => {
-    const { commandRunner, s3ProjectTemplate, serviceCatalog } = testConfig();
+    const { commandRunner, runner, s3ProjectTemplate, serviceCatalog } = testConfig();
     expect(commandRunner.timeoutSeconds).toBe(3600);
     expect(commandRunner.instanceType).toBe('t3.medium');
     expect(commandRunner.subnetId).toBe('');
     expect(commandRunner.securityGroupId).toBe('');
-    expect(commandRunner.terraformVersion).toBe('1.11.4');
+    expect(runner.terraformVersion).toBe('1.11.4');
     // terraform_1.11.4_linux_amd64.zip in https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_SHA256SUMS
-    expect(commandRunner.terraformSha256).toBe('1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc');
+    expect(runner.terraformSha256).toBe('1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc');
     expect(commandRunner.typeReleasePackage).toBe('');
     expect(s3ProjectTemplate.enabled).toBe(false);
     expect(serviceCatalog.retainedTemplateVersions).toEqual([]);
@@ -21,22 +21,20 @@ describe('CommandRunner configuration', () => {
       SMP_COMMAND_RUNNER_INSTANCE_TYPE: 'm5.large',
       SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
       SMP_COMMAND_RUNNER_SECURITY_GROUP_ID: 'sg-0123456789abcdef0',
-      SMP_COMMAND_RUNNER_TERRAFORM_VERSION: '1.12.0',
-      SMP_COMMAND_RUNNER_TERRAFORM_SHA256: 'a'.repeat(64),
+      SMP_RUNNER_TERRAFORM_VERSION: '1.12.0',
+      SMP_RUNNER_TERRAFORM_SHA256: 'a'.repeat(64),
       SMP_COMMAND_RUNNER_TYPE_RELEASE_PACKAGE: 's3://platform-artifacts/commandrunner/awsutility-cloudformation-commandrunner.zip',
       SMP_S3_PROJECT_TEMPLATE_ENABLED: 'true',
       SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: '0123456789ab,ba9876543210',
     });
     expect(config.commandRunner).toEqual({
-      roleName: '',
       timeoutSeconds: 7200,
       instanceType: 'm5.large',
       subnetId: 'subnet-0123456789abcdef0',
       securityGroupId: 'sg-0123456789abcdef0',
-      terraformVersion: '1.12.0',
-      terraformSha256: 'a'.repeat(64),
       typeReleasePackage: 's3://platform-artifacts/commandrunner/awsutility-cloudformation-commandrunner.zip',
     });
+    expect(config.runner).toEqual({ engine: 'commandrunner', roleName: '', terraformVersion: '1.12.0', terraformSha256: 'a'.repeat(64) });
     expect(config.s3ProjectTemplate.enabled).toBe(true);
     expect(config.serviceCatalog.retainedTemplateVersions).toEqual(['0123456789ab', 'ba9876543210']);
   });
@@ -77,21 +75,21 @@ describe('CommandRunner configuration', () => {
     });
 
     test('a Terraform version without the S3 lock file', () => {
-      const message = problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_VERSION: '1.10.5', SMP_COMMAND_RUNNER_TERRAFORM_SHA256: 'b'.repeat(64) });
-      expect(message).toContain('commandRunner.terraformVersion = "1.10.5": must be 1.11.0 or later');
-      expect(problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_VERSION: 'latest' })).toContain('must be a Terraform release version such as 1.11.4');
+      const message = problemsOf({ SMP_RUNNER_TERRAFORM_VERSION: '1.10.5', SMP_RUNNER_TERRAFORM_SHA256: 'b'.repeat(64) });
+      expect(message).toContain('runner.terraformVersion = "1.10.5": must be 1.11.0 or later');
+      expect(problemsOf({ SMP_RUNNER_TERRAFORM_VERSION: 'latest' })).toContain('must be a Terraform release version such as 1.11.4');
     });
 
     test('a new Terraform version that keeps the old checksum', () => {
-      const message = problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_VERSION: '1.12.1' });
-      expect(message).toContain('commandRunner.terraformSha256 = "1ce99425');
+      const message = problemsOf({ SMP_RUNNER_TERRAFORM_VERSION: '1.12.1' });
+      expect(message).toContain('runner.terraformSha256 = "1ce99425');
       expect(message).toContain('is the checksum of Terraform 1.11.4; set the SHA-256 of terraform_1.12.1_linux_amd64.zip');
       expect(message).toContain('https://releases.hashicorp.com/terraform/1.12.1/terraform_1.12.1_SHA256SUMS');
     });
 
     test('a checksum that is not a SHA-256', () => {
-      expect(problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_SHA256: 'ABC' })).toContain(
-        'commandRunner.terraformSha256 = "ABC": must be a SHA-256 in lowercase hex (64 characters)',
+      expect(problemsOf({ SMP_RUNNER_TERRAFORM_SHA256: 'ABC' })).toContain(
+        'runner.terraformSha256 = "ABC": must be a SHA-256 in lowercase hex (64 characters)',
       );
     });
 

@@ -9,7 +9,7 @@ describe('configuration', () => {
     expect(config.gitlab.ciAuthMode).toBe('oidc');
     expect(config.names.prefix).toBe('example-dev-mlops');
     expect(config.names.stateBucket('123456789012')).toBe('example-dev-mlops-tfstate-123456789012-us-east-1');
-    expect(config.names.commandRunnerRole).toBe('example-dev-mlops-command-runner');
+    expect(config.names.runnerRole).toBe('example-dev-mlops-project-runner');
     expect(config.names.launchRole).toBe('example-dev-mlops-sc-launch');
     expect(config.names.lockTable).toBe('terraform-lock-example-dev-mlops');
   });
@@ -67,8 +67,8 @@ describe('configuration', () => {
     });
 
     test('an IAM role name over 64 characters', () => {
-      const message = problemsOf({ SMP_COMMAND_RUNNER_ROLE_NAME: 'r'.repeat(65) });
-      expect(message).toContain('commandRunner.roleName');
+      const message = problemsOf({ SMP_RUNNER_ROLE_NAME: 'r'.repeat(65) });
+      expect(message).toContain('runner.roleName');
       expect(message).toContain('limited to 64 characters');
     });
 
@@ -113,11 +113,11 @@ describe('configuration', () => {
     });
 
     test('an embedded default that another field makes wrong: set it in the file actually read, or its variable', () => {
-      const file = writeConfigFile({ commandRunner: { terraformVersion: '1.12.0' } }, 'platform.json');
+      const file = writeConfigFile({ runner: { terraformVersion: '1.12.0' } }, 'platform.json');
       expect(problemsOf({ SMP_CONFIG_FILE: file })).toContain(
-        `  - commandRunner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4; ` +
+        `  - runner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4; ` +
           'set the SHA-256 of terraform_1.12.0_linux_amd64.zip from https://releases.hashicorp.com/terraform/1.12.0/terraform_1.12.0_SHA256SUMS ' +
-          `(embedded default; set it in ${file} or SMP_COMMAND_RUNNER_TERRAFORM_SHA256)`,
+          `(embedded default; set it in ${file} or SMP_RUNNER_TERRAFORM_SHA256)`,
       );
     });
 
@@ -126,7 +126,9 @@ describe('configuration', () => {
       expect(problemsOf({ SMP_ROLE: 'machinelearningteam', SMP_REGION: 'ap-southeast-2' }, dirname(file))).toBe(
         `Invalid configuration (embedded defaults + ${file} + SMP_* environment variables):\n` +
           '  - S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-ap-southeast-2" is 80 characters; the limit is 63. ' +
-          `Shorten organization or environment or role or region. (organization: ${file}; environment: embedded default; role: SMP_ROLE; region: SMP_REGION)`,
+          `Shorten organization or environment or role or region. (organization: ${file}; environment: embedded default; role: SMP_ROLE; region: SMP_REGION)\n` +
+          '  - IAM role and Lambda function names of a project "averyveryverylongorg-dev-machinelearningteam-p-abcdefghijkl-deploy-trigger" is 74 characters; the limit is 64. ' +
+          `Shorten organization or environment or role. (organization: ${file}; environment: embedded default; role: SMP_ROLE)`,
       );
     });
   });
@@ -230,6 +232,8 @@ describe('configuration', () => {
         `  - gitlab.namespce: unknown field: did you mean gitlab.namespace? (in ${file})\n` +
         '  - S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-ap-southeast-2" is 80 characters; the limit is 63. ' +
         `Shorten organization or environment or role or region. (organization: SMP_ORGANIZATION; environment: embedded default; role: ${file}; region: SMP_REGION)\n` +
+        '  - IAM role and Lambda function names of a project "averyveryverylongorg-dev-machinelearningteam-p-abcdefghijkl-deploy-trigger" is 74 characters; the limit is 64. ' +
+        `Shorten organization or environment or role. (organization: SMP_ORGANIZATION; environment: embedded default; role: ${file})\n` +
         '  - SMP_GITLAB_NAMSPACE: unknown variable: did you mean SMP_GITLAB_NAMESPACE? Rename it or unset it (set in the environment)',
     );
   });
@@ -237,8 +241,8 @@ describe('configuration', () => {
   test('a rule across fields does not hold back the name limits', () => {
     // terraformSha256 keeps its (valid) default but no longer matches the version: put back alone it
     // still fails, so its whole group is; the bucket name is checked all the same.
-    const message = problemsOf({ SMP_COMMAND_RUNNER_TERRAFORM_VERSION: '1.12.0', SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'machinelearningteam' });
-    expect(message).toContain('  - commandRunner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4');
+    const message = problemsOf({ SMP_RUNNER_TERRAFORM_VERSION: '1.12.0', SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'machinelearningteam' });
+    expect(message).toContain('  - runner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4');
     expect(message).toContain(
       '  - S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-us-east-1" is 75 characters; the limit is 63. ' +
         'Shorten organization or environment or role or region. (organization: SMP_ORGANIZATION; environment: embedded default; role: SMP_ROLE; region: embedded default)',

@@ -299,7 +299,6 @@ describe('sagemaker-project stack', () => {
     const configured = synthProject({
       SMP_GITLAB_DEFAULT_BRANCH: 'develop',
       SMP_LOGS_RETENTION_DAYS: '30',
-      SMP_SAGEMAKER_PRODUCTS_USE_ROLE_NAME: 'ml/ProjectsRole',
     });
     for (const project of values(configured, 'gitlab_project')) expect(project.default_branch).toBe('develop');
     for (const protection of values(configured, 'gitlab_branch_protection')) expect(protection.branch).toBe('develop');

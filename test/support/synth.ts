@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Testing } from 'cdktf';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { PlatformConfig } from '../../config/load';
+import { buildApp, SERVICE_CATALOG_STACK } from '../../main';
 import { testConfig } from './config';
-import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from '../../stacks/sagemaker-project-stack';
-import { SERVICE_CATALOG_STACK, ServiceCatalogStack } from '../../stacks/service-catalog-stack';
+import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 
 /** A synthesized stack as Terraform JSON. */
 export type Synthesized = Record<string, any>;
@@ -12,7 +13,7 @@ export type Synthesized = Record<string, any>;
 export { testConfig };
 
 /**
- * Synthesizes both stacks of the app, as `main.ts` wires them, into a temporary directory and
+ * Synthesizes both stacks of the app, as `main.ts` builds them (guardrails included), into a temporary directory and
  * parses their JSON, construct-path metadata included; `seedCodeDir` replaces the repository's
  * seed-code/ (tests of the packaging pass a fixture).
  */
@@ -20,9 +21,7 @@ export function synthApp(
   config: PlatformConfig = testConfig(),
   seedCodeDir?: string,
 ): { serviceCatalog: Synthesized; sagemakerProject: Synthesized; outdir: string } {
-  const app: App = Testing.app();
-  new SageMakerProjectStack(app, projectStackProps(config, seedCodeDir));
-  new ServiceCatalogStack(app, config);
+  const app = buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'synth-app-')), seedCodeDir });
   app.synth();
   const read = (stack: string) => JSON.parse(readFileSync(join(app.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
   return { serviceCatalog: read(SERVICE_CATALOG_STACK), sagemakerProject: read(SAGEMAKER_PROJECT_STACK), outdir: app.outdir };
