@@ -276,8 +276,7 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     ['has no value yet', undefined, 'does not exist or has no current value: the seeding function stores it'],
     ['holds JSON', '{"token": "glptt-x"}', 'holds JSON; it must hold the value itself as plain text'],
   ])('a trigger secret that %s fails naming the secret and the fix, before any record or GitLab call', async (_case, value, message) => {
-    if (value === undefined) delete harness.secrets[TRIGGER_SECRET];
-    else harness.secrets[TRIGGER_SECRET] = value;
+    harness.setSecret(TRIGGER_SECRET, value);
     const { error } = await invoke();
     expect(error?.message).toContain(TRIGGER_SECRET);
     expect(error?.message).toContain(message);

@@ -294,8 +294,7 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
       ['is missing', undefined, 'does not exist or has no current value: store the platform\'s GitLab token'],
       ['holds JSON', '{"token":"glpat-x"}', 'holds JSON; it must hold the value itself as plain text'],
     ])('a namespace token secret that %s fails naming it, before any GitLab call', async (_case, value, message) => {
-      if (value === undefined) delete harness.secrets[TOKEN_SECRET];
-      else harness.secrets[TOKEN_SECRET] = value;
+      harness.setSecret(TOKEN_SECRET, value);
       const { error } = await seed();
       expect(error?.message).toContain(`Secret arn:aws:secretsmanager:us-east-1:123456789012:secret:${TOKEN_SECRET}-AbCdEf (the platform's GitLab namespace token)`);
       expect(error?.message).toContain(message);

@@ -84,6 +84,11 @@ export async function startLambdaHarness() {
       aws.requests.length = 0;
       table = await dynamo.deployRecordsTable();
     },
+    /** Sets a secret's current value; undefined leaves it without one. */
+    setSecret(name: string, value: string | undefined) {
+      if (value === undefined) delete secrets[name];
+      else secrets[name] = value;
+    },
     /** The functions' environment (both functions' settings), with `overrides`. */
     env(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
       return {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { childOutput } from '../../../tools/child-output';
 import { processWide } from '../../../tools/process-wide';
 import { parse } from 'yaml';
 
@@ -70,15 +71,7 @@ const pythonCommand = (args: string[]) => {
  * process runs (e.g. dynalite).
  */
 export function runPythonAsync(args: string[], env: Record<string, string>, cwd: string = SEED_ROOT): Promise<PythonResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, pythonCommand(args), { cwd, env: { ...pythonEnv(), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return childOutput(spawn(PYTHON, pythonCommand(args), { cwd, env: { ...pythonEnv(), ...env } }));
 }
 
 /** A stubbed AWS call: the response, or the error AWS answers; `expected` are the exact request parameters. */
