@@ -18,8 +18,8 @@ export const CI_VARIABLES = {
   /** oidc mode: the project's own CI role, assumed with a GitLab ID token (audience = the GitLab URL). */
   oidc: ['AWS_ROLE_ARN'],
   /**
-   * access-keys mode: the key of the project's own CI user, masked and protected. The seeding function
-   * writes them (never Terraform, so the key is in no state file).
+   * access-keys mode: the key of the project's own CI user, masked, protected and raw. The seeding
+   * function writes them (never Terraform, so the key is in no state file).
    */
   accessKeys: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
   /**
@@ -28,3 +28,8 @@ export const CI_VARIABLES = {
    */
   deployPipeline: ['MODEL_PACKAGE_ARN', 'DEPLOY_REQUEST_ID'],
 } as const;
+
+/** The access-keys mode's variables, by role. */
+export const [ACCESS_KEY_ID_VARIABLE, SECRET_ACCESS_KEY_VARIABLE] = CI_VARIABLES.accessKeys;
+/** The deploy trigger's pipeline variables, by role. */
+export const [MODEL_PACKAGE_ARN_VARIABLE, DEPLOY_REQUEST_ID_VARIABLE] = CI_VARIABLES.deployPipeline;

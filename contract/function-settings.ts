@@ -3,6 +3,10 @@
  * handlers read them. Values are names, ids and ARNs, never a secret.
  */
 
+/** How the project's GitLab CI jobs get AWS credentials (CI_AUTH_MODE). */
+export const CI_AUTH_MODES = ['oidc', 'access-keys'] as const;
+export type CiAuthMode = (typeof CI_AUTH_MODES)[number];
+
 /** The seeding function: creates the deploy trigger's token, the CI key (access-keys mode) and the seed commits. */
 export const SEED_SETTINGS = {
   /** Base URL of the platform's GitLab (https, no trailing slash). */
@@ -18,9 +22,9 @@ export const SEED_SETTINGS = {
   defaultBranch: 'DEFAULT_BRANCH',
   /** ARN of the project's secret that receives the deploy project's pipeline trigger token. */
   triggerTokenSecretArn: 'DEPLOY_TRIGGER_TOKEN_SECRET_ARN',
-  /** `oidc` or `access-keys`. */
+  /** `oidc` or `access-keys` (CI_AUTH_MODES). */
   ciAuthMode: 'CI_AUTH_MODE',
-  /** access-keys mode: the project's CI IAM user, whose key the function creates. Empty in oidc mode. */
+  /** access-keys mode: the project's CI IAM user, whose key the function creates. Unset or empty in oidc mode. */
   ciUserName: 'CI_IAM_USER_NAME',
 } as const;
 
@@ -39,3 +43,19 @@ export const DEPLOY_TRIGGER_SETTINGS = {
   /** DynamoDB table of the project's deploy records (contract/deploy-records.ts). */
   deployRecordsTable: 'DEPLOY_RECORDS_TABLE',
 } as const;
+
+/**
+ * What Terraform's aws_lambda_invocation sends the seeding function. The targets are the function's
+ * own settings, never the input: the digest only makes Terraform invoke it again when the seed code
+ * changes, and must equal the digest of the seed code packaged with the function.
+ */
+export interface SeedInvocationInput {
+  /** seedCodeFingerprint() of the packaged seed code (lambda/seed-code/seed-files.ts): 64 hex digits. */
+  readonly seedCodeDigest: string;
+}
+
+/** The pipeline trigger the seeding function keeps on the deploy project: its description names the SageMaker project. */
+export const deployTriggerDescription = (sagemakerProjectId: string) => `SageMaker project ${sagemakerProjectId} deploy trigger`;
+
+/** The tag marking a repository's seed commit: its presence means "seeded", however many commits followed. */
+export const seedTagName = (sagemakerProjectId: string) => `sagemaker-project-seed-${sagemakerProjectId}`;

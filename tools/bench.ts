@@ -13,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { bundleLambda } from '../constructs/sagemaker-project/lambda-bundle';
+import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../lambda/seed-code/seed-files';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
@@ -138,6 +140,34 @@ function tfCodeZip(archives: Array<{ name: string; bytes: number }>): { bytes: n
   return packaged && { bytes: packaged.bytes, how: packaged.name };
 }
 
+/**
+ * Each function's bundled handler (index.js, as synth packages it): its size, and the median time a
+ * fresh node takes to require it, the AWS SDK included (found through NODE_PATH, as the Lambda
+ * runtime provides it).
+ */
+export function lambdaHandlerRows(runs: number): Row[] {
+  const seedRoot = join(ROOT, 'seed-code');
+  const manifest = seedManifest(seedRoot);
+  const handlers = {
+    'deploy-trigger': bundleLambda(join(ROOT, 'lambda', 'deploy-trigger', 'handler.ts')),
+    'seed-code': bundleLambda(join(ROOT, 'lambda', 'seed-code', 'handler.ts'), { fingerprint: seedCodeFingerprint(manifest), write: (dir) => packageSeedCode(seedRoot, dir, manifest) }),
+  };
+  return Object.entries(handlers).flatMap(([name, { dir }]) => {
+    const file = join(dir, 'index.js');
+    const coldMs = Array.from({ length: Math.max(runs, 5) }, () => {
+      const timing = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`;
+      const run = spawnSync('node', ['--no-warnings', '-e', timing], { encoding: 'utf8', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' } });
+      return Number(run.stdout.trim());
+    });
+    const kb = statSync(file).size / 1024;
+    const cold = median(coldMs);
+    return [
+      { measure: `Lambda handler ${name}: index.js`, value: `${kb.toFixed(0)} KB (AWS SDK from the runtime)`, target: '≤ 100 KB', status: kb <= 100 ? 'ok' : 'over target' },
+      { measure: `Lambda handler ${name}: cold require (median of ${coldMs.length})`, value: `${cold.toFixed(0)} ms (${Math.min(...coldMs).toFixed(0)}-${Math.max(...coldMs).toFixed(0)} ms)`, target: '≤ 150 ms', status: cold <= 150 ? 'ok' : 'over target' },
+    ];
+  });
+}
+
 const seconds = (value: number) => `${value.toFixed(2)} s`;
 const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`;
 
@@ -219,6 +249,7 @@ function main(): void {
     rows.push({ measure: `Lambda bundle ${bundle.name}`, value: `${(bundle.bytes / 1024).toFixed(0)} KB zipped`, target: '≤ 1 MB', status: bundle.bytes <= MB ? 'ok' : 'over target' });
   }
   if (lambdaBundles.length === 0) rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
+  rows.push(...lambdaHandlerRows(runs));
   const tfCode = tfCodeZip(archives);
   rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { childOutput } from './child-output';
 import { mirroredProviders } from './plugin-mirror';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
 import { ProviderServers } from './provider-servers';
@@ -29,18 +30,7 @@ export interface TerraformResult {
 
 /** Runs terraform asynchronously (a fake AWS endpoint may be served from this same process). */
 export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TERRAFORM_BIN, args, {
-      cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return childOutput(spawn(TERRAFORM_BIN, args, { cwd, env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...env } }));
 }
 
 /** Whether terraform can be run here. */

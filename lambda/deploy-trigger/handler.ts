@@ -1,59 +1,80 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CI_VARIABLES } from '../../contract/ci-variables';
+import { DEPLOY_REQUEST_ID_VARIABLE, MODEL_PACKAGE_ARN_VARIABLE } from '../../contract/ci-variables';
+import { DEPLOY_TRIGGER_SETTINGS as SETTINGS } from '../../contract/function-settings';
+import { SDK_CLIENT_CONFIG } from '../shared/aws';
 import { requiredSetting } from '../shared/environment';
-import { DEPLOY_TRIGGER_SETTINGS } from './settings';
-import { connectGitLab, GitLabAccess, isRetryableGitLabError } from '../shared/gitlab';
+import { GitLab } from '../shared/gitlab';
 import { createLogger } from '../shared/log';
-import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
+import { Budget, InvocationClock, RetryPolicy } from '../shared/retry';
+import { readSecret } from '../shared/secrets';
 import { decideDeployment, ModelPackageStateChange } from './decide';
+import { DeployRecords, StartedPipeline } from './records';
+import { DeployTriggerResult, startDeployOnce } from './start-deploy';
 
-/** The pipeline variable carrying the approved model package (the seed code's contract). */
-const [MODEL_PACKAGE_ARN_VARIABLE] = CI_VARIABLES.deployPipeline;
+/** Few, short attempts: an ambiguous start is never retried here but left to Lambda's retry of the event. */
+const RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000, requestTimeoutMs: 15000 };
+/** Kept back from the function's timeout for the last log line. */
+const SAFETY_MARGIN_MS = 2000;
+/** Kept back from GitLab's share for writing the record after GitLab failed. */
+const RECORD_RESERVE_MS = 4000;
 
-/** `env` holds DEPLOY_TRIGGER_SETTINGS. */
-export interface DeployTriggerDependencies extends GitLabAccess {
-  /** Retries of GitLab failures. @default DEFAULT_RETRY_POLICY */
-  readonly retryPolicy?: RetryPolicy;
-  /** Where log lines go. @default console.log */
-  readonly write?: (line: string) => void;
-}
+const TRIGGER_TOKEN = {
+  holds: "the deploy project's pipeline trigger token",
+  whenMissing: 'the seeding function stores it when Terraform applies the SageMaker project; apply the project again',
+};
 
-export type DeployTriggerResult =
-  | { readonly status: 'ignored'; readonly reason: string }
-  | { readonly status: 'started'; readonly pipelineId: number; readonly pipelineUrl: string };
+let clients: { secrets: SecretsManagerClient; dynamodb: DynamoDBClient } | undefined;
 
 /**
  * The deploy-trigger handler: on approval of a model package of this project's group, starts the
- * deploy project's pipeline on its default branch with the package's ARN. Failures are thrown so
- * Lambda retries the event and, after the last retry, hands it to the failure queue.
+ * deploy project's pipeline once (see startDeployOnce). Every failure is thrown: Lambda retries the
+ * event and, after its last retry, sends it to the project's failure queue.
  */
-export function createDeployTriggerHandler(dependencies: DeployTriggerDependencies) {
-  return async (event: ModelPackageStateChange): Promise<DeployTriggerResult> => {
-    const { env } = dependencies;
-    const log = createLogger({ sagemakerProjectId: requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.projectId), function: 'deploy-trigger' }, dependencies.write);
-    const decision = decideDeployment(event, requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.modelPackageGroupName));
+export async function handler(event: ModelPackageStateChange, context: InvocationClock): Promise<DeployTriggerResult> {
+  const env = process.env;
+  const log = createLogger({ sagemakerProjectId: requiredSetting(env, SETTINGS.projectId), function: 'deploy-trigger', eventId: event.id });
+  try {
+    const decision = decideDeployment(event, requiredSetting(env, SETTINGS.modelPackageGroupName));
     if (decision.action === 'ignore') {
       log.info(`Event ignored: ${decision.reason}`);
       return { status: 'ignored', reason: decision.reason };
     }
-    try {
-      const tokenSecretName = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.tokenSecretName);
-      const deployProjectId = Number(requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployProjectId));
-      const branch = requiredSetting(env, DEPLOY_TRIGGER_SETTINGS.deployBranch);
-      const gitlab = await connectGitLab(dependencies, tokenSecretName, DEPLOY_TRIGGER_SETTINGS.gitlabUrl);
-      const pipeline = await withRetry(
-        () => gitlab.createPipeline(deployProjectId, branch, { [MODEL_PACKAGE_ARN_VARIABLE]: decision.modelPackageArn }),
-        isRetryableGitLabError,
-        dependencies.retryPolicy ?? DEFAULT_RETRY_POLICY,
-        (error, attempt, delayMs) => log.warn(`Retrying in ${delayMs} ms: ${error.message}`, { attempt }),
-      );
-      log.info('Deploy pipeline started', { modelPackageArn: decision.modelPackageArn, pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl });
-      return { status: 'started', pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl };
-    } catch (error) {
-      log.error(`Starting the deploy pipeline for ${decision.modelPackageArn} failed: ${(error as Error).message}`);
-      throw error;
-    }
-  };
+    if (decision.action === 'reject') throw new Error(`Event rejected: ${decision.reason}.`);
+    clients ??= { secrets: new SecretsManagerClient(SDK_CLIENT_CONFIG), dynamodb: new DynamoDBClient(SDK_CLIENT_CONFIG) };
+    const budget = Budget.of(context, SAFETY_MARGIN_MS);
+    const retry = { policy: RETRY_POLICY, budget, log };
+    const secretArn = requiredSetting(env, SETTINGS.triggerTokenSecretArn);
+    const token = await readSecret(clients.secrets, secretArn, TRIGGER_TOKEN, retry);
+    const gitlab = new GitLab({ url: requiredSetting(env, SETTINGS.gitlabUrl), credentialSource: `secret ${secretArn}` }, { ...retry, budget: budget.reserving(RECORD_RESERVE_MS) });
+    const deployProjectId = requiredSetting(env, SETTINGS.deployProjectId);
+    const startPipeline = async (modelPackageArn: string, requestId: string): Promise<StartedPipeline> => {
+      const pipeline = await gitlab.request<{ id: number; web_url: string }>({
+        method: 'POST',
+        path: `/projects/${encodeURIComponent(deployProjectId)}/trigger/pipeline`,
+        form: {
+          token,
+          ref: requiredSetting(env, SETTINGS.deployBranch),
+          [`variables[${MODEL_PACKAGE_ARN_VARIABLE}]`]: modelPackageArn,
+          [`variables[${DEPLOY_REQUEST_ID_VARIABLE}]`]: requestId,
+        },
+        idempotent: false,
+        secrets: [token],
+        hints: {
+          404: `GitLab does not know the trigger token in secret ${secretArn} for project ${deployProjectId} (deleted or revoked?): apply the SageMaker project again to create a new one.`,
+        },
+      });
+      return { id: pipeline.id, webUrl: pipeline.web_url };
+    };
+    const records = new DeployRecords(clients.dynamodb, requiredSetting(env, SETTINGS.deployRecordsTable), retry);
+    return await startDeployOnce(decision.modelPackageArn, event.id ?? 'unknown', {
+      records,
+      startPipeline,
+      log,
+      leaseExpiresAt: Date.now() + context.getRemainingTimeInMillis(),
+    });
+  } catch (error) {
+    log.error((error as Error).message, { error: (error as Error).name });
+    throw error;
+  }
 }
-
-export const handler = createDeployTriggerHandler({ secrets: new SecretsManagerClient({}), env: process.env });

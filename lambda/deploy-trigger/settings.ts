@@ -1,9 +1,8 @@
-/** Environment variables the function is deployed with. */
-export const DEPLOY_TRIGGER_SETTINGS = {
-  gitlabUrl: 'GITLAB_URL',
-  tokenSecretName: 'GITLAB_TOKEN_SECRET_NAME',
-  deployProjectId: 'DEPLOY_GITLAB_PROJECT_ID',
-  deployBranch: 'DEPLOY_BRANCH',
-  modelPackageGroupName: 'MODEL_PACKAGE_GROUP_NAME',
-  projectId: 'SAGEMAKER_PROJECT_ID',
-} as const;
+import { DEPLOY_TRIGGER_SETTINGS as CONTRACT } from '../../contract/function-settings';
+
+/**
+ * TEMPORARY, for constructs/ only (no handler imports it): the settings under the names the
+ * constructs still use, so the app compiles until they move to contract/function-settings.ts.
+ * The function no longer reads GITLAB_TOKEN_SECRET_NAME. Delete with that move.
+ */
+export const DEPLOY_TRIGGER_SETTINGS = { ...CONTRACT, tokenSecretName: 'GITLAB_TOKEN_SECRET_NAME' } as const;

@@ -1,132 +1,113 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CI_AUTH_MODES, CiAuthMode, SEED_SETTINGS as SETTINGS, SeedInvocationInput } from '../../contract/function-settings';
+import { SDK_CLIENT_CONFIG } from '../shared/aws';
 import { requiredSetting } from '../shared/environment';
-import { SEED_SETTINGS } from './settings';
-import { connectGitLab, GitLabAccess, GitLabApi, isRetryableGitLabError } from '../shared/gitlab';
-import { createLogger, Logger } from '../shared/log';
-import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetry } from '../shared/retry';
-import { readSeedFiles, readSeedManifest, SEED_REPOSITORIES, SeedManifest, SeedRepository } from './seed-files';
-import { commitActions, decideSeeding, seedCommitMessage } from './seed-plan';
+import { GitLab } from '../shared/gitlab';
+import { createLogger } from '../shared/log';
+import { Budget, InvocationClock, RetryPolicy } from '../shared/retry';
+import { readSecret } from '../shared/secrets';
+import { ensureCiAccessKey } from './ci-access-key';
+import { GitLabProjects } from './gitlab-projects';
+import { readSeedManifest, seedCodeFingerprint } from './seed-files';
+import { SeedOutcome, seedRepository } from './seed-repositories';
+import { ensureDeployTrigger } from './trigger-token';
 
-/** One repository to seed: which seed folder goes into which GitLab project, on which branch. */
-export interface SeedTarget {
-  readonly repository: SeedRepository;
-  readonly gitlabProjectId: number;
-  readonly branch: string;
+/** Patient attempts: the seed commit is large, and a failure fails the whole apply. */
+const RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000, requestTimeoutMs: 30000 };
+/** Kept back from the function's timeout for the error and its log line. */
+const SAFETY_MARGIN_MS = 5000;
+
+const NAMESPACE_TOKEN = {
+  holds: "the platform's GitLab namespace token",
+  whenMissing: 'store the platform\'s GitLab token (api scope) in it as plain text',
+};
+
+export interface SeedResult {
+  readonly deployTrigger: 'kept' | 'created';
+  readonly ciAccessKey: 'kept' | 'rotated' | 'not-used';
+  readonly repositories: SeedOutcome[];
 }
 
-/** The invocation input terraform sends (aws_lambda_invocation). */
-export interface SeedEvent {
-  readonly repositories: SeedTarget[];
-}
-
-export interface SeedOutcome {
-  readonly repository: SeedRepository;
-  readonly gitlabProjectId: number;
-  readonly outcome: 'seeded' | 'already-seeded' | 'foreign-content';
-  readonly commitId?: string;
-}
-
-/** Commits newest-first that are searched for the seed commit of a repository with content. */
-const RECENT_COMMITS = 100;
-
-/** Validates the invocation input, naming the first field that is wrong. */
-export function parseSeedEvent(event: unknown): SeedEvent {
-  const repositories = (event as { repositories?: unknown })?.repositories;
-  if (!Array.isArray(repositories) || repositories.length === 0) throw new Error('Invocation input needs "repositories": a non-empty list.');
-  return {
-    repositories: repositories.map((target, index) => {
-      const { repository, gitlabProjectId, branch } = (target ?? {}) as Record<string, unknown>;
-      if (!SEED_REPOSITORIES.includes(repository as SeedRepository)) {
-        throw new Error(`repositories[${index}].repository must be one of ${SEED_REPOSITORIES.join(', ')}, not ${JSON.stringify(repository)}.`);
-      }
-      const id = Number(gitlabProjectId);
-      if (!Number.isInteger(id) || id <= 0) throw new Error(`repositories[${index}].gitlabProjectId must be a GitLab project id, not ${JSON.stringify(gitlabProjectId)}.`);
-      if (typeof branch !== 'string' || branch === '') throw new Error(`repositories[${index}].branch must be a branch name.`);
-      return { repository: repository as SeedRepository, gitlabProjectId: id, branch };
-    }),
-  };
-}
-
-/** `env` holds SEED_SETTINGS. */
-export interface SeedHandlerDependencies extends GitLabAccess {
-  /** Folder of the Lambda package (the manifest and seed-code/ are there). */
-  readonly packageDir: string;
-  /** Retries of GitLab failures. @default DEFAULT_RETRY_POLICY */
-  readonly retryPolicy?: RetryPolicy;
-  /** Where log lines go. @default console.log */
-  readonly write?: (line: string) => void;
-}
-
-async function seedRepository(
-  gitlab: GitLabApi,
-  target: SeedTarget,
-  manifest: SeedManifest,
-  packageDir: string,
-  project: { name: string; id: string },
-  log: Logger,
-): Promise<SeedOutcome> {
-  const where = { repository: target.repository, gitlabProjectId: target.gitlabProjectId };
-  const inspect = async () => {
-    const state = await gitlab.project(target.gitlabProjectId);
-    const recentCommitMessages = state.emptyRepo ? [] : await gitlab.recentCommitMessages(target.gitlabProjectId, target.branch, RECENT_COMMITS);
-    return { state, decision: decideSeeding({ emptyRepo: state.emptyRepo, recentCommitMessages }, project.id) };
-  };
-  const { state, decision } = await inspect();
-  if (decision.action === 'leave') {
-    const write = decision.outcome === 'already-seeded' ? log.info : log.warn;
-    write(`Not seeding ${state.pathWithNamespace}: ${decision.reason}`, { ...where, outcome: decision.outcome });
-    return { ...where, outcome: decision.outcome };
+/** The invocation input, checked: only the digest, which must be that of the packaged seed code. */
+export function parseSeedInput(event: unknown, packagedDigest: string): SeedInvocationInput {
+  const digest = (event as Partial<SeedInvocationInput> | null)?.seedCodeDigest;
+  if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest)) {
+    throw new Error(`Invocation input needs "seedCodeDigest": the sha256 of the seed code (64 hex digits), not ${JSON.stringify(digest ?? null)}.`);
   }
-  const files = readSeedFiles(packageDir, target.repository, manifest);
-  const message = seedCommitMessage(target.repository, project, manifest[target.repository].digest);
-  let commit: { id: string };
-  try {
-    commit = await gitlab.createCommit(target.gitlabProjectId, target.branch, message, commitActions(files));
-  } catch (error) {
-    // GitLab may have stored the commit and still answered an error (a proxy's 502, a timeout, or a
-    // library retry refused because the files now exist): the repository tells which.
-    const after = await inspect();
-    if (after.decision.action === 'leave' && after.decision.outcome === 'already-seeded') {
-      log.info(`Seeded ${state.pathWithNamespace}: the commit landed although GitLab answered an error`, { ...where, outcome: 'seeded' });
-      return { ...where, outcome: 'seeded' };
-    }
-    throw error;
+  if (digest !== packagedDigest) {
+    throw new Error(
+      `Invocation input names seed code ${digest}, but this function's package holds ${packagedDigest}: the function and its invocation come from different synths; apply the project again.`,
+    );
   }
-  log.info(`Seeded ${state.pathWithNamespace} with ${files.length} files`, { ...where, outcome: 'seeded', commitId: commit.id, files: files.length });
-  return { ...where, outcome: 'seeded', commitId: commit.id };
+  return { seedCodeDigest: digest };
 }
+
+function ciAuthMode(env: NodeJS.ProcessEnv): CiAuthMode {
+  const mode = requiredSetting(env, SETTINGS.ciAuthMode);
+  if (!(CI_AUTH_MODES as readonly string[]).includes(mode)) throw new Error(`Environment variable ${SETTINGS.ciAuthMode} is ${JSON.stringify(mode)}; expected one of ${CI_AUTH_MODES.join(', ')}.`);
+  return mode as CiAuthMode;
+}
+
+const projectIdSetting = (env: NodeJS.ProcessEnv, name: string) => {
+  const value = Number(requiredSetting(env, name));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`Environment variable ${name} must be a GitLab project id, not ${JSON.stringify(env[name])}.`);
+  return value;
+};
+
+let clients: { secrets: SecretsManagerClient; iam: IAMClient } | undefined;
 
 /**
- * The seed-code handler: for each repository, one commit holding every seed file, made only while
- * the repository is empty. Every failure is thrown, so the terraform apply that invoked it fails.
+ * The seeding function, invoked only by Terraform (aws_lambda_invocation). In order: the deploy
+ * project's pipeline trigger and its secret; in access-keys mode, the CI user's key in both
+ * projects' variables; then one seed commit per repository, since that push starts the build
+ * pipeline, which needs the credentials. Every failure is thrown, so the apply fails.
  */
-export function createSeedHandler(dependencies: SeedHandlerDependencies) {
-  return async (event: unknown): Promise<{ repositories: SeedOutcome[] }> => {
-    const { env } = dependencies;
-    const project = { name: requiredSetting(env, SEED_SETTINGS.projectName), id: requiredSetting(env, SEED_SETTINGS.projectId) };
-    const log = createLogger({ sagemakerProjectId: project.id, function: 'seed-code' }, dependencies.write);
-    try {
-      const { repositories } = parseSeedEvent(event);
-      const tokenSecretName = requiredSetting(env, SEED_SETTINGS.tokenSecretName);
-      const manifest = readSeedManifest(dependencies.packageDir);
-      const gitlab = await connectGitLab(dependencies, tokenSecretName, SEED_SETTINGS.gitlabUrl);
-      const outcomes: SeedOutcome[] = [];
-      for (const target of repositories) {
-        outcomes.push(
-          await withRetry(
-            () => seedRepository(gitlab, target, manifest, dependencies.packageDir, project, log),
-            isRetryableGitLabError,
-            dependencies.retryPolicy ?? DEFAULT_RETRY_POLICY,
-            (error, attempt, delayMs) => log.warn(`Retrying ${target.repository} in ${delayMs} ms: ${error.message}`, { attempt }),
-          ),
-        );
-      }
-      return { repositories: outcomes };
-    } catch (error) {
-      log.error(`Seeding failed: ${(error as Error).message}`);
-      throw error;
+export async function handler(event: unknown, context: InvocationClock): Promise<SeedResult> {
+  // The bundle's folder: the manifest and seed-code/ are packaged beside index.js.
+  const packageDir = __dirname;
+  const env = process.env;
+  const project = { name: requiredSetting(env, SETTINGS.projectName), id: requiredSetting(env, SETTINGS.projectId) };
+  const log = createLogger({ sagemakerProjectId: project.id, function: 'seed-code' });
+  try {
+    const manifest = readSeedManifest(packageDir);
+    const { seedCodeDigest } = parseSeedInput(event, seedCodeFingerprint(manifest));
+    log.info('Seeding invoked', { seedCodeDigest });
+    const buildProjectId = projectIdSetting(env, SETTINGS.buildProjectId);
+    const deployProjectId = projectIdSetting(env, SETTINGS.deployProjectId);
+    const mode = ciAuthMode(env);
+    clients ??= { secrets: new SecretsManagerClient(SDK_CLIENT_CONFIG), iam: new IAMClient(SDK_CLIENT_CONFIG) };
+    const retry = { policy: RETRY_POLICY, budget: Budget.of(context, SAFETY_MARGIN_MS), log };
+    const tokenSecretArn = requiredSetting(env, SETTINGS.tokenSecretArn);
+    const token = await readSecret(clients.secrets, tokenSecretArn, NAMESPACE_TOKEN, retry);
+    const gitlab = new GitLabProjects(new GitLab({ url: requiredSetting(env, SETTINGS.gitlabUrl), privateToken: token, credentialSource: `secret ${tokenSecretArn}` }, retry));
+
+    const deployTrigger = await ensureDeployTrigger({
+      gitlab,
+      secrets: clients.secrets,
+      deployProjectId,
+      sagemakerProjectId: project.id,
+      secretArn: requiredSetting(env, SETTINGS.triggerTokenSecretArn),
+      retry,
+      log,
+    });
+    const ciAccessKey =
+      mode === 'access-keys'
+        ? await ensureCiAccessKey({ gitlab, iam: clients.iam, userName: requiredSetting(env, SETTINGS.ciUserName), gitlabProjectIds: [buildProjectId, deployProjectId], retry, log })
+        : 'not-used';
+    const step = { gitlab, branch: requiredSetting(env, SETTINGS.defaultBranch), project, manifest, packageDir, log };
+    const repositories: SeedOutcome[] = [];
+    for (const target of [
+      { repository: 'model-build', gitlabProjectId: buildProjectId },
+      { repository: 'model-deploy', gitlabProjectId: deployProjectId },
+    ] as const) {
+      repositories.push(await seedRepository(step, target));
     }
-  };
+    return { deployTrigger, ciAccessKey, repositories };
+  } catch (error) {
+    log.error(`Seeding failed: ${(error as Error).message}`, { error: (error as Error).name });
+    throw error;
+  }
 }
 
-export const handler = createSeedHandler({ secrets: new SecretsManagerClient({}), packageDir: __dirname, env: process.env });
+/** TEMPORARY re-export for constructs/sagemaker-project/repository-seeding.ts; see ./settings.ts. */

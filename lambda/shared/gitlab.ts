@@ -1,141 +1,144 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Gitlab } from '@gitbeaker/rest';
-import { requiredSetting } from './environment';
-import { readSecretString } from './secrets';
+import { describeNetworkFailure, networkCode, redact, RequestError, RetryAdvice, safeCause } from './failure';
+import { parseRetryAfter, RetryContext, withRetries } from './retry';
 
-/** One file of a commit, in the shape of GitLab's commits API (`actions[]`). */
-export interface CommitFileAction {
-  readonly action: 'create';
-  readonly filePath: string;
-  readonly content: string;
-  /** `base64` for binary files; text otherwise. */
-  readonly encoding: 'text' | 'base64';
+/** Where and how to reach GitLab's REST API v4. */
+export interface GitLabEndpoint {
+  /** Base URL, e.g. https://gitlab.example.com (no trailing slash). */
+  readonly url: string;
+  /** Sent as PRIVATE-TOKEN, when the requests authenticate with an access token. */
+  readonly privateToken?: string;
+  /** Where the credential came from, named in errors: `secret arn:aws:secretsmanager:…`. */
+  readonly credentialSource: string;
 }
 
-/** What the seed decision needs to know about a GitLab project. */
-export interface ProjectState {
-  readonly id: number;
-  readonly pathWithNamespace: string;
-  /** True until the first commit. */
-  readonly emptyRepo: boolean;
+export interface GitLabRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below /api/v4, e.g. `/projects/42/triggers`; ids already encoded. */
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  /** JSON body. */
+  readonly json?: unknown;
+  /** Form body (application/x-www-form-urlencoded). */
+  readonly form?: Record<string, string>;
+  /** Safe to send twice (GET, PUT, DELETE, or a POST whose duplicate is harmless). */
+  readonly idempotent: boolean;
+  /** Values this request carries that must never appear in an error or a log line. */
+  readonly secrets?: readonly string[];
+  /** Hints replacing the generic ones, by status. */
+  readonly hints?: Partial<Record<number, string>>;
 }
 
-/** The GitLab REST API subset the project's Lambdas call. */
-export interface GitLabApi {
-  /** GET /projects/:id */
-  project(projectId: number): Promise<ProjectState>;
-  /** GET /projects/:id/repository/commits?ref_name=:branch (newest first, one page of `limit`). */
-  recentCommitMessages(projectId: number, branch: string, limit: number): Promise<string[]>;
-  /** POST /projects/:id/repository/commits */
-  createCommit(projectId: number, branch: string, message: string, actions: CommitFileAction[]): Promise<{ id: string }>;
-  /** POST /projects/:id/pipeline */
-  createPipeline(projectId: number, ref: string, variables: Record<string, string>): Promise<{ id: number; webUrl: string }>;
-}
-
-/** A GitLab request that failed; `retryable` tells a transient failure (5xx, 429, network) from a final one. */
-export class GitLabRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'GitLabRequestError';
+/** GitLab's error message from a JSON body (`message` or `error`, possibly nested), else the text. */
+function gitlabMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
+    const message = parsed.message ?? parsed.error;
+    return typeof message === 'string' ? message : JSON.stringify(message);
+  } catch {
+    return body;
   }
 }
 
-export const isRetryableGitLabError = (error: unknown): boolean => error instanceof GitLabRequestError && error.retryable;
+const PIPELINE_VARIABLES_REFUSED = /Insufficient permissions to set pipeline variables/i;
 
-export interface GitLabClientOptions {
-  /** Base URL of the GitLab instance, e.g. https://gitlab.com. */
-  readonly url: string;
-  /** API token (never logged, never part of an error message). */
-  readonly token: string;
-  /** Where the token came from, named in authentication errors, e.g. `secret "acme/gitlab/private-token"`. */
-  readonly tokenSource: string;
-  /** Timeout of one request in milliseconds. @default 30000 */
-  readonly requestTimeoutMs?: number;
-}
-
-/** What to fix, for the statuses that are never worth retrying. */
-function finalFailureHint(status: number, tokenSource: string): string {
+/** What to fix, for an answer that trying again will not change. */
+function hintFor(status: number, message: string, endpoint: GitLabEndpoint): string {
+  if (PIPELINE_VARIABLES_REFUSED.test(message)) {
+    return (
+      'GitLab refused the pipeline variables: the deploy project lets only Owners set them, and the owner of the ' +
+      `credential from ${endpoint.credentialSource} is not an Owner of the namespace group. Make the platform's token user an Owner of the group.`
+    );
+  }
   switch (status) {
     case 401:
-      return `GitLab rejected the token from ${tokenSource} (401 Unauthorized): it is invalid, expired or revoked; store a valid token with the api scope.`;
+      return `GitLab rejected the credential from ${endpoint.credentialSource} (401): it is invalid, expired or revoked; store a valid one.`;
     case 403:
-      return `GitLab refused the request (403 Forbidden): the owner of the token from ${tokenSource} needs the Maintainer role on the project and the token the api scope.`;
+      return `GitLab refused the request (403): the owner of the credential from ${endpoint.credentialSource} lacks the role it needs (Maintainer of the project, api scope).`;
     case 404:
-      return 'GitLab answered 404 Not Found: the project does not exist or the token owner cannot see it.';
+      return 'GitLab answered 404: the project or object does not exist, or the credential\'s owner cannot see it.';
     default:
       return `GitLab answered ${status}.`;
   }
 }
 
-/** Turns whatever the client library threw into a GitLabRequestError naming the request and the cause. */
-function describeFailure(error: unknown, request: string, tokenSource: string, token: string): GitLabRequestError {
-  const failure = error as { name?: string; message?: string; cause?: { response?: { status?: number } } };
-  const status = failure.cause?.response?.status;
-  // The library puts GitLab's own message into its errors; the token never reaches them, but be sure.
-  const detail = (failure.message ?? String(error)).split(token).join('[token]');
-  if (status !== undefined) {
-    const retryable = status >= 500 || status === 429;
-    const hint = retryable ? `GitLab answered ${status} (a server-side failure).` : finalFailureHint(status, tokenSource);
-    return new GitLabRequestError(`${request}: ${hint} GitLab said: ${detail}`, status, retryable, { cause: error });
-  }
-  // Retries of 429/502 used up inside the library, request timeouts and network errors are transient.
-  return new GitLabRequestError(`${request}: ${failure.name ?? 'Error'}: ${detail}`, undefined, true, { cause: error });
-}
-
-/** A GitLabApi over GitLab's REST API v4, through the @gitbeaker/rest client. */
-export function gitlabClient(options: GitLabClientOptions): GitLabApi {
-  const api = new Gitlab({ host: options.url, token: options.token, queryTimeout: options.requestTimeoutMs ?? 30000 });
-  const call = async <T>(request: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      throw describeFailure(error, request, options.tokenSource, options.token);
-    }
-  };
-  return {
-    project: (projectId) =>
-      call(`GET /projects/${projectId}`, async () => {
-        const project = await api.Projects.show(projectId);
-        return { id: project.id, pathWithNamespace: project.path_with_namespace, emptyRepo: project.empty_repo === true };
-      }),
-    recentCommitMessages: (projectId, branch, limit) =>
-      call(`GET /projects/${projectId}/repository/commits`, async () => {
-        const commits = await api.Commits.all(projectId, { refName: branch, perPage: limit, maxPages: 1 });
-        return commits.map((commit) => String(commit.message ?? ''));
-      }),
-    createCommit: (projectId, branch, message, actions) =>
-      call(`POST /projects/${projectId}/repository/commits`, async () => {
-        const commit = await api.Commits.create(projectId, branch, message, actions.map((action) => ({ ...action })));
-        return { id: commit.id };
-      }),
-    createPipeline: (projectId, ref, variables) =>
-      call(`POST /projects/${projectId}/pipeline`, async () => {
-        const pipeline = await api.Pipelines.create(projectId, ref, {
-          variables: Object.entries(variables).map(([key, value]) => ({ key, value, variable_type: 'env_var' as const })),
-        });
-        return { id: pipeline.id, webUrl: pipeline.web_url };
-      }),
-  };
-}
-
-/** What a handler needs to reach GitLab with the token kept in Secrets Manager. */
-export interface GitLabAccess {
-  readonly secrets: SecretsManagerClient;
-  readonly env: NodeJS.ProcessEnv;
-  /** Client factory. @default gitlabClient */
-  readonly gitlab?: (options: GitLabClientOptions) => GitLabApi;
+function adviceFor(status: number): RetryAdvice {
+  if (status === 429) return 'retry';
+  if (status >= 500) return 'ambiguous';
+  return 'final';
 }
 
 /**
- * A GitLab client authenticated with the token read from the secret `tokenSecretName`, for the
- * instance the setting `urlSetting` names (the secret is read first; errors name the secret).
+ * Sends one request to GitLab with global fetch and returns the parsed JSON answer; every failure
+ * is a RequestError whose message names the request and the fix, and holds no credential.
  */
-export async function connectGitLab(access: GitLabAccess, tokenSecretName: string, urlSetting: string): Promise<GitLabApi> {
-  const token = await readSecretString(access.secrets, tokenSecretName);
-  return (access.gitlab ?? gitlabClient)({ url: requiredSetting(access.env, urlSetting), token, tokenSource: `secret "${tokenSecretName}"` });
+export async function sendToGitLab<T>(endpoint: GitLabEndpoint, request: GitLabRequest, timeoutMs: number): Promise<T> {
+  const label = `${request.method} ${request.path}`;
+  const secrets = [endpoint.privateToken ?? '', ...(request.secrets ?? [])];
+  const url = new URL(`${endpoint.url}/api/v4${request.path}`);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (endpoint.privateToken) headers['private-token'] = endpoint.privateToken;
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  } else if (request.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(request.form).toString();
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause = safeCause(error, secrets);
+    if ((error as { name?: string }).name === 'TimeoutError') {
+      throw new RequestError(`${label}: GitLab did not answer within ${timeoutMs} ms`, label, 'ambiguous', { code: 'TIMEOUT' }, { cause });
+    }
+    const code = networkCode(error);
+    const { advice, explanation } = describeNetworkFailure(code, url.host);
+    throw new RequestError(`${label}: ${explanation}`, label, advice, { code }, { cause });
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The answer broke off (a timeout while reading counts too): the request was processed or not.
+    throw new RequestError(`${label}: GitLab's answer (${response.status}) broke off`, label, 'ambiguous', { status: response.status }, { cause: safeCause(error, secrets) });
+  }
+  if (!response.ok) {
+    const said = redact(gitlabMessage(text), secrets).slice(0, 500);
+    const advice = adviceFor(response.status);
+    const hint = request.hints?.[response.status] ?? (advice === 'final' ? hintFor(response.status, said, endpoint) : `GitLab answered ${response.status}.`);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    throw new RequestError(`${label}: ${hint} GitLab said: ${said}`, label, advice, { status: response.status, retryAfterMs });
+  }
+  try {
+    return (text ? JSON.parse(text) : undefined) as T;
+  } catch {
+    throw new RequestError(`${label}: GitLab answered ${response.status} with a body that is not JSON; is ${endpoint.url} a GitLab?`, label, 'final', { status: response.status });
+  }
+}
+
+/** The GitLab REST API through one retry layer: each request is retried within the invocation's budget. */
+export class GitLab {
+  constructor(
+    readonly endpoint: GitLabEndpoint,
+    private readonly retry: RetryContext,
+  ) {}
+
+  request<T>(request: GitLabRequest): Promise<T> {
+    return withRetries(`${request.method} ${request.path}`, (attempt) => sendToGitLab<T>(this.endpoint, request, attempt.timeoutMs), this.retry, {
+      idempotent: request.idempotent,
+    });
+  }
+
+  /** GET that answers undefined for 404 (an object that does not exist yet). */
+  async find<T>(path: string, query?: Record<string, string>): Promise<T | undefined> {
+    try {
+      return await this.request<T>({ method: 'GET', path, query, idempotent: true });
+    } catch (error) {
+      if (error instanceof RequestError && error.details.status === 404) return undefined;
+      throw error;
+    }
+  }
 }

@@ -1,38 +1,67 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { callAws, isAwsError } from './aws';
+import type { RetryContext } from './retry';
 
-/** A secret that cannot be read: the message names the secret and what to fix, never its value. */
+/** A secret that cannot be used: the message names the secret and what to fix, never its value. */
 export class SecretUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: Error }) {
     super(message, options);
     this.name = 'SecretUnavailableError';
   }
 }
 
-const errorName = (error: unknown) => (error as { name?: string })?.name ?? '';
+/** What the secret holds and how it gets there, for the messages. */
+export interface SecretPurpose {
+  /** e.g. `the platform's GitLab token`. */
+  readonly holds: string;
+  /** What to do when it has no value, e.g. `store the token in it as plain text`. */
+  readonly whenMissing: string;
+}
 
-/** The current string value of the secret `secretName`, trimmed; throws SecretUnavailableError when there is none. */
-export async function readSecretString(client: SecretsManagerClient, secretName: string): Promise<string> {
+/**
+ * The current string value of secret `secretArn`, trimmed. Fails naming the secret when it is
+ * missing, has no value, cannot be read by this role, or holds JSON instead of the plain value.
+ */
+export async function readSecret(client: SecretsManagerClient, secretArn: string, purpose: SecretPurpose, retry: RetryContext): Promise<string> {
   let value: string | undefined;
   try {
-    value = (await client.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString;
+    value = (await callAws('SecretsManager.GetSecretValue', (abortSignal) => client.send(new GetSecretValueCommand({ SecretId: secretArn }), { abortSignal }), retry, { idempotent: true })).SecretString;
   } catch (error) {
-    const name = errorName(error);
-    if (name === 'ResourceNotFoundException') {
+    if (isAwsError(error, 'ResourceNotFoundException')) {
+      throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) does not exist or has no current value: ${purpose.whenMissing}.`, { cause: error });
+    }
+    if (isAwsError(error, 'AccessDeniedException')) {
       throw new SecretUnavailableError(
-        `Secrets Manager has no secret "${secretName}" (or it has no current value): create it, or give the project the right name (SecretsManagerGitlabPrivateToken).`,
+        `This function's role may not read secret ${secretArn} (${purpose.holds}): grant it secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key through Secrets Manager).`,
         { cause: error },
       );
     }
-    if (name === 'AccessDeniedException') {
+    throw error;
+  }
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) holds no string value: ${purpose.whenMissing}.`);
+  if (trimmed.startsWith('{')) {
+    throw new SecretUnavailableError(
+      `Secret ${secretArn} (${purpose.holds}) holds JSON; it must hold the value itself as plain text (SecretString = the token, not {"token": "…"}): ${purpose.whenMissing}.`,
+    );
+  }
+  return trimmed;
+}
+
+/** Stores `value` as the new current version of secret `secretArn` (created by Terraform without a value). */
+export async function putSecret(client: SecretsManagerClient, secretArn: string, value: string, retry: RetryContext): Promise<void> {
+  try {
+    await callAws('SecretsManager.PutSecretValue', (abortSignal) => client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }), { abortSignal }), retry, {
+      idempotent: true,
+      secrets: [value],
+    });
+  } catch (error) {
+    if (isAwsError(error, 'AccessDeniedException') || isAwsError(error, 'ResourceNotFoundException')) {
       throw new SecretUnavailableError(
-        `This function's role may not read secret "${secretName}": grant it secretsmanager:GetSecretValue (and kms:Decrypt through Secrets Manager).`,
+        `Could not store a value in secret ${secretArn}: ${(error as Error).message}. The secret must exist (the project stack creates it) and this function's role needs secretsmanager:PutSecretValue on it.`,
         { cause: error },
       );
     }
-    throw new SecretUnavailableError(`Reading secret "${secretName}" failed: ${name || 'error'}: ${(error as Error).message}`, { cause: error });
+    throw error;
   }
-  if (value === undefined || value.trim() === '') {
-    throw new SecretUnavailableError(`Secret "${secretName}" holds no string value: store the GitLab token in it as plain text.`);
-  }
-  return value.trim();
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CI_VARIABLES } from '../../constructs/gitlab/ci-variables';
+import { CI_VARIABLES } from '../../contract/ci-variables';
 import {
   DEFAULT_STAGE,
   evaluateRule,
@@ -168,19 +168,30 @@ describe('model-deploy pipeline', () => {
   const config = ciConfig(DEPLOY_REPO);
   const jobs = Object.fromEntries(jobNames(config).map((name) => [name, resolveJob(config, name)]));
 
-  test('runs only when the deploy trigger (API) or a person (web) starts it on the default branch; never on push', () => {
-    expect(sourcesCreatingPipelines(config, 'main')).toEqual(['web', 'api']);
+  test('runs only when the deploy trigger (its trigger token) or a person (web) starts it on the default branch; never on push', () => {
+    expect(sourcesCreatingPipelines(config, 'main')).toEqual(['web', 'trigger']);
     expect(sourcesCreatingPipelines(config, 'feature/x')).toEqual([]);
+    expect(sourcesCreatingPipelines(config, '')).toEqual([]);
   });
 
-  test('goes build -> deploy staging -> test staging -> deploy prod', () => {
-    expect(config.stages).toEqual(['build', 'deploy-staging', 'test-staging', 'deploy-prod']);
-    expect(Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, [job.stage, job.needs ?? []]]))).toEqual({
-      'build-stage-variables': ['build', []],
-      'deploy-staging': ['deploy-staging', ['build-stage-variables']],
-      'test-staging': ['test-staging', ['deploy-staging']],
-      'deploy-prod': ['deploy-prod', ['build-stage-variables', 'test-staging']],
+  test('goes claim -> build -> deploy and test staging -> deploy prod', () => {
+    expect(config.stages).toEqual(['claim', 'build', 'staging', 'deploy-prod']);
+    const needs = (job: Record<string, any>) => (job.needs ?? []).map((need: string | { job: string }) => (typeof need === 'string' ? need : need.job));
+    expect(Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, [job.stage, needs(job)]]))).toEqual({
+      'claim-deploy': ['claim', []],
+      'build-stage-variables': ['build', ['claim-deploy']],
+      'deploy-and-test-staging': ['staging', ['build-stage-variables']],
+      'deploy-prod': ['deploy-prod', ['build-stage-variables', 'deploy-and-test-staging']],
     });
+  });
+
+  test('the first job claims the approval with the variables the deploy trigger and the project set', () => {
+    const claim = jobs['claim-deploy'];
+    expect(commandLine(claim, 'python scripts/claim_deploy.py')).toBe('python scripts/claim_deploy.py');
+    const read = new Set(['DEPLOY_RECORDS_TABLE', 'MODEL_PACKAGE_ARN', 'DEPLOY_REQUEST_ID', 'CI_PIPELINE_ID', 'CI_PIPELINE_URL', 'AWS_REGION']);
+    const script = readFileSync(join(DEPLOY_REPO, 'scripts', 'claim_deploy.py'), 'utf8');
+    for (const name of read) expect(script).toContain(`"${name}"`);
+    for (const name of read) expect(CONTRACT.has(name) || GITLAB_PREDEFINED.test(name)).toBe(true);
   });
 
   test('the prod deployment waits for a person, and blocks the pipeline until then', () => {
@@ -191,8 +202,24 @@ describe('model-deploy pipeline', () => {
     expect(Object.entries(jobs).filter(([, job]) => job.when === 'manual').map(([name]) => name)).toEqual(['deploy-prod']);
   });
 
+  test('what the manual prod job reads never expires before a person plays it; it does not need staging\'s outputs', () => {
+    expect(jobs['build-stage-variables'].artifacts.expire_in).toBe('never');
+    expect(jobs['deploy-prod'].needs).toContainEqual({ job: 'deploy-and-test-staging', artifacts: false });
+  });
+
+  test('staging is deployed and tested under one lock: the test runs in the job that holds the staging resource group', () => {
+    const staging = jobs['deploy-and-test-staging'];
+    const lines = scriptLines(staging).map((line) => line.trim());
+    const apply = lines.findIndex((line) => line.startsWith('terraform -chdir=terraform apply'));
+    const check = lines.findIndex((line) => line.startsWith('python3 scripts/check_endpoint.py'));
+    expect(apply).toBeGreaterThanOrEqual(0);
+    expect(check).toBeGreaterThan(apply);
+    expect(shellWords(staging.resource_group, { DEPLOY_STAGE: staging.variables.DEPLOY_STAGE })).toEqual(['staging']);
+    expect(Object.entries(jobs).filter(([, job]) => job.resource_group).map(([name]) => name).sort()).toEqual(['deploy-and-test-staging', 'deploy-prod']);
+  });
+
   test('each stage keeps its Terraform state under its own key in the artifact bucket, one deployment at a time', () => {
-    const backends = ['deploy-staging', 'deploy-prod'].map((name) => {
+    const backends = ['deploy-and-test-staging', 'deploy-prod'].map((name) => {
       const job = jobs[name];
       const env = { ...CI_ENV, ...Object.fromEntries(Object.entries(job.variables).map(([key, value]) => [key, variableValue(value)])) };
       const words = shellWords(commandLine(job, 'terraform -chdir=terraform init'), env);
@@ -216,20 +243,18 @@ describe('model-deploy pipeline', () => {
     expect(built.result).toBe(0);
     expect(build.artifacts.paths).toEqual(['build/']);
     for (const stage of ['staging', 'prod']) {
-      const job = jobs[stage === 'prod' ? 'deploy-prod' : 'deploy-staging'];
+      const job = jobs[stage === 'prod' ? 'deploy-prod' : 'deploy-and-test-staging'];
       const varFile = shellWords(commandLine(job, 'terraform -chdir=terraform apply'), { ...CI_ENV, DEPLOY_STAGE: job.variables.DEPLOY_STAGE }).find((word) => word.startsWith('-var-file='));
       expect(varFile).toBe(`-var-file=../build/${stage}.tfvars.json`);
       expect(JSON.parse(readFileSync(join(output, `${stage}.tfvars.json`), 'utf8'))).toMatchObject({ stage, model_package_arn: packageArn(7) });
     }
   });
 
-  test('test staging reads the outputs file the staging deployment keeps as an artifact', () => {
-    const staging = jobs['deploy-staging'];
-    const kept = shellWords(staging.artifacts.paths[0], { DEPLOY_STAGE: staging.variables.DEPLOY_STAGE })[0];
+  test('the staging check reads the outputs file the staging deployment writes', () => {
+    const staging = jobs['deploy-and-test-staging'];
     const written = shellWords(commandLine(staging, 'terraform -chdir=terraform output -json').replace(/^.*>/, ''), { DEPLOY_STAGE: 'staging' })[0];
-    expect(written).toBe(kept);
-    const argv = shellWords(commandLine(jobs['test-staging'], 'python scripts/check_endpoint.py'), CI_ENV).slice(2);
-    expect(argv.slice(argv.indexOf('--terraform-outputs'), argv.indexOf('--terraform-outputs') + 2)).toEqual(['--terraform-outputs', kept]);
+    const argv = shellWords(commandLine(staging, 'python3 scripts/check_endpoint.py'), CI_ENV).slice(2);
+    expect(argv.slice(argv.indexOf('--terraform-outputs'), argv.indexOf('--terraform-outputs') + 2)).toEqual(['--terraform-outputs', written]);
   });
 
   test('MODEL_PACKAGE_ARN is offered, empty, in the Run pipeline form', () => {

@@ -279,3 +279,63 @@ describe('pipeline CLI arguments', () => {
     expect(parsed.log).toContain(`check the CI/CD variable ${variable}`);
   });
 });
+
+describe('starting the pipeline version the job upserted', () => {
+  /** Runs `code` with a fake SageMaker client recording its calls (the Debian boto3 predates PipelineVersionId, so botocore's Stubber cannot check these requests). */
+  const withFakeClient = (code: string, knowsVersions = true) =>
+    runPython([
+      '-c',
+      [
+        'import json, sys, types',
+        `sys.path.insert(0, ${JSON.stringify(BUILD_REPO)})`,
+        'from pipelines.execution import *',
+        'calls = []',
+        `members = {"PipelineName": 1${knowsVersions ? ', "PipelineVersionId": 1' : ''}}`,
+        'class Client:',
+        '    meta = types.SimpleNamespace(service_model=types.SimpleNamespace(operation_model=lambda name: types.SimpleNamespace(input_shape=types.SimpleNamespace(members=members))))',
+        '    def list_pipeline_versions(self, **kwargs):',
+        '        calls.append(["list_pipeline_versions", kwargs]); return {"PipelineVersionSummaries": [{"PipelineVersionId": 1}]}',
+        '    def start_pipeline_execution(self, **kwargs):',
+        '        calls.append(["start_pipeline_execution", kwargs]); return {"PipelineExecutionArn": "arn:execution"}',
+        'client = Client()',
+        'try:',
+        ...code.split('\n').map((line) => `    ${line}`),
+        'except PipelineVersionUnknown as error:',
+        '    print(json.dumps({"error": str(error)})); sys.exit(0)',
+        'print(json.dumps({"result": result, "calls": calls}))',
+      ].join('\n'),
+    ]);
+  const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/abalone-demo-p-abcdefghijkl';
+
+  test('an update names its version: that one is started, with the parameters and names of the CI run', () => {
+    const run = withFakeClient(`result = start_version(client, "abalone", upserted_version(client, "abalone", {"PipelineArn": "${arn}", "PipelineVersionId": 7}), {"InputDataUrl": "s3://b/k"}, "gitlab-42", "commit abc")`);
+    expect(JSON.parse(run.stdout)).toEqual({
+      result: 'arn:execution',
+      calls: [
+        [
+          'start_pipeline_execution',
+          { PipelineName: 'abalone', PipelineVersionId: 7, PipelineParameters: [{ Name: 'InputDataUrl', Value: 's3://b/k' }], PipelineExecutionDisplayName: 'gitlab-42', PipelineExecutionDescription: 'commit abc' },
+        ],
+      ],
+    });
+  });
+
+  test('a creation names none: the pipeline\'s first (only) version is started', () => {
+    const run = withFakeClient(`result = upserted_version(client, "abalone", {"PipelineArn": "${arn}"})`);
+    expect(JSON.parse(run.stdout)).toEqual({ result: 1, calls: [['list_pipeline_versions', { PipelineArn: arn, SortOrder: 'Ascending', MaxResults: 1 }]] });
+  });
+
+  test('a boto3 too old to start a given version says so instead of starting the latest', () => {
+    const run = withFakeClient(`result = upserted_version(client, "abalone", {"PipelineArn": "${arn}"})`, false);
+    expect(JSON.parse(run.stdout).error).toContain('this boto3 cannot start a given pipeline version');
+  });
+});
+
+describe('model registration', () => {
+  test('registers every model as PendingManualApproval: no pipeline parameter can approve one', () => {
+    const source = readFileSync(join(BUILD_REPO, 'pipelines', 'pipeline.py'), 'utf8');
+    expect(source).toContain('APPROVAL_STATUS = "PendingManualApproval"');
+    expect(source).toContain('approval_status=APPROVAL_STATUS');
+    expect(source).not.toMatch(/Parameter\w*\(name="ModelApprovalStatus"/);
+  });
+});

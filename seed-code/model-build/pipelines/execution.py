@@ -43,6 +43,42 @@ class ExecutionTimeout(Exception):
     """The execution was still running when the wait ran out."""
 
 
+class PipelineVersionUnknown(Exception):
+    """The version of the pipeline definition just upserted cannot be told."""
+
+
+def upserted_version(client: Any, pipeline_name: str, upsert_response: dict) -> int:
+    """The version the upsert made: UpdatePipeline names it; a pipeline just created has one version only.
+
+    Starting that version, not the latest, keeps two quick pushes from each running the other's
+    definition.
+    """
+    if "PipelineVersionId" in upsert_response:
+        return int(upsert_response["PipelineVersionId"])
+    if "PipelineVersionId" not in client.meta.service_model.operation_model("StartPipelineExecution").input_shape.members:
+        raise PipelineVersionUnknown(
+            "this boto3 cannot start a given pipeline version (StartPipelineExecution has no PipelineVersionId): "
+            "install a newer boto3, as requirements.txt asks"
+        )
+    versions = client.list_pipeline_versions(PipelineArn=upsert_response["PipelineArn"], SortOrder="Ascending", MaxResults=1)
+    summaries = versions.get("PipelineVersionSummaries", [])
+    if not summaries:
+        raise PipelineVersionUnknown(f"{pipeline_name} has no versions listed right after it was created")
+    return int(summaries[0]["PipelineVersionId"])
+
+
+def start_version(client: Any, pipeline_name: str, version: int, parameters: dict[str, str], display_name: str | None, description: str | None) -> str:
+    """Starts `version` of the pipeline; returns the execution ARN."""
+    request: dict[str, Any] = {"PipelineName": pipeline_name, "PipelineVersionId": version}
+    if parameters:
+        request["PipelineParameters"] = [{"Name": name, "Value": value} for name, value in parameters.items()]
+    if display_name:
+        request["PipelineExecutionDisplayName"] = display_name
+    if description:
+        request["PipelineExecutionDescription"] = description
+    return client.start_pipeline_execution(**request)["PipelineExecutionArn"]
+
+
 def wait_for_execution(
     client: Any,
     execution_arn: str,

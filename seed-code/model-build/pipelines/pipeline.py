@@ -45,6 +45,8 @@ XGBOOST_HYPERPARAMETERS = {
     "subsample": 0.7,
 }
 PROCESSING_DIR = "/opt/ml/processing"
+# Every registered model waits for a person's approval; approval starts the deploy pipeline.
+APPROVAL_STATUS = "PendingManualApproval"
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,6 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
     processing_instance_type = ParameterString(name="ProcessingInstanceType", default_value="ml.m5.xlarge")
     training_instance_type = ParameterString(name="TrainingInstanceType", default_value="ml.m5.xlarge")
     input_data_url = ParameterString(name="InputDataUrl", default_value=default_input_data_url(project.region))
-    approval_status = ParameterString(name="ModelApprovalStatus", default_value="PendingManualApproval")
     mse_threshold = ParameterFloat(name="MseThreshold", default_value=6.0)
     xgboost_image = image_uris.retrieve(framework="xgboost", region=project.region, version=XGBOOST_VERSION)
 
@@ -153,7 +154,8 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
             inference_instances=INFERENCE_INSTANCE_TYPES,
             transform_instances=TRANSFORM_INSTANCE_TYPES,
             model_package_group_name=project.model_package_group,
-            approval_status=approval_status,
+            # Fixed, not a parameter: nothing a CI run passes can approve a model; a person does, in Studio.
+            approval_status=APPROVAL_STATUS,
             model_metrics=ModelMetrics(
                 model_statistics=MetricsSource(s3_uri=report_uri, content_type="application/json")
             ),
@@ -173,7 +175,7 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
 
     return Pipeline(
         name=project.pipeline_name,
-        parameters=[processing_instance_type, training_instance_type, input_data_url, approval_status, mse_threshold],
+        parameters=[processing_instance_type, training_instance_type, input_data_url, mse_threshold],
         steps=[preprocess, train, evaluate, check_mse],
         sagemaker_session=session,
     )

@@ -19,7 +19,7 @@ from typing import Callable
 
 import boto3
 
-from pipelines.execution import ExecutionTimeout, describe_outcome, wait_for_execution
+from pipelines.execution import ExecutionTimeout, PipelineVersionUnknown, describe_outcome, start_version, upserted_version, wait_for_execution
 
 LOGGER = logging.getLogger("run_pipeline")
 
@@ -82,23 +82,32 @@ def main(argv: list[str] | None = None) -> int:
         pipeline_name=args.pipeline_name or default_name,
     )
     boto_session = boto3.Session(region_name=args.region)
+    client = boto_session.client("sagemaker")
     pipeline = build_pipeline(project, boto_session)
-    pipeline.upsert(
+    upserted = pipeline.upsert(
         role_arn=project.role_arn,
         description=f"Model build pipeline of SageMaker project {args.project_name}",
         tags=project_tags(args.project_name, args.project_id),
     )
-    LOGGER.info("pipeline %s is up to date", project.pipeline_name)
-    execution = pipeline.start(
-        parameters={"InputDataUrl": args.input_data_url} if args.input_data_url else None,
-        execution_display_name=args.execution_display_name,
-        execution_description=args.execution_description or None,
+    try:
+        version = upserted_version(client, project.pipeline_name, upserted)
+    except PipelineVersionUnknown as unknown:
+        LOGGER.error("%s", unknown)
+        return 1
+    LOGGER.info("pipeline %s is up to date: version %d", project.pipeline_name, version)
+    execution_arn = start_version(
+        client,
+        project.pipeline_name,
+        version,
+        {"InputDataUrl": args.input_data_url} if args.input_data_url else {},
+        args.execution_display_name,
+        args.execution_description or None,
     )
-    LOGGER.info("started %s; follow it in Studio under Pipelines > %s", execution.arn, project.pipeline_name)
+    LOGGER.info("started %s (version %d); follow it in Studio under Pipelines > %s", execution_arn, version, project.pipeline_name)
     try:
         outcome = wait_for_execution(
-            boto_session.client("sagemaker"),
-            execution.arn,
+            client,
+            execution_arn,
             timeout_seconds=args.timeout_minutes * 60,
             poll_seconds=args.poll_seconds,
         )

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { childOutput } from '../../../tools/child-output';
 import { processWide } from '../../../tools/process-wide';
 import { parse } from 'yaml';
 
@@ -55,11 +56,22 @@ function forkServer(): string | undefined {
  * client waits for it to listen) or, with SEED_PYTHON_FORK_SERVER=0, in a fresh interpreter.
  */
 export function runPython(args: string[], cwd: string = SEED_ROOT): PythonResult {
-  const socket = forkServer();
-  const command = socket === undefined ? args : ['-I', '-S', join(__dirname, 'fork_client.py'), socket, ...args];
-  const result = spawnSync(PYTHON, command, { cwd, encoding: 'utf8', env: pythonEnv() });
+  const result = spawnSync(PYTHON, pythonCommand(args), { cwd, encoding: 'utf8', env: pythonEnv() });
   if (result.error) throw result.error;
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+const pythonCommand = (args: string[]) => {
+  const socket = forkServer();
+  return socket === undefined ? args : ['-I', '-S', join(__dirname, 'fork_client.py'), socket, ...args];
+};
+
+/**
+ * runPython without blocking this process, with `env` added: for commands that talk to servers this
+ * process runs (e.g. dynalite).
+ */
+export function runPythonAsync(args: string[], env: Record<string, string>, cwd: string = SEED_ROOT): Promise<PythonResult> {
+  return childOutput(spawn(PYTHON, pythonCommand(args), { cwd, env: { ...pythonEnv(), ...env } }));
 }
 
 /** A stubbed AWS call: the response, or the error AWS answers; `expected` are the exact request parameters. */
