@@ -152,7 +152,7 @@ export class SageMakerProjectStack extends TerraformStack {
       principals: [{ type: '*', identifiers: ['*'] }],
       actions: [...OBJECT_ACTIONS, 's3:ListBucket', 's3:ListBucketVersions'],
       resources: [artifactBucket.bucketArn, artifactBucket.objectArn('*')],
-      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [identities.ci.principalArn, identities.pipelineRole.roleArn, runnerRoleArn] }],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [identities.ci.principalArn, identities.pipelineRole.principalArn, runnerRoleArn] }],
     });
 
     const modelPackageGroup = new SagemakerModelPackageGroup(this, 'model-package-group', {

@@ -74,15 +74,14 @@ export class ServiceCatalogStack extends TerraformStack {
       bucketName: names.stateBucket(aws.accountId),
       lockTableName: names.lockTable,
       encryptionKey: key,
-      // Built from the name rather than read from the role, so plans show the policy resolved.
-      runnerRoleArn: iamArn(`role/${names.runnerRole}`),
+      runnerRoleArn: runner.role.principalArn,
     });
     state.grantRunner(runner.role);
 
     const token = new GitLabToken(this, 'gitlab-token', {
       secretName: names.gitlabTokenSecret,
       encryptionKey: key,
-      readerArnPatterns: [runner.role.roleArn, iamArn(`role${names.projectIamPath}${names.projectResourcePrefix}p-*${SEED_ROLE_SUFFIX}`)],
+      readerArnPatterns: [runner.role.principalArn, iamArn(`role${names.projectIamPath}${names.projectResourcePrefix}p-*${SEED_ROLE_SUFFIX}`)],
     });
     token.grantRead(runner.role);
     const oidcProvider = config.gitlab.ciAuthMode === 'oidc' && !config.gitlab.oidcProviderArn ? new GitLabOidcProvider(this, 'gitlab-oidc', { gitlabUrl: config.gitlab.url }) : undefined;

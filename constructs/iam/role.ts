@@ -5,6 +5,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { GrowingPolicies, IGrantable, policyDocument, PolicyStatement } from './policy';
 
 export interface RoleProps {
@@ -29,11 +30,21 @@ export interface RoleProps {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * `arn:<partition>:iam::<account>:<type><path><name>`: an identity's ARN built from its name, so the
+ * policies naming it resolve when Terraform plans (the resource's own `arn` is known only after apply).
+ */
+export function identityArn(scope: Construct, type: 'role' | 'user', name: string, path = '/'): string {
+  return AwsContext.of(scope).arn('iam', `${type}${path}${name}`, { region: '' });
+}
+
 /** An IAM role whose permissions are added where they are needed, in named inline policies. */
 export class Role extends Construct implements IGrantable {
   readonly resource: IamRole;
   readonly roleName: string;
+  /** The role's ARN as the resource reports it: use it where the role must exist first (a function's role). */
   readonly roleArn: string;
+  /** The same ARN built from the name: what policies and conditions name. */
   readonly principalArn: string;
   private readonly policies: GrowingPolicies;
 
@@ -51,7 +62,7 @@ export class Role extends Construct implements IGrantable {
     });
     this.roleName = this.resource.name;
     this.roleArn = this.resource.arn;
-    this.principalArn = this.roleArn;
+    this.principalArn = identityArn(this, 'role', props.roleName, props.path);
     this.policies = new GrowingPolicies((name, statements) => {
       new IamRolePolicy(this, `policy-${name}`, { name, role: this.resource.id, policy: policyDocument(this, `policy-${name}-document`, statements).json });
     });
@@ -105,7 +116,7 @@ export class User extends Construct implements IGrantable {
       tags: props.tags,
     });
     this.userName = this.resource.name;
-    this.principalArn = this.resource.arn;
+    this.principalArn = identityArn(this, 'user', props.userName, props.path);
     this.policies = new GrowingPolicies((name, statements) => {
       new IamUserPolicy(this, `policy-${name}`, { name, user: this.resource.name, policy: policyDocument(this, `policy-${name}-document`, statements).json });
     });

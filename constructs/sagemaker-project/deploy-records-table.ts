@@ -1,5 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { DEPLOY_RECORDS } from '../../contract/deploy-records';
 import { GRANTS_POLICY, IGrantable } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
@@ -35,7 +36,8 @@ export class DeployRecordsTable extends Construct {
       serverSideEncryption: { enabled: true, kmsKeyArn: props.encryptionKey.keyArn },
     });
     this.tableName = this.resource.name;
-    this.tableArn = this.resource.arn;
+    // Built from the name, so policies naming the table resolve when Terraform plans.
+    this.tableArn = AwsContext.of(this).arn('dynamodb', `table/${props.tableName}`);
   }
 
   /** Item access with `actions` (e.g. GetItem, UpdateItem), and the key's use for this table only. */

@@ -6,6 +6,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { DEPLOY_TRIGGER_SETTINGS, MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
 import { policyDocument } from '../iam/policy';
 import { Role } from '../iam/role';
@@ -108,7 +109,8 @@ export class DeployTrigger extends Construct {
       deadLetterConfig: { arn: this.failureQueue.arn },
     });
     // Lambda hands events that failed every retry to the queue with the function's own role.
-    props.role.addToPolicy('failure-queue', [{ sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [this.failureQueue.arn] }]);
+    const failureQueueArn = AwsContext.of(this).arn('sqs', props.failureQueueName);
+    props.role.addToPolicy('failure-queue', [{ sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [failureQueueArn] }]);
     new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
       functionName: this.function.functionName,
       maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds,

@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { Role } from '../iam/role';
 import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
@@ -46,7 +47,7 @@ export class ProjectFunction extends Construct {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
     });
-    props.role.addToPolicy('function-logs', functionLogStatements(this.logGroup.arn));
+    props.role.addToPolicy('function-logs', functionLogStatements(AwsContext.of(this).arn('logs', `log-group:/aws/lambda/${props.functionName}`)));
     this.resource = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description,

@@ -65,7 +65,7 @@ export class ProjectIdentities extends Construct {
     this.pipelineRole = role('pipeline-role', props.names.pipelineRole, 'SageMaker jobs and endpoints of one SageMaker project', [
       serviceTrust('sagemaker.amazonaws.com', [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [aws.accountId] }]),
     ]);
-    this.pipelineRole.addToPolicy('sagemaker', pipelineStatements(aws, props.sagemaker, [this.pipelineRole.roleArn]));
+    this.pipelineRole.addToPolicy('sagemaker', pipelineStatements(aws, props.sagemaker, [this.pipelineRole.principalArn]));
     suppress(this.pipelineRole, IamNoWriteOnWildcardResource.id, JOB_METRICS_SUPPRESSION, { appliesTo: ['JobMetrics'] });
 
     if (props.oidc) {
@@ -90,7 +90,7 @@ export class ProjectIdentities extends Construct {
       this.ci = user;
       this.ciUserName = user.userName;
     }
-    this.ci.addToPolicy('sagemaker', ciSageMakerStatements(props.sagemaker, [this.pipelineRole.roleArn]));
+    this.ci.addToPolicy('sagemaker', ciSageMakerStatements(props.sagemaker, [this.pipelineRole.principalArn]));
 
     const lambdaTrust = [serviceTrust('lambda.amazonaws.com')];
     this.seedRole = role('seed-role', props.names.seedRole, 'Seeding function of one SageMaker project', lambdaTrust);

@@ -3,6 +3,7 @@ import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanag
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { GRANTS_POLICY, IGrantable, policyDocument, PolicyStatement } from '../iam/policy';
 import { IEncryptionKey } from './encryption-key';
 
@@ -37,6 +38,8 @@ export class Secret extends Construct {
   readonly resource: SecretsmanagerSecret;
   readonly secretName: string;
   readonly secretArn: string;
+  /** `...:secret:<name>-??????`: the ARN pattern policies name (Secrets Manager adds six random characters). */
+  readonly secretArnPattern: string;
   private readonly encryptionKey: IEncryptionKey;
 
   constructor(scope: Construct, id: string, props: SecretProps) {
@@ -50,6 +53,7 @@ export class Secret extends Construct {
     });
     this.secretName = this.resource.name;
     this.secretArn = this.resource.arn;
+    this.secretArnPattern = AwsContext.of(this).arn('secretsmanager', `secret:${props.secretName}-??????`);
     if (props.value) {
       new SecretsmanagerSecretVersion(this, 'value', {
         secretId: this.resource.id,
@@ -67,18 +71,18 @@ export class Secret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] }]);
+    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] }]);
     this.grantKey(grantee, 'decrypt', policyName);
   }
 
   /** Putting a new value (and encryption for this secret only). */
   grantWrite(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] }]);
+    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] }]);
     this.grantKey(grantee, 'encrypt-decrypt', policyName);
   }
 
   private grantKey(grantee: IGrantable, mode: 'decrypt' | 'encrypt-decrypt', policyName: string): void {
-    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode, context: { key: 'SecretARN', values: [this.secretArn] } }, policyName);
+    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode, context: { key: 'SecretARN', values: [this.secretArnPattern] } }, policyName);
   }
 }
 

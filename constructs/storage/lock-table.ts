@@ -1,5 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { GRANTS_POLICY, IGrantable } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
 
@@ -33,7 +34,8 @@ export class LockTable extends Construct {
       deletionProtectionEnabled: true,
     });
     this.tableName = this.resource.name;
-    this.tableArn = this.resource.arn;
+    // Built from the name, so policies naming the table resolve when Terraform plans.
+    this.tableArn = AwsContext.of(this).arn('dynamodb', `table/${props.tableName}`);
   }
 
   /** What Terraform's S3 backend does with the lock table, and the key's use for this table. */

@@ -1,11 +1,13 @@
-# Names of one stage's resources, derived from the variables alone.
+# Names of one stage's resources, derived from the variables alone. Each starts with the SageMaker
+# project id: the project's CI role may manage only endpoints, endpoint configurations and models
+# whose names start with it (a project name could be the start of another project's name).
 #
 # Models and endpoint configurations cannot be changed in place. Their names end with a hash of
 # their settings, so a new model version or new settings create new ones first, the endpoint is
 # updated to them without downtime, and only then are the old ones deleted.
 
 locals {
-  endpoint_name         = "${var.sagemaker_project_name}-${var.stage}"
+  endpoint_name         = "${var.sagemaker_project_id}-${var.stage}"
   model_package_version = regex("/([0-9]+)$", var.model_package_arn)[0]
   data_capture_uri      = "s3://${var.artifact_bucket}/data-capture/${local.endpoint_name}"
 
