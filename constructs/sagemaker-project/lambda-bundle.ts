@@ -10,7 +10,7 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 /** Every source a handler may import: the handlers and the contract modules they share with the stacks. */
-const HANDLER_SOURCES = [join(REPOSITORY_ROOT, 'lambda'), join(REPOSITORY_ROOT, 'constructs', 'gitlab', 'ci-variables.ts')];
+const HANDLER_SOURCES = [join(REPOSITORY_ROOT, 'lambda'), join(REPOSITORY_ROOT, 'contract'), join(REPOSITORY_ROOT, 'constructs', 'gitlab', 'ci-variables.ts')];
 /**
  * Where packages are cached: `SMP_LAMBDA_CACHE_DIR`, else under node_modules, which `npm ci` wipes,
  * so a cached bundle never outlives the dependencies it holds.
