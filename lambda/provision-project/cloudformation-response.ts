@@ -14,19 +14,6 @@ export interface RequestIdentity {
 
 const TRUNCATED = ' [truncated]';
 
-/** The longest prefix of `text` that is at most `bytes` bytes of UTF-8, never splitting a character. */
-function utf8Prefix(text: string, bytes: number): string {
-  let used = 0;
-  let end = 0;
-  for (const character of text) {
-    const size = Buffer.byteLength(character);
-    if (used + size > bytes) break;
-    used += size;
-    end += character.length;
-  }
-  return text.slice(0, end);
-}
-
 /**
  * The JSON body of a response, within CloudFormation's 4,096 bytes: the reason is cut (and marked)
  * when the whole body would be longer.
@@ -43,15 +30,18 @@ export function responseBody(identity: RequestIdentity, answer: Answer): string 
     });
   const full = body(answer.Reason);
   if (Buffer.byteLength(full) <= RESPONSE_MAX_BYTES) return full;
-  // JSON escaping makes some characters longer than their UTF-8 bytes: shrink until the body fits.
-  let budget = Buffer.byteLength(answer.Reason) - (Buffer.byteLength(full) - RESPONSE_MAX_BYTES) - Buffer.byteLength(TRUNCATED);
-  for (;;) {
-    if (budget < 0) throw new Error(`a response is longer than ${RESPONSE_MAX_BYTES} bytes without its reason: the physical id or request fields are too long`);
-    const candidate = body(`${utf8Prefix(answer.Reason, budget)}${TRUNCATED}`);
-    const over = Buffer.byteLength(candidate) - RESPONSE_MAX_BYTES;
-    if (over <= 0) return candidate;
-    budget -= over;
+  // JSON escaping can make a character longer than its UTF-8 bytes: find the longest prefix that fits.
+  const characters = [...answer.Reason];
+  const fits = (count: number) => Buffer.byteLength(body(`${characters.slice(0, count).join('')}${TRUNCATED}`)) <= RESPONSE_MAX_BYTES;
+  if (!fits(0)) throw new Error(`a response is longer than ${RESPONSE_MAX_BYTES} bytes without its reason: the physical id or request fields are too long`);
+  let low = 0;
+  let high = characters.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
   }
+  return body(`${characters.slice(0, low).join('')}${TRUNCATED}`);
 }
 
 export interface PutOptions {

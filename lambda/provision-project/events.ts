@@ -24,6 +24,9 @@ export const BUILD_STATE_CHANGE = 'CodeBuild Build State Change';
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
 
+/** The build id (`<project>:<uuid>`) of the event's build ARN (`arn:...:codebuild:<region>:<account>:build/<project>:<uuid>`). */
+export const buildIdOf = (event: BuildStateChange): string => event.detail['build-id'].replace(/^arn:[^:]+:codebuild:[^:]*:[^:]*:build\//, '');
+
 export function isCloudFormationRequest(event: unknown): event is CloudFormationRequest {
   return (
     isObject(event) &&

@@ -4,7 +4,7 @@ import { requiredSetting } from '../shared/environment';
 import { createLogger, Logger } from '../shared/log';
 import { putResponse, RequestIdentity, responseBody } from './cloudformation-response';
 import { Answer, CloudFormationRequest, decideBuild, decideCrashedRequest, decideRequest, decideStartFailure } from './decide';
-import { BuildStateChange, invocationError, isBuildStateChange, isCloudFormationRequest, isInvocationRecord, isQueueEvent } from './events';
+import { buildIdOf, BuildStateChange, invocationError, isBuildStateChange, isCloudFormationRequest, isInvocationRecord, isQueueEvent } from './events';
 import { codeBuildRunnerBuilds, RunnerBuilds } from './runner-builds';
 
 /** `env` holds PROVISIONER_SETTINGS. */
@@ -60,7 +60,8 @@ export function createProvisionHandler(dependencies: ProvisionDependencies) {
   };
 
   const onBuildEvent = async (event: BuildStateChange): Promise<ProvisionOutcome> => {
-    const { 'build-id': buildId, 'project-name': projectName } = event.detail;
+    const { 'project-name': projectName } = event.detail;
+    const buildId = buildIdOf(event);
     const log = logger({ buildId });
     const project = requiredSetting(dependencies.env, PROVISIONER_SETTINGS.runnerProject);
     if (projectName !== project) return ignored(log, `build of project ${projectName}, not of ${project}`);
