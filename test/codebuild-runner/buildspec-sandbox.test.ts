@@ -182,8 +182,8 @@ function runRequest(request: CloudFormationRequest, env: Record<string, string> 
   return { build, dir, decision };
 }
 
-/** What the function answers CloudFormation for an emulated build of `request`. */
-function answerFor(request: CloudFormationRequest, decision: RequestDecision, build: EmulatedBuild) {
+/** What the function answers CloudFormation for an emulated build it started. */
+function answerFor(decision: RequestDecision, build: EmulatedBuild) {
   if (decision.kind !== 'start-build') throw new Error('no build');
   const context = JSON.parse(decision.build.variables.SMP_CLOUDFORMATION_REQUEST);
   const phases = ['SUBMITTED', 'PROVISIONING', 'INSTALL', 'BUILD', 'POST_BUILD'].map((type) => ({ type, status: 'SUCCEEDED' }));
@@ -237,7 +237,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     expect(existsSync(join(markerDir(), `${projectId}.created`))).toBe(true);
     expect(JSON.parse(readFileSync(stateFile(projectId), 'utf8')).resources.map((resource: any) => resource.name)).toEqual(['project']);
     expect(build.log).toContain('runner build: result applied');
-    expect(answerFor(request, decision, build)).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', PhysicalResourceId: `sagemaker-project/${projectId}` } });
+    expect(answerFor(decision, build)).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', PhysicalResourceId: `sagemaker-project/${projectId}` } });
   });
 
   test('Delete: the build exports "destroyed" and terraform removed what the Create made', () => {
@@ -250,7 +250,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     expect(build.exported).toEqual({ SMP_RESULT: 'destroyed', SMP_FAILED_STEP: '' });
     expect(existsSync(join(markerDir(), `${projectId}.created`))).toBe(false);
     expect(JSON.parse(readFileSync(stateFile(projectId), 'utf8')).resources).toEqual([]);
-    expect(answerFor(request, decision, build)).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', Reason: 'Terraform destroyed (build runner:1).' } });
+    expect(answerFor(decision, build)).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', Reason: 'Terraform destroyed (build runner:1).' } });
   });
 
   test('a failing terraform apply: the build still ends, exporting "failed" and the step, and the function answers FAILED naming it', () => {
@@ -261,7 +261,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     expect(build.status).toBe('SUCCEEDED');
     expect(build.exported).toEqual({ SMP_RESULT: 'failed', SMP_FAILED_STEP: 'terraform apply' });
     expect(build.log).toContain('simulated failure: GitLab answered 403');
-    expect(answerFor(request, decision, build)).toMatchObject({
+    expect(answerFor(decision, build)).toMatchObject({
       kind: 'answer',
       answer: { Status: 'FAILED', Reason: 'Terraform apply failed at step "terraform apply". Build runner:1', PhysicalResourceId: `sagemaker-project/${projectId}` },
     });
@@ -295,7 +295,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     const calls = readFileSync(join(dir, 'aws-calls.log'), 'utf8').trim().split('\n');
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatch(new RegExp(`^s3 cp s3://${BUCKET}/${runnerScriptKey(claimed)} \\S+/run-terraform\\.sh --only-show-errors$`));
-    expect(answerFor(request, decision, build)).toMatchObject({ answer: { Status: 'FAILED', PhysicalResourceId: `nothing-created/${request.RequestId}` } });
+    expect(answerFor(decision, build)).toMatchObject({ answer: { Status: 'FAILED', PhysicalResourceId: `nothing-created/${request.RequestId}` } });
   });
 
   test('a runner script missing from the bucket fails the download step', () => {
