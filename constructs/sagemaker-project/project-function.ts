@@ -3,7 +3,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
-import { nameWithinLimit } from './name-limit';
+import { nameLimitChecks } from './name-limit';
 import { NAME_LIMITS } from './names';
 
 export interface ProjectFunctionProps {
@@ -55,7 +55,7 @@ export class ProjectFunction extends Construct {
       memorySize: props.memoryMb ?? 256,
       environment: { variables: props.environment },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      lifecycle: { precondition: [nameWithinLimit(props.functionName, NAME_LIMITS.lambdaFunction, 'Lambda function name')] },
+      lifecycle: { precondition: nameLimitChecks(props.functionName, NAME_LIMITS.lambdaFunction, 'Lambda function name') },
     });
     this.functionName = this.resource.functionName;
     this.functionArn = this.resource.arn;
