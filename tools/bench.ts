@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
 import { TF_CODE_EXCLUDES } from '../stacks/service-catalog-stack';
+import { latencyRows, measureInit } from './runner-latency';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
@@ -233,6 +234,8 @@ function main(): void {
   if (lambdaBundles.length === 0) rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
   const tfCode = tfCodeZip(outdir, archives);
   rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
+  // Runner engines: terraform init with and without the plugin cache, and each engine's creation-latency budget.
+  rows.push(...latencyRows(measureInit(RESULTS_DIR, Number(process.env.BENCH_INIT_RUNS ?? 3))));
 
   const report = [
     formatRows(rows),
