@@ -1,9 +1,7 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
@@ -13,10 +11,10 @@ import { RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
 import { FINISHED_STATUSES } from '../../lambda/provision-project/decide';
 import { AwsContext } from '../aws-context';
-import { IGrantable, policyDocument, PolicyStatement, serviceTrust } from '../iam/policy';
+import { IGrantable, policyDocument, PolicyStatement, ruleDeadLetterStatements, serviceTrust } from '../iam/policy';
 import { Role } from '../iam/role';
 import { bundleLambda } from '../sagemaker-project/lambda-bundle';
-import { ProjectFunction } from '../sagemaker-project/project-function';
+import { invokeFromRule, ProjectFunction } from '../sagemaker-project/project-function';
 import { runnerBuildspec } from './buildspec';
 import { terraformLiteral } from '../terraform/literal';
 
@@ -214,39 +212,10 @@ export class CodeBuildRunner extends Construct {
         detail: { 'project-name': [props.projectName], 'build-status': FINISHED_STATUSES },
       }),
     });
-    new LambdaPermission(this, 'invoke-from-rule', {
-      statementId: 'InvokeFromFinishedBuildsRule',
-      action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: this.rule.arn,
-    });
-    new CloudwatchEventTarget(this, 'target', {
-      rule: this.rule.name,
-      arn: this.function.functionArn,
-      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
-      deadLetterConfig: { arn: this.failureQueue.arn },
-    });
+    invokeFromRule(this, this.rule, this.function, { statementId: 'InvokeFromFinishedBuildsRule', retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 }, deadLetterArn: this.failureQueue.arn });
     new SqsQueuePolicy(this, 'failures-policy', {
       queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', [
-        {
-          sid: 'UndeliverableBuildEvents',
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
-          actions: ['sqs:SendMessage'],
-          resources: [this.failureQueue.arn],
-          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
-        },
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['sqs:*'],
-          resources: [this.failureQueue.arn],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ]).json,
+      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableBuildEvents')).json,
     });
     this.serviceToken = this.function.functionArn;
   }

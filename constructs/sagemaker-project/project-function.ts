@@ -1,4 +1,7 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget, CloudwatchEventTargetRetryPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
@@ -60,4 +63,29 @@ export class ProjectFunction extends Construct {
     this.functionName = this.resource.functionName;
     this.functionArn = this.resource.arn;
   }
+}
+
+/**
+ * An EventBridge rule invoking a function: the function's permission for that rule alone, and the
+ * rule's target with its retries and the queue that keeps what it could not deliver.
+ */
+export function invokeFromRule(
+  scope: Construct,
+  rule: CloudwatchEventRule,
+  fn: ProjectFunction,
+  options: { statementId: string; retryPolicy: CloudwatchEventTargetRetryPolicy; deadLetterArn: string },
+): void {
+  new LambdaPermission(scope, 'invoke-from-rule', {
+    statementId: options.statementId,
+    action: 'lambda:InvokeFunction',
+    functionName: fn.functionName,
+    principal: 'events.amazonaws.com',
+    sourceArn: rule.arn,
+  });
+  new CloudwatchEventTarget(scope, 'target', {
+    rule: rule.name,
+    arn: fn.functionArn,
+    retryPolicy: options.retryPolicy,
+    deadLetterConfig: { arn: options.deadLetterArn },
+  });
 }

@@ -7,15 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runnerBuildspec, RUNNER_PARAMETER_KEYS } from '../../constructs/codebuild-runner/buildspec';
 import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
 import { runnerScriptKey, stateKeyOf, terraformCodeKey } from '../../contract/runner';
 import { CloudFormationRequest, decideBuild, decideRequest, RequestDecision } from '../../lambda/provision-project/decide';
-import { PLUGIN_MIRROR, TERRAFORM_BIN } from '../../tools/terraform';
+import { PLUGIN_MIRROR } from '../../tools/terraform';
 import { emulateBuild, EmulatedBuild } from '../support/codebuild-emulator';
+import { packTerraformRelease, runnerSeams } from '../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/SC-123456789012-pp-abcdefghijklm/11111111-2222-3333-4444-555555555555';
@@ -142,17 +143,8 @@ function buildEnvironment(overrides: Record<string, string>, dir: string): NodeJ
     ...inherited,
     ...project,
     ...overrides,
-    PATH: `${join(sandbox, 'bin')}:${process.env.PATH}`,
-    HOME: dir,
-    TMPDIR: dir,
-    FAKE_S3_ROOT: join(sandbox, 's3'),
+    ...runnerSeams(dir, sandbox, terraformZip),
     FAKE_AWS_FIXTURES: join(sandbox, 'fixtures'),
-    FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
-    TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
-    SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),
-    SMP_INSTALL_DIR: join(dir, 'install'),
-    SMP_TERRAFORM_URL: `file://${terraformZip}`,
-    SMP_LOCAL_STATE_DIR: join(sandbox, 'state'),
   };
 }
 
@@ -200,13 +192,7 @@ beforeAll(() => {
   mkdirSync(markerDir());
   mkdirSync(join(sandbox, 'bin'));
 
-  const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
-  const release = join(sandbox, 'release');
-  mkdirSync(release);
-  copyFileSync(binary, join(release, 'terraform'));
-  terraformZip = join(sandbox, 'terraform_1.11.4_linux_amd64.zip');
-  if (spawnSync('zip', ['-q', '-0', '-j', terraformZip, join(release, 'terraform')]).status !== 0) throw new Error('zip failed');
-  terraformZipSha256 = createHash('sha256').update(readFileSync(terraformZip)).digest('hex');
+  ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
 
   const stub = join(sandbox, 'bin', 'aws');
   writeFileSync(stub, `#!/usr/bin/env bash\nexec /usr/bin/python3 ${JSON.stringify(join(__dirname, '..', 'support', 'fake_aws_cli.py'))} "$@"\n`);

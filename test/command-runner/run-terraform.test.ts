@@ -5,7 +5,6 @@
  * that checks the S3 backend arguments against terraform's own S3 backend.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,8 +12,8 @@ import { DEFAULT_CONFIG } from '../../config/defaults';
 import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, commandOf, STATE_KEY_PREFIX } from '../../constructs/command-runner/project-template';
 import { PROJECT_PARAMETERS } from '../../constructs/command-runner/project-parameters';
 import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
-import { TERRAFORM_BIN } from '../../tools/terraform';
 import { standaloneTemplate } from './support';
+import { packTerraformRelease, runnerSeams } from '../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
 const PROJECT_A = 'p-aaaaaaaaaaaa';
@@ -85,16 +84,7 @@ function runnerEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
   writeFileSync(join(dir, 'terraform.rc'), '');
   return {
     ...inherited,
-    PATH: `${join(sandbox, 'bin')}:${process.env.PATH}`,
-    HOME: dir,
-    TMPDIR: dir,
-    FAKE_S3_ROOT: join(sandbox, 's3'),
-    FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
-    TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
-    SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),
-    SMP_INSTALL_DIR: join(dir, 'install'),
-    SMP_TERRAFORM_URL: `file://${terraformZip}`,
-    SMP_LOCAL_STATE_DIR: join(sandbox, 'state'),
+    ...runnerSeams(dir, sandbox, terraformZip),
     ...extra,
   };
 }
@@ -146,15 +136,7 @@ beforeAll(() => {
   mkdirSync(markerDir);
   mkdirSync(join(sandbox, 'bin'));
 
-  // The machine's terraform, packed like a HashiCorp release: the install step downloads, verifies and unpacks it.
-  const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
-  const release = join(sandbox, 'release');
-  mkdirSync(release);
-  copyFileSync(binary, join(release, 'terraform'));
-  terraformZip = join(sandbox, 'terraform_1.11.4_linux_amd64.zip');
-  const zipped = spawnSync('zip', ['-q', '-0', '-j', terraformZip, join(release, 'terraform')]);
-  if (zipped.status !== 0) throw new Error(`zip failed: ${zipped.stderr}`);
-  terraformZipSha256 = createHash('sha256').update(readFileSync(terraformZip)).digest('hex');
+  ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
 
   // `aws s3 cp s3://bucket/key dest ...` copies from FAKE_S3_ROOT; every call is logged.
   const stub = join(sandbox, 'bin', 'aws');
