@@ -61,6 +61,11 @@ export const DEFAULT_CONFIG = {
      * destroys on delete, faster). The README says when to choose which.
      */
     engine: 'commandrunner',
+    /**
+     * What destroying a project does with its artifact bucket (models, pipeline data, deploy state):
+     * `keep` (the bucket and its data stay; delete them by hand) or `empty` (deleted with every version).
+     */
+    artifactBucketOnDelete: 'keep',
     /** IAM role that runs Terraform for projects (and, with CommandRunner, its instance profile); empty = `<org>-<env>-<role>-project-runner`. */
     roleName: '',
     /** Terraform version the runner installs (linux_amd64); 1.11 or later, for the S3 lock file and write-only arguments. */

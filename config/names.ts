@@ -23,6 +23,8 @@ export interface SharedNames {
   readonly projectResourcePrefix: string;
   /** Secret holding the GitLab namespace token. */
   readonly gitlabTokenSecret: string;
+  /** CodeBuild engine: the CodeBuild project, the provisioning function (and its role), its rule and failure queue. */
+  readonly codeBuildRunner: { readonly project: string; readonly function: string; readonly rule: string; readonly failureQueue: string };
   readonly launchRole: string;
   readonly secretPrefix: string;
   readonly portfolio: string;
@@ -48,6 +50,12 @@ export function sharedNames(config: ValidatedConfig): SharedNames {
     projectIamPath: `/${prefix}/`,
     projectResourcePrefix: `${prefix}-`,
     gitlabTokenSecret: `${prefix}/gitlab/private-token`,
+    codeBuildRunner: {
+      project: `${prefix}-project-runner`,
+      function: `${prefix}-provision-project`,
+      rule: `${prefix}-runner-builds`,
+      failureQueue: `${prefix}-provision-project-failures`,
+    },
     launchRole: config.serviceCatalog.launchRoleName || `${prefix}-sc-launch`,
     secretPrefix: `${prefix}/gitlab`,
     portfolio: `${prefix}-sagemaker-projects`,
@@ -91,6 +99,10 @@ export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
   ];
   if (config.s3ProjectTemplate.enabled) {
     checks.push({ name: names.projectTemplateBucket(ACCOUNT_ID_STAND_IN), limit: 63, what: 'S3 bucket name (SageMaker S3 project template)', fields: [...prefixFields, 'region'] });
+  }
+  if (config.runner.engine === 'codebuild') {
+    checks.push({ name: names.codeBuildRunner.function, limit: 64, what: 'Lambda function and IAM role name (provisioning function)', fields: prefixFields });
+    checks.push({ name: `${names.codeBuildRunner.failureQueue}-dlq`, limit: 80, what: 'SQS queue name (provisioning failures)', fields: prefixFields });
   }
   if (config.commandRunner.typeReleasePackage) {
     checks.push({ name: names.commandRunnerTypeRole, limit: 64, what: 'IAM role name (CommandRunner type execution)', fields: prefixFields });

@@ -47,6 +47,7 @@ const semver = (version: string) => version.split('.').map(Number);
 const runnerSchema = z
   .object({
     engine: z.enum(['commandrunner', 'codebuild'], { message: 'must be one of: commandrunner, codebuild' }),
+    artifactBucketOnDelete: z.enum(['keep', 'empty'], { message: 'must be one of: keep, empty' }),
     roleName: iamName,
     terraformVersion: z
       .string()

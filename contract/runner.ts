@@ -42,4 +42,29 @@ export const RUNNER_SETTINGS = {
   terraformSha256: 'TERRAFORM_SHA256',
   /** The CloudFormation stack the run belongs to: bound to the SageMaker project before init. */
   stackId: 'CLOUDFORMATION_STACK_ID',
+  /** What a destroy does with the project's artifact bucket: `empty` (deleted with its data) or `keep` (left as it is). */
+  artifactBucketOnDelete: 'ARTIFACT_BUCKET_ON_DELETE',
+} as const;
+
+/** What a destroy does with the project's artifact bucket. */
+export type ArtifactBucketOnDelete = 'empty' | 'keep';
+
+export const ARTIFACT_BUCKET_ON_DELETE_VALUES: readonly ArtifactBucketOnDelete[] = ['empty', 'keep'];
+
+/**
+ * Terraform addresses of the artifact bucket's resources start with this (the construct id of the
+ * project stack's artifact bucket): with `keep`, the runner removes them from the state before destroying.
+ */
+export const ARTIFACT_BUCKET_ADDRESS_PREFIX = 'artifact-bucket_';
+
+/** Environment (not parameters-file keys) the CodeBuild engine gives the runner: the provider cache's lock file. */
+export const RUNNER_ENVIRONMENT = {
+  /** Terraform's provider plugin cache (read by terraform itself). */
+  pluginCache: 'TF_PLUGIN_CACHE_DIR',
+  /**
+   * Lock file of the tf-code version being run, kept beside the cache: the runner copies it into the
+   * code before `terraform init` when it exists and back after a successful init, so the second run of
+   * a version installs the providers from the cache, checked against the hashes the first one recorded.
+   */
+  lockFile: 'RUNNER_PROVIDER_LOCK_FILE',
 } as const;

@@ -6,7 +6,8 @@ import { PlatformConfig } from '../config/load';
 import { AwsContext } from '../constructs/aws-context';
 import { CommandRunnerType } from '../constructs/command-runner/command-runner-type';
 import { ProjectArtifacts, ProjectCode } from '../constructs/command-runner/project-artifacts';
-import { ProjectTemplate } from '../constructs/command-runner/project-template';
+import { ProjectTemplate, TemplateEngine } from '../constructs/command-runner/project-template';
+import { CodeBuildRunner } from '../constructs/codebuild-runner/codebuild-runner';
 import { RunnerIdentity } from '../constructs/command-runner/runner-identity';
 import { S3ProjectTemplate } from '../constructs/command-runner/s3-project-template';
 import { GitLabOidcProvider } from '../constructs/gitlab/gitlab-oidc-provider';
@@ -113,26 +114,23 @@ export class ServiceCatalogStack extends TerraformStack {
       terraformCode: props.projectCode,
       dependsOn: [state.bucket.policy],
     });
-    if (!runner.instanceProfileName) throw new Error(`runner.engine ${engine} has no template yet`);
+    const launchRole = new LaunchRole(this, 'launch-role', { roleName: names.launchRole });
     const template = new ProjectTemplate(this, 'project-template', {
       dependsOn: [state.bucket.policy],
-      engine: {
-        kind: 'commandrunner',
-        commandRunner: { ...config.commandRunner, instanceProfileName: runner.instanceProfileName, logGroupName: logGroup.name },
-      },
+      engine: this.engine(config, runner, logGroup.name, state, key, launchRole),
       runner: {
         bucket: state.bucket.bucketName,
         lockTable: state.lockTable.tableName,
         stateKmsKeyArn: key.keyArn,
         terraformVersion: config.runner.terraformVersion,
         terraformSha256: config.runner.terraformSha256,
+        artifactBucketOnDelete: config.runner.artifactBucketOnDelete,
         runnerScript: artifacts.runnerScript,
         terraformCode: artifacts.terraformCode,
       },
     });
     const templateUrl = (version: string) => `https://${state.bucket.bucketName}.s3.${config.region}.amazonaws.com/${ARTIFACT_KEYS.templatePrefix}${version}.yaml`;
 
-    const launchRole = new LaunchRole(this, 'launch-role', { roleName: names.launchRole });
     const portfolio = new SageMakerProjectsPortfolio(this, 'portfolio', {
       portfolioName: names.portfolio,
       portfolioOwner: config.serviceCatalog.portfolioOwner,
@@ -190,5 +188,37 @@ export class ServiceCatalogStack extends TerraformStack {
       },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+  }
+
+  /**
+   * What runs Terraform for the template: CommandRunner (its instance profile and log group), or the
+   * CodeBuild engine (its project and provisioning function, the runner role's build permissions, and
+   * the launch role's right to call the function).
+   */
+  private engine(config: PlatformConfig, runner: RunnerIdentity, logGroupName: string, state: PlatformStateStore, key: EncryptionKey, launchRole: LaunchRole): TemplateEngine {
+    if (config.runner.engine === 'commandrunner') {
+      if (!runner.instanceProfileName) throw new Error('the CommandRunner engine needs the runner\'s instance profile');
+      return { kind: 'commandrunner', commandRunner: { ...config.commandRunner, instanceProfileName: runner.instanceProfileName, logGroupName } };
+    }
+    const names = config.names.codeBuildRunner;
+    const codeBuild = new CodeBuildRunner(this, 'codebuild-runner', {
+      projectName: names.project,
+      functionName: names.function,
+      ruleName: names.rule,
+      failureQueueName: names.failureQueue,
+      runnerRoleArn: runner.role.roleArn,
+      bucketName: state.bucket.bucketName,
+      kmsKeyArn: key.keyArn,
+      logGroupName,
+      lockTableName: state.lockTable.tableName,
+      terraformVersion: config.runner.terraformVersion,
+      terraformSha256: config.runner.terraformSha256,
+      artifactBucketOnDelete: config.runner.artifactBucketOnDelete,
+      logRetentionDays: config.logs.retentionDays,
+    });
+    runner.role.addToPolicy('codebuild', codeBuild.runnerStatements());
+    key.grantUse(runner.role, { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } }, 'codebuild');
+    codeBuild.grantInvoke(launchRole.role);
+    return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
   }
 }

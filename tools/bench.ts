@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { bundleLambda } from '../constructs/sagemaker-project/lambda-bundle';
 import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../lambda/seed-code/seed-files';
+import { latencyRows, measureInit } from './runner-latency';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
@@ -252,6 +253,8 @@ function main(): void {
   rows.push(...lambdaHandlerRows(runs));
   const tfCode = tfCodeZip(archives);
   rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
+  // Runner engines: terraform init with and without the plugin cache, and each engine's creation-latency budget.
+  rows.push(...latencyRows(measureInit(RESULTS_DIR, Number(process.env.BENCH_INIT_RUNS ?? 3))));
 
   const report = [
     formatRows(rows),

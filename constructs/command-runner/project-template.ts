@@ -4,7 +4,8 @@ import { DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStac
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { PARAMETER_GROUPS, parametersFor, ProjectParameter, runnerKeyOf, RunnerEngine } from '../../contract/project-parameters';
-import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
+import { ARTIFACT_KEYS, ArtifactBucketOnDelete, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
+import { terraformRunResource } from '../codebuild-runner/template-resource';
 import { terraformLiteral } from '../terraform/literal';
 
 /** CloudFormation's limit on a parameter value, which is how CommandRunner passes `Command`. */
@@ -56,16 +57,28 @@ export interface RunnerSettings {
   /** Terraform version the runner installs (linux_amd64), and the archive's SHA-256. */
   readonly terraformVersion: string;
   readonly terraformSha256: string;
+  /** What a destroy does with the project's artifact bucket. */
+  readonly artifactBucketOnDelete: ArtifactBucketOnDelete;
   /** The runner script and the synthesized project stack (tf-code.zip) this version runs. */
   readonly runnerScript: VerifiedArtifact;
   readonly terraformCode: VerifiedArtifact;
 }
 
+/** How a template runs Terraform: a CommandRunner resource, or the CodeBuild engine's custom resource. */
+export type TemplateEngine =
+  | { readonly kind: 'commandrunner'; readonly commandRunner: CommandRunnerSettings }
+  | {
+      readonly kind: 'codebuild';
+      /** The provisioning function's ARN (written at synth, never a form field). */
+      readonly serviceToken: string;
+      /** Seconds CloudFormation waits for the function's answer. */
+      readonly serviceTimeoutSeconds: number;
+    };
+
 export interface ProjectTemplateProps {
   /** What must exist before the template is uploaded (the bucket policy naming who may write). @default none */
   readonly dependsOn?: ITerraformDependable[];
-  /** How the template runs Terraform. */
-  readonly engine: { readonly kind: 'commandrunner'; readonly commandRunner: CommandRunnerSettings };
+  readonly engine: TemplateEngine;
   readonly runner: RunnerSettings;
 }
 
@@ -141,6 +154,7 @@ export function runnerParameterLines(engine: RunnerEngine, runner: RunnerSetting
     `${RUNNER_SETTINGS.codeSha256}=${runner.terraformCode.sha256}`,
     `${RUNNER_SETTINGS.terraformVersion}=${runner.terraformVersion}`,
     `${RUNNER_SETTINGS.terraformSha256}=${runner.terraformSha256}`,
+    `${RUNNER_SETTINGS.artifactBucketOnDelete}=${runner.artifactBucketOnDelete}`,
   ];
 }
 
@@ -196,12 +210,41 @@ export function commandOf(document: Record<string, CfnValue>): string {
 }
 
 function checkCommandSize(document: Record<string, CfnValue>): void {
+  if ((document.Resources as Record<string, { Type: string }>).TerraformRun.Type !== 'AWSUtility::CloudFormation::CommandRunner') return;
   const bytes = worstCaseCommandBytes(commandOf(document));
   if (bytes > COMMAND_MAX_BYTES) {
     throw new Error(
       `The CommandRunner command can reach ${bytes} bytes with every parameter at its MaxLength; CloudFormation passes it as a parameter value, limited to ${COMMAND_MAX_BYTES} bytes. Lower a MaxLength in contract/project-parameters.ts or shorten the bootstrap command.`,
     );
   }
+}
+
+/** The template's one resource, and its outputs, for the engine. */
+function terraformRun(engine: TemplateEngine, runner: RunnerSettings): { resource: Record<string, CfnValue>; outputs: Record<string, CfnValue>; description: string } {
+  if (engine.kind === 'codebuild') {
+    const resource = terraformRunResource({
+      serviceToken: engine.serviceToken,
+      serviceTimeoutSeconds: engine.serviceTimeoutSeconds,
+      terraformCodeSha256: runner.terraformCode.sha256,
+      runnerScriptSha256: runner.runnerScript.sha256,
+    }) as Record<string, CfnValue>;
+    return { resource, outputs: {}, description: 'runs the sagemaker-project Terraform stack in the platform\'s CodeBuild project' };
+  }
+  const commandRunner = engine.commandRunner;
+  const properties: Record<string, CfnValue> = {
+    Command: { 'Fn::Sub': bootstrapCommand(runner) },
+    Role: commandRunner.instanceProfileName,
+    LogGroup: commandRunner.logGroupName,
+    Timeout: String(commandRunner.timeoutSeconds),
+    InstanceType: commandRunner.instanceType,
+  };
+  if (commandRunner.subnetId) properties.SubnetId = commandRunner.subnetId;
+  if (commandRunner.securityGroupId) properties.SecurityGroupId = commandRunner.securityGroupId;
+  return {
+    resource: { Type: 'AWSUtility::CloudFormation::CommandRunner', Properties: properties },
+    outputs: { TerraformResult: { Description: 'What the Terraform run did (applied or destroyed)', Value: { 'Fn::GetAtt': ['TerraformRun', 'Output'] } } },
+    description: 'runs the sagemaker-project Terraform stack with CommandRunner',
+  };
 }
 
 function buildTemplate(props: ProjectTemplateProps): Record<string, CfnValue> {
@@ -216,30 +259,13 @@ function buildTemplate(props: ProjectTemplateProps): Record<string, CfnValue> {
   const labels: Record<string, CfnValue> = {};
   for (const parameter of formParameters) labels[parameter.name] = { default: parameter.label };
 
-  const commandRunner = props.engine.commandRunner;
-  const runnerProperties: Record<string, CfnValue> = {
-    Command: { 'Fn::Sub': bootstrapCommand(props.runner) },
-    Role: commandRunner.instanceProfileName,
-    LogGroup: commandRunner.logGroupName,
-    Timeout: String(commandRunner.timeoutSeconds),
-    InstanceType: commandRunner.instanceType,
-  };
-  if (commandRunner.subnetId) runnerProperties.SubnetId = commandRunner.subnetId;
-  if (commandRunner.securityGroupId) runnerProperties.SecurityGroupId = commandRunner.securityGroupId;
-
+  const run = terraformRun(props.engine, props.runner);
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'SageMaker project backed by Terraform and GitLab: runs the sagemaker-project Terraform stack with CommandRunner',
+    Description: `SageMaker project backed by Terraform and GitLab: ${run.description}`,
     Metadata: { 'AWS::CloudFormation::Interface': { ParameterGroups: groups, ParameterLabels: labels } },
     Parameters: parameters,
-    Resources: {
-      TerraformRun: { Type: 'AWSUtility::CloudFormation::CommandRunner', Properties: runnerProperties },
-    },
-    Outputs: {
-      TerraformResult: {
-        Description: 'What the Terraform run did (applied or destroyed)',
-        Value: { 'Fn::GetAtt': ['TerraformRun', 'Output'] },
-      },
-    },
+    Resources: { TerraformRun: run.resource },
+    ...(Object.keys(run.outputs).length > 0 ? { Outputs: run.outputs } : {}),
   };
 }

@@ -28,13 +28,20 @@
 #   SMP_TERRAFORM_URL    terraform_<version>_linux_amd64.zip URL  default releases.hashicorp.com
 #                        (any URL curl reads, e.g. file://; the SHA-256 check applies all the same)
 #   SMP_LOCAL_STATE_DIR  when set, a local backend replaces S3: state at <dir>/<state key>
+#
+# Environment the CodeBuild engine sets (contract/runner.ts RUNNER_ENVIRONMENT):
+#   TF_PLUGIN_CACHE_DIR        Terraform's provider plugin cache, kept between builds
+#   RUNNER_PROVIDER_LOCK_FILE  the lock file of this code version, kept beside the cache: copied in
+#                              before init (so init trusts the cached providers) and back after it
 set -euo pipefail
 umask 077
 
 readonly OUTPUT_FILE="${SMP_OUTPUT_FILE:-/command-output.txt}"
 readonly INSTALL_DIR="${SMP_INSTALL_DIR:-/usr/local/bin}"
 # The keys of contract/runner.ts (RUNNER_SETTINGS) and contract/project-parameters.ts; a test keeps them in step.
-readonly RUNNER_KEYS=" AWS_REGION CLOUDFORMATION_STACK_ID TF_STATE_BUCKET TF_STATE_LOCK_TABLE TF_STATE_KEY_PREFIX TF_STATE_KMS_KEY_ARN TF_CODE_KEY TF_CODE_SHA256 TERRAFORM_VERSION TERRAFORM_SHA256 TERRAFORM_ACTION "
+readonly RUNNER_KEYS=" AWS_REGION CLOUDFORMATION_STACK_ID TF_STATE_BUCKET TF_STATE_LOCK_TABLE TF_STATE_KEY_PREFIX TF_STATE_KMS_KEY_ARN TF_CODE_KEY TF_CODE_SHA256 TERRAFORM_VERSION TERRAFORM_SHA256 ARTIFACT_BUCKET_ON_DELETE TERRAFORM_ACTION "
+# Terraform addresses of the artifact bucket's resources (contract/runner.ts ARTIFACT_BUCKET_ADDRESS_PREFIX).
+readonly ARTIFACT_BUCKET_ADDRESS_PREFIX="artifact-bucket_"
 readonly PROJECT_VARIABLES=" sagemaker_project_name sagemaker_project_id git_build_repo_name git_deploy_repo_name "
 
 step="start"
@@ -112,6 +119,10 @@ validate_parameters() {
   case "${TERRAFORM_ACTION:-}" in
     apply | destroy) ;;
     *) fail "TerraformAction must be apply or destroy" ;;
+  esac
+  case "${ARTIFACT_BUCKET_ON_DELETE:=empty}" in
+    empty | keep) ;;
+    *) fail "the artifact bucket setting on delete must be empty or keep" ;;
   esac
   [[ "${CLOUDFORMATION_STACK_ID}" =~ ^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[A-Za-z0-9-]+$ ]] ||
     fail "the CloudFormation stack id must be a stack ARN"
@@ -231,6 +242,16 @@ backend_arguments() {
   log "state: s3://${TF_STATE_BUCKET}/${state_key} (lock file and DynamoDB table ${TF_STATE_LOCK_TABLE}, encrypted)"
 }
 
+# `keep`: the artifact bucket leaves the state before a destroy, so Terraform leaves it (and its data) in place.
+forget_artifact_bucket() {
+  local address
+  while IFS= read -r address; do
+    [[ "${address}" == *".${ARTIFACT_BUCKET_ADDRESS_PREFIX}"* ]] || continue
+    "${terraform_bin}" state rm -lock-timeout=300s "${address}" > /dev/null
+    log "kept ${address} (the bucket stays, with its data)"
+  done < <("${terraform_bin}" state list)
+}
+
 run_terraform() {
   # Bash 4.2 (Amazon Linux 2) treats an empty array as unset under `set -u`: one flag, never empty.
   local plan_mode=-destroy=false plan_step="terraform plan"
@@ -239,12 +260,25 @@ run_terraform() {
     plan_step="terraform plan -destroy"
   fi
 
-  # Every run starts in a fresh directory: a plain init (never -reconfigure) is always right.
+  # Every run starts in a fresh directory: a plain init (never -reconfigure) is always right. A lock
+  # file kept from an earlier run of this code version lets init take the providers from the cache.
+  if [ -n "${RUNNER_PROVIDER_LOCK_FILE:-}" ] && [ -f "${RUNNER_PROVIDER_LOCK_FILE}" ]; then
+    cp "${RUNNER_PROVIDER_LOCK_FILE}" .terraform.lock.hcl
+  fi
   begin "terraform init"
   "${terraform_bin}" init -input=false -no-color "${backend[@]}"
+  if [ -n "${RUNNER_PROVIDER_LOCK_FILE:-}" ]; then
+    mkdir -p "$(dirname "${RUNNER_PROVIDER_LOCK_FILE}")"
+    cp .terraform.lock.hcl "${RUNNER_PROVIDER_LOCK_FILE}"
+  fi
 
   begin "check the state's stack"
   check_state_owner
+
+  if [ "${TERRAFORM_ACTION}" = destroy ] && [ "${ARTIFACT_BUCKET_ON_DELETE}" = keep ]; then
+    begin "keep the artifact bucket"
+    forget_artifact_bucket
+  fi
 
   begin "${plan_step}"
   "${terraform_bin}" plan "${plan_mode}" -input=false -no-color -lock-timeout=300s -out="${work_dir}/tfplan"

@@ -68,3 +68,28 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
     condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
   };
 }
+
+/**
+ * Queue policy statements of a queue that keeps the events an EventBridge rule could not deliver: the
+ * rule (and only it) may send, and nothing may reach the queue without TLS.
+ */
+export function ruleDeadLetterStatements(queueArn: string, ruleArn: string, sid: string): PolicyStatement[] {
+  return [
+    {
+      sid,
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+      actions: ['sqs:SendMessage'],
+      resources: [queueArn],
+      condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ruleArn] }],
+    },
+    {
+      sid: 'DenyInsecureTransport',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['sqs:*'],
+      resources: [queueArn],
+      condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+    },
+  ];
+}

@@ -64,7 +64,7 @@ export class Role extends Construct implements IGrantable {
     this.roleArn = this.resource.arn;
     this.principalArn = identityArn(this, 'role', props.roleName, props.path);
     this.policies = new GrowingPolicies((name, statements) => {
-      new IamRolePolicy(this, `policy-${name}`, { name, role: this.resource.id, policy: policyDocument(this, `policy-${name}-document`, statements).json });
+      new IamRolePolicy(this, `policy-${name}`, { name, role: this.resource.name, policy: policyDocument(this, `policy-${name}-document`, statements).json });
     });
   }
 

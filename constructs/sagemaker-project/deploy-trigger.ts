@@ -1,19 +1,17 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { DEPLOY_TRIGGER_SETTINGS, MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
-import { policyDocument } from '../iam/policy';
+import { policyDocument, ruleDeadLetterStatements } from '../iam/policy';
 import { Role } from '../iam/role';
 import { bundleLambda } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
 import { NAME_LIMITS } from './names';
-import { ProjectFunction } from './project-function';
+import { invokeFromRule, ProjectFunction } from './project-function';
 
 /** Handler of the deploy-trigger function. */
 export const DEPLOY_TRIGGER_ENTRY = `${__dirname}/../../lambda/deploy-trigger/handler.ts`;
@@ -95,19 +93,7 @@ export class DeployTrigger extends Construct {
       }),
       lifecycle: { precondition: [nameWithinLimit(props.ruleName, NAME_LIMITS.eventRule, 'EventBridge rule name')] },
     });
-    new LambdaPermission(this, 'invoke-from-rule', {
-      statementId: 'InvokeFromModelApprovedRule',
-      action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: this.rule.arn,
-    });
-    new CloudwatchEventTarget(this, 'target', {
-      rule: this.rule.name,
-      arn: this.function.functionArn,
-      retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts },
-      deadLetterConfig: { arn: this.failureQueue.arn },
-    });
+    invokeFromRule(this, this.rule, this.function, { statementId: 'InvokeFromModelApprovedRule', retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts }, deadLetterArn: this.failureQueue.arn });
     // Lambda hands events that failed every retry to the queue with the function's own role.
     const failureQueueArn = AwsContext.of(this).arn('sqs', props.failureQueueName);
     props.role.addToPolicy('failure-queue', [{ sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [failureQueueArn] }]);
@@ -119,24 +105,7 @@ export class DeployTrigger extends Construct {
     });
     new SqsQueuePolicy(this, 'failures-policy', {
       queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', [
-        {
-          sid: 'UndeliverableApprovalEvents',
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
-          actions: ['sqs:SendMessage'],
-          resources: [this.failureQueue.arn],
-          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
-        },
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['sqs:*'],
-          resources: [this.failureQueue.arn],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ]).json,
+      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableApprovalEvents')).json,
     });
   }
 }

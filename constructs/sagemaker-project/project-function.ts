@@ -1,11 +1,14 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget, CloudwatchEventTargetRetryPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { Role } from '../iam/role';
 import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
-import { nameWithinLimit } from './name-limit';
+import { nameLimitChecks } from './name-limit';
 import { NAME_LIMITS } from './names';
 import { functionLogStatements } from './project-permissions';
 
@@ -61,9 +64,34 @@ export class ProjectFunction extends Construct {
       memorySize: props.memoryMb ?? 256,
       environment: { variables: props.environment },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      lifecycle: { precondition: [nameWithinLimit(props.functionName, NAME_LIMITS.lambdaFunction, 'Lambda function name')] },
+      lifecycle: { precondition: nameLimitChecks(props.functionName, NAME_LIMITS.lambdaFunction, 'Lambda function name') },
     });
     this.functionName = this.resource.functionName;
     this.functionArn = this.resource.arn;
   }
+}
+
+/**
+ * An EventBridge rule invoking a function: the function's permission for that rule alone, and the
+ * rule's target with its retries and the queue that keeps what it could not deliver.
+ */
+export function invokeFromRule(
+  scope: Construct,
+  rule: CloudwatchEventRule,
+  fn: ProjectFunction,
+  options: { statementId: string; retryPolicy: CloudwatchEventTargetRetryPolicy; deadLetterArn: string },
+): void {
+  new LambdaPermission(scope, 'invoke-from-rule', {
+    statementId: options.statementId,
+    action: 'lambda:InvokeFunction',
+    functionName: fn.functionName,
+    principal: 'events.amazonaws.com',
+    sourceArn: rule.arn,
+  });
+  new CloudwatchEventTarget(scope, 'target', {
+    rule: rule.name,
+    arn: fn.functionArn,
+    retryPolicy: options.retryPolicy,
+    deadLetterConfig: { arn: options.deadLetterArn },
+  });
 }

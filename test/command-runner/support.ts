@@ -76,6 +76,7 @@ export const STANDALONE_TEMPLATE: ProjectTemplateProps = {
     stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     terraformVersion: '1.11.4',
     terraformSha256: 'a'.repeat(64),
+    artifactBucketOnDelete: 'keep',
     runnerScript: { key: `command-runner/run-terraform/${'b'.repeat(64)}.sh`, sha256: 'b'.repeat(64) },
     terraformCode: { key: `command-runner/tf-code/${'c'.repeat(64)}.zip`, sha256: 'c'.repeat(64) },
   },

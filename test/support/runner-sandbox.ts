@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TERRAFORM_BIN } from '../../tools/terraform';
+
+/**
+ * The machine's terraform, packed like a HashiCorp release archive in `dir`: what the runner's install
+ * step downloads (through SMP_TERRAFORM_URL), verifies and unpacks.
+ */
+export function packTerraformRelease(dir: string): { zip: string; sha256: string } {
+  const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
+  const release = join(dir, 'release');
+  mkdirSync(release);
+  copyFileSync(binary, join(release, 'terraform'));
+  const zip = join(dir, 'terraform_1.11.4_linux_amd64.zip');
+  const zipped = spawnSync('zip', ['-q', '-0', '-j', zip, join(release, 'terraform')]);
+  if (zipped.status !== 0) throw new Error(`zip failed: ${zipped.stderr}`);
+  return { zip, sha256: createHash('sha256').update(readFileSync(zip)).digest('hex') };
+}
+
+/**
+ * The environment of one runner run in a sandbox: the stub `aws` first on PATH, a home and temporary
+ * directory of its own, and the runner's test seams (output file, install directory, the release
+ * archive above, a local backend under the sandbox).
+ */
+export function runnerSeams(dir: string, sandbox: string, terraformZip: string): NodeJS.ProcessEnv {
+  return {
+    PATH: `${join(sandbox, 'bin')}:${process.env.PATH}`,
+    HOME: dir,
+    TMPDIR: dir,
+    FAKE_S3_ROOT: join(sandbox, 's3'),
+    FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
+    TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
+    SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),
+    SMP_INSTALL_DIR: join(dir, 'install'),
+    SMP_TERRAFORM_URL: `file://${terraformZip}`,
+    SMP_LOCAL_STATE_DIR: join(sandbox, 'state'),
+  };
+}
