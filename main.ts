@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import { loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
-import { SECURITY_PACK } from './guardrails/security-pack';
+import { SECURITY_PACK, TENANT_RULES } from './guardrails/security-pack';
 import { packageProjectStack } from './stacks/project-code';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
@@ -16,11 +16,11 @@ export const SERVICE_CATALOG_STACK = 'service-catalog';
  */
 export function buildApp(config: PlatformConfig, options: { outdir?: string; seedCodeDir?: string } = {}): App {
   const projectProps = projectStackProps(config, options.seedCodeDir);
-  const projectCode = packageProjectStack(projectProps, SECURITY_PACK);
+  const projectCode = packageProjectStack(projectProps, SECURITY_PACK, TENANT_RULES);
   const app = new App({ outdir: options.outdir });
   new SageMakerProjectStack(app, SAGEMAKER_PROJECT_STACK, projectProps);
   new ServiceCatalogStack(app, SERVICE_CATALOG_STACK, { config, projectCode });
-  applyGuardrails(app, SECURITY_PACK);
+  applyGuardrails(app, SECURITY_PACK, { [SAGEMAKER_PROJECT_STACK]: TENANT_RULES });
   return app;
 }
 

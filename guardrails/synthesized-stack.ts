@@ -12,7 +12,7 @@ export interface SuppressionRecord {
 
 /** One resource, data source or output of a synthesized stack. */
 export interface StackElement {
-  readonly kind: 'resource' | 'data' | 'output';
+  readonly kind: 'resource' | 'data' | 'output' | 'variable';
   /** Terraform type, e.g. `aws_s3_bucket` (`output` for outputs). */
   readonly type: string;
   /** Terraform name (cdktf's logical id). */
@@ -45,7 +45,7 @@ export class SynthesizedStack {
   ) {
     this.elements = [];
     const add = (kind: StackElement['kind'], type: string, name: string, config: Record<string, any>, outputPath?: string) => {
-      const address = kind === 'resource' ? `${type}.${name}` : `${kind}.${type === 'output' ? '' : `${type}.`}${name}`;
+      const address = kind === 'resource' ? `${type}.${name}` : kind === 'variable' ? `var.${name}` : `${kind}.${type === 'output' ? '' : `${type}.`}${name}`;
       const comment = isObject(config['//']) ? config['//'] : {};
       const element: StackElement = {
         kind,
@@ -72,10 +72,13 @@ export class SynthesizedStack {
     for (const [name, config] of Object.entries(isObject(json.output) ? json.output : {})) {
       if (isObject(config)) add('output', 'output', name, config, outputPaths.get(name));
     }
+    for (const [name, config] of Object.entries(isObject(json.variable) ? json.variable : {})) {
+      if (isObject(config)) add('variable', 'variable', name, config);
+    }
   }
 
   /** Resources (or data sources) of one type. */
-  ofType(type: string, kind: 'resource' | 'data' = 'resource'): StackElement[] {
+  ofType(type: string, kind: 'resource' | 'data' | 'variable' = 'resource'): StackElement[] {
     return this.elements.filter((element) => element.kind === kind && element.type === type);
   }
 
@@ -112,12 +115,17 @@ export class SynthesizedStack {
     });
   }
 
-  /** Variables declared `sensitive = true`. */
+  /** Variables that hold secrets: declared `sensitive = true` or `ephemeral = true`. */
   sensitiveVariables(): string[] {
-    const variables = isObject(this.json.variable) ? this.json.variable : {};
-    return Object.entries(variables)
-      .filter(([, config]) => isObject(config) && config.sensitive === true)
+    return Object.entries(this.variables())
+      .filter(([, config]) => config.sensitive === true || config.ephemeral === true)
       .map(([name]) => name);
+  }
+
+  /** The stack's variable declarations, by name. */
+  variables(): Record<string, Record<string, any>> {
+    const variables = isObject(this.json.variable) ? this.json.variable : {};
+    return Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, Record<string, any>] => isObject(entry[1])));
   }
 }
 

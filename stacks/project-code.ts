@@ -31,12 +31,12 @@ function filesUnder(dir: string): string[] {
  * an app of its own; `cdktf synth` writes the same stack again beside the service-catalog one (a test
  * checks they are the same files).
  */
-export function packageProjectStack(props: SageMakerProjectStackProps, pack: RulePack): ProjectCode {
+export function packageProjectStack(props: SageMakerProjectStackProps, pack: RulePack, projectPack: RulePack = []): ProjectCode {
   const outdir = mkdtempSync(join(tmpdir(), 'sagemaker-project-code-'));
   try {
     const app = new App({ outdir, skipValidation: false });
     new SageMakerProjectStack(app, SAGEMAKER_PROJECT_STACK, props);
-    applyGuardrails(app, pack);
+    applyGuardrails(app, pack, { [SAGEMAKER_PROJECT_STACK]: projectPack });
     app.synth();
     const stackDir = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK);
     const entries: Zippable = {};

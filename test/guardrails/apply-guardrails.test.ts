@@ -78,6 +78,9 @@ describe('the security pack applied to the app', () => {
     const app = buildApp(testConfig(variants[1][1]), { outdir: outdir() });
     app.synth();
     const suppressed = [SAGEMAKER_PROJECT_STACK, 'service-catalog'].flatMap((name) => evaluate(new SynthesizedStack(name, written(app, name)), SECURITY_PACK).suppressed);
+    const jobMetrics = "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to SageMaker's /aws/sagemaker/ namespaces";
+    const boundaryPassRole =
+      "a boundary caps every project at once: it admits passing the roles under the project IAM path (each created with this boundary) to SageMaker; each role's own policy names its one pipeline role";
     expect(suppressed.map(({ ruleId, path, subject, reason }) => ({ ruleId, path, subject, reason }))).toEqual([
       {
         ruleId: 'CKV_AWS_116',
@@ -85,12 +88,23 @@ describe('the security pack applied to the app', () => {
         subject: undefined,
         reason: 'invoked only synchronously, by aws_lambda_invocation while terraform applies; a failure fails the apply',
       },
+      { ruleId: 'CKV_AWS_111', path: 'sagemaker-project/identities/pipeline-role/policy-sagemaker-document', subject: 'JobMetrics', reason: jobMetrics },
+      { ruleId: 'CKV_AWS_111', path: 'service-catalog/project-boundary/document', subject: 'PipelineJobMetrics', reason: jobMetrics },
       {
         ruleId: 'CKV_AWS_111',
         path: 'service-catalog/command-runner-type/execution-role/policy-command-runner-handler-document',
         subject: 'HandlerMetrics',
         reason: "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to the handler's namespace",
       },
+      {
+        ruleId: 'SMP_IAM_PASSROLE_SCOPED',
+        path: 'service-catalog/command-runner/role/managed-provisioning-document',
+        subject: 'PassProjectFunctionRoles',
+        reason:
+          'the runner passes the function roles it creates per project, which cannot be named here: only roles under the project IAM path (each created with the project boundary), only to Lambda',
+      },
+      { ruleId: 'SMP_IAM_PASSROLE_SCOPED', path: 'service-catalog/project-boundary/document', subject: 'CiPassPipelineRole', reason: boundaryPassRole },
+      { ruleId: 'SMP_IAM_PASSROLE_SCOPED', path: 'service-catalog/project-boundary/document', subject: 'PipelinePassRoleToOwnJobs', reason: boundaryPassRole },
     ]);
   });
 
@@ -135,7 +149,7 @@ describe('suppressions', () => {
   test('a suppression on a construct covers what is under it, and appliesTo limits it to the named statements', () => {
     const app = guardedApp((stack) => {
       const role = new Role(stack, 'role', { roleName: 'r', description: 'r', trust: [serviceTrust('lambda.amazonaws.com')] });
-      role.addPolicy('p', [
+      role.addToPolicy('p', [
         { sid: 'NoResourceLevel', effect: 'Allow', actions: ['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData'], resources: ['*'] },
         { sid: 'Careless', effect: 'Allow', actions: ['s3:PutObject'], resources: ['*'] },
       ]);

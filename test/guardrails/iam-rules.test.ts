@@ -16,7 +16,7 @@ const PASSED_TO_SAGEMAKER = [{ test: 'StringEquals', variable: 'iam:PassedToServ
 
 /** A role with one inline policy holding `statements`; findings point at `test/role/policy-p-document`. */
 const roleWith = (statements: PolicyStatement[]) => (stack: TerraformStack) => {
-  new Role(stack, 'role', { roleName: 'r', description: 'r', trust: [serviceTrust('lambda.amazonaws.com')] }).addPolicy('p', statements);
+  new Role(stack, 'role', { roleName: 'r', description: 'r', trust: [serviceTrust('lambda.amazonaws.com')] }).addToPolicy('p', statements);
 };
 const DOCUMENT = 'test/role/policy-p-document';
 

@@ -18,7 +18,8 @@ import { findings } from './support';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 const tokenVariable = (stack: TerraformStack) => new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-const secret = (stack: TerraformStack) => new Secret(stack, 'secret', { secretName: 'acme/gitlab/token', description: 'token', kmsKeyArn: KEY_ARN, value: tokenVariable(stack).stringValue });
+const secret = (stack: TerraformStack) =>
+  new Secret(stack, 'secret', { secretName: 'acme/gitlab/token', description: 'token', encryptionKey: new EncryptionKey(stack, 'secret-key', { alias: 'alias/secrets', description: 'secrets' }), value: { value: tokenVariable(stack).stringValue, version: 1 } });
 const readerRole = (stack: TerraformStack) => new Role(stack, 'reader', { roleName: 'reader', description: 'reads', trust: [] });
 
 describe('SMP_SECRET_VALUES_NOT_EXPOSED', () => {
@@ -71,16 +72,16 @@ describe('SMP_SECRET_VALUES_NOT_EXPOSED', () => {
 });
 
 describe('SMP_SECRETS_NAMED_READERS', () => {
-  test('readStatements() of a Secret names its ARN: complies', () => {
+  test('grantRead() of a Secret names its ARN: complies', () => {
     const result = findings(SecretsReadableByNamedPrincipals, (stack) => {
-      readerRole(stack).addPolicy('read', secret(stack).readStatements());
+      secret(stack).grantRead(readerRole(stack));
     });
     expect(result).toEqual([]);
   });
 
   test('a name prefix complies; "*" and every secret of the account are findings', () => {
     const result = findings(SecretsReadableByNamedPrincipals, (stack) => {
-      readerRole(stack).addPolicy('read', [
+      readerRole(stack).addToPolicy('read', [
         { sid: 'Prefix', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:acme/gitlab/*'] },
         { sid: 'Anything', effect: 'Allow', actions: ['secretsmanager:Get*'], resources: ['*'] },
         { sid: 'AllSecrets', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'] },

@@ -7,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformStack } from 'cdktf';
 import { denyInsecureTransport, policyDocument } from '../../constructs/iam/policy';
+import { EncryptionKey } from '../../constructs/security/encryption-key';
 import { LockTable } from '../../constructs/storage/lock-table';
 import { SecureBucket } from '../../constructs/storage/secure-bucket';
 import { DynamoDbEncryptedWithKms } from '../../guardrails/rules/dynamodb-encrypted-with-kms';
@@ -111,7 +112,7 @@ describe('DynamoDB rules', () => {
   const bareTable = (stack: TerraformStack) => new DynamodbTable(stack, 'table', { name: 'locks', hashKey: 'LockID', attribute: [{ name: 'LockID', type: 'S' }] });
 
   test.each(named([DynamoDbPointInTimeRecoveryEnabled, DynamoDbEncryptedWithKms]))('%s: LockTable complies', (_, rule) => {
-    expect(findings(rule, (stack) => new LockTable(stack, 'lock', { tableName: 'locks', kmsKeyArn: KEY_ARN }))).toEqual([]);
+    expect(findings(rule, (stack) => new LockTable(stack, 'lock', { tableName: 'locks', encryptionKey: new EncryptionKey(stack, 'key', { alias: 'alias/locks', description: 'locks' }) }))).toEqual([]);
   });
 
   test('CKV_AWS_28: a table without point-in-time recovery is named', () => {
