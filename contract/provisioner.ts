@@ -39,15 +39,15 @@ export const BUILD_VARIABLES = {
    * The CloudFormation request the build answers (JSON of `BuildRequestContext`), read back by the
    * function when the build ends; the buildspec unsets it before the runner starts.
    */
-  cloudFormationRequest: 'SMP_CLOUDFORMATION_REQUEST',
+  cloudFormationRequest: 'RUNNER_CLOUDFORMATION_REQUEST',
 } as const;
 
 /** What a finished build tells the function (CodeBuild exported variables, set by the buildspec). */
 export const BUILD_EXPORTS = {
   /** `applied`, `destroyed` (the runner's output file) or `failed`. */
-  result: 'SMP_RESULT',
+  result: 'RUNNER_RESULT',
   /** The step the run failed at (the runner's `FAILED at step "<step>"`, or the buildspec's own step). */
-  failedStep: 'SMP_FAILED_STEP',
+  failedStep: 'RUNNER_FAILED_STEP',
 } as const;
 
 export type BuildResult = 'applied' | 'destroyed' | 'failed';

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { parametersFor, PROJECT_PARAMETERS, runnerKeyOf } from '../../contract/project-parameters';
 import { BUILD_EXPORTS, BUILD_VARIABLES, PER_BUILD_KEYS, PROJECT_KEYS } from '../../contract/provisioner';
 import { COMMAND_OUTPUT_FILE, RUNNER_ENVIRONMENT, RUNNER_SETTINGS, runnerScriptKey } from '../../contract/runner';
+import { keptObjectDownloadCommand } from '../command-runner/kept-object-download';
 
 /** Where builds keep Terraform's provider plugin cache and the lock files that vouch for it (CodeBuild cache). */
 export const RUNNER_CACHE_DIR = '/root/.cache/sagemaker-projects-terraform';
@@ -50,7 +51,7 @@ function runCommand(cacheDir: string, keys: readonly string[]): string {
     `  output="\${SMP_OUTPUT_FILE:-${COMMAND_OUTPUT_FILE}}"`,
     `  ${failedStep}='download run-terraform.sh'`,
     `  [[ "\${${BUILD_VARIABLES.runnerScriptSha256}:-}" =~ ^[0-9a-f]{64}$ ]] || { echo "${BUILD_VARIABLES.runnerScriptSha256} is not a SHA-256"; return 1; }`,
-    `  aws s3 cp "s3://\${${RUNNER_SETTINGS.stateBucket}}/${scriptKey}" "$script" --only-show-errors || return`,
+    `  ${keptObjectDownloadCommand({ bucket: `\${${RUNNER_SETTINGS.stateBucket}}`, key: scriptKey, target: '$script', region: `\${${RUNNER_SETTINGS.region}}` })} || { echo "cannot download s3://\${${RUNNER_SETTINGS.stateBucket}}/${scriptKey}"; return 1; }`,
     `  ${failedStep}='verify run-terraform.sh'`,
     `  if [ "$(sha256sum "$script" | cut -d ' ' -f 1)" != "\${${BUILD_VARIABLES.runnerScriptSha256}}" ]; then`,
     `    echo "SHA-256 mismatch for ${scriptKey}: not running it"`,

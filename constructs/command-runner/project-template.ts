@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { PARAMETER_GROUPS, parametersFor, ProjectParameter, runnerKeyOf, RunnerEngine } from '../../contract/project-parameters';
 import { ARTIFACT_KEYS, ArtifactBucketOnDelete, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { terraformRunResource } from '../codebuild-runner/template-resource';
+import { keptObjectDownloadCommand } from './kept-object-download';
 import { terraformLiteral } from '../terraform/literal';
 
 /** CloudFormation's limit on a parameter value, which is how CommandRunner passes `Command`. */
@@ -172,7 +173,6 @@ const PARAMETERS_END = 'SMP_PARAMETERS_END';
 function bootstrapCommand(runner: RunnerSettings): string {
   const { key, sha256 } = runner.runnerScript;
   const location = `s3://${runner.bucket}/${key}`;
-  const object = `--bucket ${runner.bucket} --key ${key}`;
   return [
     `rm -f ${COMMAND_OUTPUT_FILE}`,
     'SMP_DIR=$(mktemp -d -t sagemaker-project.XXXXXX)',
@@ -180,7 +180,7 @@ function bootstrapCommand(runner: RunnerSettings): string {
     ...runnerParameterLines('commandrunner', runner),
     PARAMETERS_END,
     'SMP_SCRIPT="$SMP_DIR/run-terraform.sh"',
-    `aws s3api get-object ${object} "$SMP_SCRIPT" --region \${AWS::Region} >/dev/null || aws s3api get-object ${object} "$SMP_SCRIPT" --region \${AWS::Region} --version-id "$(aws s3api list-object-versions --bucket ${runner.bucket} --prefix ${key} --region \${AWS::Region} --query 'Versions[0].VersionId' --output text)" >/dev/null`,
+    keptObjectDownloadCommand({ bucket: runner.bucket, key, target: '$SMP_SCRIPT', region: '${AWS::Region}' }),
     `if echo "${sha256}  $SMP_SCRIPT" | sha256sum --check --status; then bash "$SMP_SCRIPT" "$SMP_DIR/parameters.env"; else echo "run-terraform: ${location} is missing or is not the script this product version was published with (SHA-256 ${sha256}); nothing was run"; fi`,
   ].join('\n');
 }

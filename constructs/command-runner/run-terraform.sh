@@ -267,7 +267,7 @@ run_terraform() {
   fi
   begin "terraform init"
   "${terraform_bin}" init -input=false -no-color "${backend[@]}"
-  if [ -n "${RUNNER_PROVIDER_LOCK_FILE:-}" ]; then
+  if [ -n "${RUNNER_PROVIDER_LOCK_FILE:-}" ] && [ -f .terraform.lock.hcl ]; then
     mkdir -p "$(dirname "${RUNNER_PROVIDER_LOCK_FILE}")"
     cp .terraform.lock.hcl "${RUNNER_PROVIDER_LOCK_FILE}"
   fi

@@ -1,17 +1,17 @@
 /**
  * The runner buildspec's commands, run for real in the runner sandbox: real bash, the tree's
  * run-terraform.sh, real terraform (the machine's binary, served as a release archive), a local
- * backend (SMP_LOCAL_STATE_DIR) and a stub `aws` (S3 from a folder; CloudFormation, SageMaker and
- * Service Catalog describe calls from fixtures). The build's environment is what CodeBuild would
+ * backend (SMP_LOCAL_STATE_DIR) and the sandbox's fake `aws` (test/support/fake-aws-cli.py: S3 objects and
+ * kept versions from a folder, CloudFormation and SageMaker describe calls from files). The build's environment is what CodeBuild would
  * give it: the project's platform keys plus the overrides the provisioning function computes.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runnerBuildspec, RUNNER_PARAMETER_KEYS } from '../../constructs/codebuild-runner/buildspec';
-import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
+import { runnerBuildspec } from '../../constructs/codebuild-runner/buildspec';
+import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/project-artifacts';
 import { runnerScriptKey, stateKeyOf, terraformCodeKey } from '../../contract/runner';
 import { CloudFormationRequest, decideBuild, decideRequest, RequestDecision } from '../../lambda/provision-project/decide';
 import { PLUGIN_MIRROR } from '../../tools/terraform';
@@ -26,30 +26,6 @@ let sandbox: string;
 let terraformZip: string;
 let terraformZipSha256: string;
 let scriptSha256: string;
-let legacyScript: boolean;
-
-/**
- * run-terraform.sh before the contract keys (issue 10) reads MLOPS_S3_BUCKET and TERRAFORM_INIT_ACTION
- * and refuses TF_STATE_BUCKET. Until the new script is merged, the sandbox writes that generation's keys
- * (same buildspec commands, same outcomes); delete this branch when run-terraform.sh reads the contract.
- */
-const LEGACY_KEYS = [
-  'TF_VAR_sagemaker_project_name',
-  'TF_VAR_sagemaker_project_id',
-  'TF_VAR_git_build_repo_name',
-  'TF_VAR_git_deploy_repo_name',
-  'MLOPS_S3_BUCKET',
-  'TF_STATE_LOCK_TABLE',
-  'TERRAFORM_ACTION',
-  'TERRAFORM_INIT_ACTION',
-  'AWS_REGION',
-  'TERRAFORM_VERSION',
-  'TERRAFORM_SHA256',
-  'TF_CODE_KEY',
-  'TF_STATE_KEY_PREFIX',
-  'TF_STATE_KMS_KEY_ARN',
-];
-
 const markerDir = () => join(sandbox, 'markers');
 
 /** tf-code.zip for these tests: variables of the contract and a resource whose side effect (a file) shows it exists. */
@@ -61,6 +37,7 @@ function publishCode(extra: { resources?: Record<string, unknown>; providers?: b
       sagemaker_project_name: { type: 'string' },
       git_build_repo_name: { type: 'string', default: '' },
       git_deploy_repo_name: { type: 'string', default: '' },
+      cloudformation_stack_id: { type: 'string', default: '' },
     },
     resource: {
       terraform_data: {
@@ -91,37 +68,16 @@ function putObject(key: string, content: Buffer | string): void {
   writeFileSync(target, content);
 }
 
-/** Fixtures of the describe calls a binding check makes: the project belongs to the stack of STACK_ID. */
+/** What the binding check finds: SageMaker project "demo" (`projectId`), backed by the provisioned product that owns STACK_ID. */
 function writeBindingFixtures(projectId: string): void {
   const provisionedProductId = 'pp-abcdefghijklm';
-  const fixture = (service: string, operation: string, key: string, body: unknown) => {
-    const path = join(sandbox, 'fixtures', service, operation, `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify(body));
-  };
-  fixture('sagemaker', 'describe-project', 'demo', {
-    ProjectArn: 'arn:aws:sagemaker:us-east-1:123456789012:project/demo',
-    ProjectName: 'demo',
-    ProjectId: projectId,
-    ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: provisionedProductId, ProvisionedProductStatusMessage: '' },
-    ProjectStatus: 'CreateInProgress',
-  });
-  fixture('cloudformation', 'describe-stacks', STACK_ID, {
-    Stacks: [
-      {
-        StackId: STACK_ID,
-        StackName: 'SC-123456789012-pp-abcdefghijklm',
-        StackStatus: 'CREATE_IN_PROGRESS',
-        Tags: [
-          { Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:123456789012:stack/demo/${provisionedProductId}` },
-          { Key: 'aws:servicecatalog:productArn', Value: 'arn:aws:catalog:us-east-1:123456789012:product/prod-abcdefghijklm' },
-        ],
-      },
-    ],
-  });
-  fixture('servicecatalog', 'describe-provisioned-product', provisionedProductId, {
-    ProvisionedProductDetail: { Id: provisionedProductId, Name: 'demo', Type: 'CFN_STACK', Status: 'UNDER_CHANGE', Arn: `arn:aws:servicecatalog:us-east-1:123456789012:stack/demo/${provisionedProductId}` },
-  });
+  const aws = join(sandbox, 'aws');
+  mkdirSync(aws, { recursive: true });
+  writeFileSync(join(aws, 'projects.json'), JSON.stringify({ demo: { ProjectId: projectId, ProjectStatus: 'CreateInProgress', ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: provisionedProductId } } }));
+  writeFileSync(
+    join(aws, 'stacks.json'),
+    JSON.stringify({ [STACK_ID]: { Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:123456789012:stack/demo/${provisionedProductId}` }] } }),
+  );
 }
 
 /** The environment CodeBuild gives the build: the project's platform keys, then the function's overrides. */
@@ -137,19 +93,18 @@ function buildEnvironment(overrides: Record<string, string>, dir: string): NodeJ
     TERRAFORM_VERSION: '1.11.4',
     TERRAFORM_SHA256: terraformZipSha256,
     ARTIFACT_BUCKET_ON_DELETE: 'empty',
-    ...(legacyScript ? { MLOPS_S3_BUCKET: BUCKET, TERRAFORM_INIT_ACTION: 'init' } : {}),
   };
   return {
     ...inherited,
     ...project,
     ...overrides,
     ...runnerSeams(dir, sandbox, terraformZip),
-    FAKE_AWS_FIXTURES: join(sandbox, 'fixtures'),
+    FAKE_AWS_DIR: join(sandbox, 'aws'),
   };
 }
 
 const cacheDir = () => join(sandbox, 'cache');
-const buildspec = () => runnerBuildspec({ cacheDir: cacheDir(), parameterKeys: legacyScript ? LEGACY_KEYS : RUNNER_PARAMETER_KEYS }).document as Parameters<typeof emulateBuild>[0];
+const buildspec = () => runnerBuildspec({ cacheDir: cacheDir() }).document as Parameters<typeof emulateBuild>[0];
 
 function cloudFormationRequest(type: CloudFormationRequest['RequestType'], projectId: string, codeSha: string, extra: Record<string, string> = {}): CloudFormationRequest {
   return {
@@ -177,7 +132,7 @@ function runRequest(request: CloudFormationRequest, env: Record<string, string> 
 /** What the function answers CloudFormation for an emulated build it started. */
 function answerFor(decision: RequestDecision, build: EmulatedBuild) {
   if (decision.kind !== 'start-build') throw new Error('no build');
-  const context = JSON.parse(decision.build.variables.SMP_CLOUDFORMATION_REQUEST);
+  const context = JSON.parse(decision.build.variables.RUNNER_CLOUDFORMATION_REQUEST);
   const phases = ['SUBMITTED', 'PROVISIONING', 'INSTALL', 'BUILD', 'POST_BUILD'].map((type) => ({ type, status: 'SUCCEEDED' }));
   return decideBuild({ id: 'runner:1', status: build.status, request: context, exported: build.exported, phases });
 }
@@ -194,18 +149,13 @@ beforeAll(() => {
 
   ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
 
-  const stub = join(sandbox, 'bin', 'aws');
-  writeFileSync(stub, `#!/usr/bin/env bash\nexec /usr/bin/python3 ${JSON.stringify(join(__dirname, '..', 'support', 'fake_aws_cli.py'))} "$@"\n`);
-  chmodSync(stub, 0o755);
+  copyFileSync(join(__dirname, '..', 'support', 'fake-aws-cli.py'), join(sandbox, 'bin', 'aws'));
+  chmodSync(join(sandbox, 'bin', 'aws'), 0o755);
 
   const script = readFileSync(RUNNER_SCRIPT_PATH);
   scriptSha256 = createHash('sha256').update(script).digest('hex');
   putObject(runnerScriptKey(scriptSha256), script);
 
-  const probeDir = mkdtempSync(join(sandbox, 'probe-'));
-  writeFileSync(join(probeDir, 'parameters.env'), 'TF_STATE_BUCKET=probe\n');
-  const probe = spawnSync('bash', [RUNNER_SCRIPT_PATH, join(probeDir, 'parameters.env')], { env: { ...process.env, SMP_OUTPUT_FILE: join(probeDir, 'out') }, encoding: 'utf8' });
-  legacyScript = `${probe.stdout}${probe.stderr}`.includes('unexpected parameter TF_STATE_BUCKET');
 });
 
 afterAll(() => {
@@ -218,7 +168,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     const code = publishCode();
     const request = cloudFormationRequest('Create', projectId, code);
     const { build, decision } = runRequest(request);
-    expect(build.exported).toEqual({ SMP_RESULT: 'applied', SMP_FAILED_STEP: '' });
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'applied', RUNNER_FAILED_STEP: '' });
     expect(build.status).toBe('SUCCEEDED');
     expect(existsSync(join(markerDir(), `${projectId}.created`))).toBe(true);
     expect(JSON.parse(readFileSync(stateFile(projectId), 'utf8')).resources.map((resource: any) => resource.name)).toEqual(['project']);
@@ -229,11 +179,11 @@ describe('the runner buildspec with run-terraform.sh', () => {
   test('Delete: the build exports "destroyed" and terraform removed what the Create made', () => {
     const projectId = 'p-bbbbbbbbbbbb';
     const code = publishCode();
-    expect(runRequest(cloudFormationRequest('Create', projectId, code)).build.exported.SMP_RESULT).toBe('applied');
+    expect(runRequest(cloudFormationRequest('Create', projectId, code)).build.exported.RUNNER_RESULT).toBe('applied');
     expect(existsSync(join(markerDir(), `${projectId}.created`))).toBe(true);
     const request = cloudFormationRequest('Delete', projectId, code);
     const { build, decision } = runRequest(request);
-    expect(build.exported).toEqual({ SMP_RESULT: 'destroyed', SMP_FAILED_STEP: '' });
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'destroyed', RUNNER_FAILED_STEP: '' });
     expect(existsSync(join(markerDir(), `${projectId}.created`))).toBe(false);
     expect(JSON.parse(readFileSync(stateFile(projectId), 'utf8')).resources).toEqual([]);
     expect(answerFor(decision, build)).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', Reason: 'Terraform destroyed (build runner:1).' } });
@@ -245,7 +195,7 @@ describe('the runner buildspec with run-terraform.sh', () => {
     const request = cloudFormationRequest('Create', projectId, code);
     const { build, decision } = runRequest(request);
     expect(build.status).toBe('SUCCEEDED');
-    expect(build.exported).toEqual({ SMP_RESULT: 'failed', SMP_FAILED_STEP: 'terraform apply' });
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: 'terraform apply' });
     expect(build.log).toContain('simulated failure: GitLab answered 403');
     expect(answerFor(decision, build)).toMatchObject({
       kind: 'answer',
@@ -256,14 +206,14 @@ describe('the runner buildspec with run-terraform.sh', () => {
   test('a value with spaces, quotes, $ and a backslash reaches terraform byte for byte', () => {
     const projectId = 'p-dddddddddddd';
     const { build } = runRequest(cloudFormationRequest('Create', projectId, publishCode()), { TF_VAR_git_build_repo_name: AWKWARD_VALUE });
-    expect(build.exported.SMP_RESULT).toBe('applied');
+    expect(build.exported.RUNNER_RESULT).toBe('applied');
     expect(JSON.parse(readFileSync(stateFile(projectId), 'utf8')).outputs.repo_name.value).toBe(AWKWARD_VALUE);
   });
 
   test('a value holding a line break is refused before the runner starts', () => {
     const projectId = 'p-eeeeeeeeeeee';
     const { build, dir } = runRequest(cloudFormationRequest('Create', projectId, publishCode()), { TF_VAR_git_build_repo_name: 'x\nTF_VAR_sagemaker_project_id=p-ffffffffffff' });
-    expect(build.exported).toEqual({ SMP_RESULT: 'failed', SMP_FAILED_STEP: 'write the parameters file' });
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: 'write the parameters file' });
     expect(build.log).toContain('TF_VAR_git_build_repo_name holds a line break');
     expect(existsSync(join(dir, 'install'))).toBe(false);
   });
@@ -275,27 +225,26 @@ describe('the runner buildspec with run-terraform.sh', () => {
     putObject(runnerScriptKey(claimed), tampered);
     const request = cloudFormationRequest('Create', projectId, publishCode(), { RunnerScriptSha256: claimed });
     const { build, dir, decision } = runRequest(request);
-    expect(build.exported).toEqual({ SMP_RESULT: 'failed', SMP_FAILED_STEP: 'verify run-terraform.sh' });
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: 'verify run-terraform.sh' });
     expect(build.log).toContain(`SHA-256 mismatch for ${runnerScriptKey(claimed)}: not running it`);
     expect(existsSync(join(dir, 'tampered-script-ran'))).toBe(false);
     const calls = readFileSync(join(dir, 'aws-calls.log'), 'utf8').trim().split('\n');
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatch(new RegExp(`^s3 cp s3://${BUCKET}/${runnerScriptKey(claimed)} \\S+/run-terraform\\.sh --only-show-errors$`));
+    expect(calls).toEqual([expect.stringMatching(new RegExp(`^s3api get-object --bucket ${BUCKET} --key ${runnerScriptKey(claimed)} --region us-east-1 \\S+/run-terraform\\.sh$`))]);
     expect(answerFor(decision, build)).toMatchObject({ answer: { Status: 'FAILED', PhysicalResourceId: `nothing-created/${request.RequestId}` } });
   });
 
   test('a runner script missing from the bucket fails the download step', () => {
     const request = cloudFormationRequest('Create', 'p-hhhhhhhhhhhh', publishCode(), { RunnerScriptSha256: 'f'.repeat(64) });
     const { build } = runRequest(request);
-    expect(build.exported).toEqual({ SMP_RESULT: 'failed', SMP_FAILED_STEP: 'download run-terraform.sh' });
-    expect(build.log).toContain('An error occurred (404) when calling the HeadObject operation');
+    expect(build.exported).toEqual({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: 'download run-terraform.sh' });
+    expect(build.log).toContain(`cannot download s3://${BUCKET}/${runnerScriptKey('f'.repeat(64))}`);
   });
 
   test('terraform runs with the provider plugin cache and the lock file of its tf-code version, and the cache keeps the aws provider', () => {
     const projectId = 'p-iiiiiiiiiiii';
     const code = publishCode({ providers: true });
     const { build } = runRequest(cloudFormationRequest('Create', projectId, code));
-    expect(build.exported.SMP_RESULT).toBe('applied');
+    expect(build.exported.RUNNER_RESULT).toBe('applied');
     expect(readFileSync(join(markerDir(), `${projectId}.created`), 'utf8')).toBe(`${cacheDir()}/plugins|${cacheDir()}/locks/${code}.terraform.lock.hcl`);
     expect(existsSync(join(cacheDir(), 'plugins', 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0', 'linux_amd64'))).toBe(true);
   });

@@ -34,18 +34,20 @@ describe('runner buildspec: shape', () => {
     expect(new Set(RUNNER_PARAMETER_KEYS).size).toBe(RUNNER_PARAMETER_KEYS.length);
     expect(buildCommand).toContain(`for key in ${expected.join(' ')}; do`);
     // Every platform key of the shared contract, but the code key, sha and stack id come per build.
-    expect([...PROJECT_KEYS, ...PER_BUILD_KEYS, RUNNER_SETTINGS.region].sort()).toEqual([...Object.values(RUNNER_SETTINGS), 'ARTIFACT_BUCKET_ON_DELETE'].sort());
+    expect([...PROJECT_KEYS, ...PER_BUILD_KEYS, RUNNER_SETTINGS.region].sort()).toEqual(Object.values(RUNNER_SETTINGS).sort());
   });
 
   test('downloads the runner script from its content-addressed key and checks the SHA-256 before running it', () => {
-    const download = buildCommand.indexOf('aws s3 cp "s3://${TF_STATE_BUCKET}/command-runner/run-terraform/${RUNNER_SCRIPT_SHA256}.sh" "$script"');
+    const download = buildCommand.indexOf(
+      'aws s3api get-object --bucket "${TF_STATE_BUCKET}" --key "command-runner/run-terraform/${RUNNER_SCRIPT_SHA256}.sh" --region "${AWS_REGION}" "$script"',
+    );
     const verify = buildCommand.indexOf('if [ "$(sha256sum "$script" | cut -d \' \' -f 1)" != "${RUNNER_SCRIPT_SHA256}" ]; then');
     const run = buildCommand.indexOf('bash "$script" "$parameters"');
     expect(download).toBeGreaterThan(0);
     expect(verify).toBeGreaterThan(download);
     expect(run).toBeGreaterThan(verify);
     expect(buildCommand).not.toMatch(/\beval\b/);
-    expect(buildCommand).toContain('unset SMP_CLOUDFORMATION_REQUEST');
+    expect(buildCommand).toContain('unset RUNNER_CLOUDFORMATION_REQUEST');
   });
 
   test('the build command passes shellcheck', () => {

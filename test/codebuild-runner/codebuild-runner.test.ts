@@ -116,7 +116,9 @@ describe('CodeBuildRunner: the provisioning function', () => {
     expect(statements).toEqual([
       { sid: 'RunnerBuilds', effect: 'Allow', actions: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], resources: [projectArn] },
       { sid: 'FailureQueue', effect: 'Allow', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [queueArn] },
-      { sid: 'OwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/:log-group:\/aws\/lambda\/example-dev-mlops-provision-project:\*$/)] },
+    ]);
+    expect(rolePolicy(synthesized, 'codebuild-runner/function-role', 'function-logs')).toEqual([
+      { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/:log-group:\/aws\/lambda\/example-dev-mlops-provision-project:\*$/)] },
     ]);
     const trust = statementsOf(synthesized, byPath(synthesized, 'aws_iam_role', 'codebuild-runner/function-role/role').assume_role_policy);
     expect(trust).toEqual([{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }]);

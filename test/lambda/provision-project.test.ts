@@ -60,9 +60,9 @@ function request(type: CloudFormationRequest['RequestType'], requestId: string, 
   };
 }
 
-const APPLIED = { SMP_RESULT: 'applied', SMP_FAILED_STEP: '' };
-const DESTROYED = { SMP_RESULT: 'destroyed', SMP_FAILED_STEP: '' };
-const failedAt = (step: string) => ({ SMP_RESULT: 'failed', SMP_FAILED_STEP: step });
+const APPLIED = { RUNNER_RESULT: 'applied', RUNNER_FAILED_STEP: '' };
+const DESTROYED = { RUNNER_RESULT: 'destroyed', RUNNER_FAILED_STEP: '' };
+const failedAt = (step: string) => ({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: step });
 
 /** Sends a request, lets its build end as given, delivers CodeBuild's event; returns the one response. */
 async function runRequest(cfnRequest: CloudFormationRequest, end: Parameters<FakeCodeBuild['finish']>[1]) {
@@ -93,7 +93,7 @@ describe('Create, Update and Delete', () => {
       TF_CODE_SHA256: CODE_SHA,
       CLOUDFORMATION_STACK_ID: STACK_ID,
       RUNNER_SCRIPT_SHA256: SCRIPT_SHA,
-      SMP_CLOUDFORMATION_REQUEST: JSON.stringify({
+      RUNNER_CLOUDFORMATION_REQUEST: JSON.stringify({
         RequestType: 'Create',
         ResponseURL: server.url('req-create'),
         StackId: STACK_ID,

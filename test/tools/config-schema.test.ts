@@ -30,7 +30,8 @@ describe('JSON Schema and example configuration', () => {
     expect(schema.properties.gitlab.properties.ciAuthMode).toEqual({
       type: 'string',
       enum: ['oidc', 'access-keys'],
-      description: 'How GitLab CI authenticates to AWS: `oidc` (recommended, no long-lived key) or `access-keys`. Environment variable: SMP_GITLAB_CI_AUTH_MODE.',
+      description:
+        "How GitLab CI authenticates to AWS: `oidc` (recommended: each project's own role, assumed with GitLab ID tokens, no long-lived key) or `access-keys` (each project's own IAM user, whose key the seeding function stores as masked, protected CI variables). Environment variable: SMP_GITLAB_CI_AUTH_MODE.",
       default: 'oidc',
     });
   });
