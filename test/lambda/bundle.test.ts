@@ -16,7 +16,7 @@ const HANDLER_LIMIT_BYTES = 100 * 1024;
 function synthesizedArchives(seedCodeDir = writeSeedFixture()): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'project-synth-'));
   const app = new App({ outdir });
-  new SageMakerProjectStack(app, projectStackProps(testConfig(), seedCodeDir));
+  new SageMakerProjectStack(app, SAGEMAKER_PROJECT_STACK, projectStackProps(testConfig(), seedCodeDir));
   app.synth();
   const assets = join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'assets');
   return Object.fromEntries(

@@ -28,7 +28,7 @@ const CI_ENV: Record<string, string> = {
   SAGEMAKER_PROJECT_ID: 'p-abcdefghijkl',
   SAGEMAKER_PROJECT_ARN: 'arn:aws:sagemaker:us-east-1:123456789012:project/abalone-demo',
   AWS_REGION: 'us-east-1',
-  ARTIFACT_BUCKET: 'sagemaker-project-p-abcdefghijkl',
+  ARTIFACT_BUCKET: 'example-dev-mlops-p-abcdefghijkl',
   MODEL_PACKAGE_GROUP_NAME: GROUP,
   SAGEMAKER_PIPELINE_ROLE_ARN: 'arn:aws:iam::123456789012:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole',
   CI_PIPELINE_ID: '4242',
@@ -227,8 +227,8 @@ describe('model-deploy pipeline', () => {
       return { resourceGroup, config: words.filter((word) => word.startsWith('-backend-config=')) };
     });
     expect(backends).toEqual([
-      { resourceGroup: 'staging', config: ['-backend-config=bucket=sagemaker-project-p-abcdefghijkl', '-backend-config=key=model-deploy/staging/terraform.tfstate', '-backend-config=region=us-east-1'] },
-      { resourceGroup: 'prod', config: ['-backend-config=bucket=sagemaker-project-p-abcdefghijkl', '-backend-config=key=model-deploy/prod/terraform.tfstate', '-backend-config=region=us-east-1'] },
+      { resourceGroup: 'staging', config: ['-backend-config=bucket=example-dev-mlops-p-abcdefghijkl', '-backend-config=key=model-deploy/staging/terraform.tfstate', '-backend-config=region=us-east-1'] },
+      { resourceGroup: 'prod', config: ['-backend-config=bucket=example-dev-mlops-p-abcdefghijkl', '-backend-config=key=model-deploy/prod/terraform.tfstate', '-backend-config=region=us-east-1'] },
     ]);
   });
 

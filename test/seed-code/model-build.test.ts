@@ -248,7 +248,7 @@ describe('pipeline CLI arguments', () => {
   const valid = {
     '--region': 'us-east-1',
     '--role-arn': 'arn:aws:iam::123456789012:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole',
-    '--artifact-bucket': 'sagemaker-project-p-abcdefghijkl',
+    '--artifact-bucket': 'example-dev-mlops-p-abcdefghijkl',
     '--project-name': 'abalone-demo',
     '--project-id': 'p-abcdefghijkl',
   };

@@ -17,7 +17,7 @@ const sampleVariables = (overrides: Record<string, string> = {}): Record<string,
   sagemaker_project_name: 'abalone-demo',
   sagemaker_project_id: 'p-abcdefghijkl',
   stage: 'staging',
-  artifact_bucket: 'sagemaker-project-p-abcdefghijkl',
+  artifact_bucket: 'example-dev-mlops-p-abcdefghijkl',
   model_package_arn: packageArn(7),
   execution_role_arn: 'arn:aws:iam::123456789012:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole',
   instance_type: 'ml.m5.large',
@@ -103,11 +103,11 @@ describe('deploy Terraform package', () => {
     const configuration = planned(plan, 'aws_sagemaker_endpoint_configuration');
     const sagemakerEndpoint = planned(plan, 'aws_sagemaker_endpoint');
 
-    expect(model.name).toMatch(/^abalone-demo-staging-v7-[0-9a-f]{8}$/);
+    expect(model.name).toMatch(/^p-abcdefghijkl-staging-v7-[0-9a-f]{8}$/);
     expect(model.execution_role_arn).toBe(sampleVariables().execution_role_arn);
     expect(model.primary_container).toEqual([expect.objectContaining({ model_package_name: packageArn(7) })]);
 
-    expect(configuration.name).toMatch(/^abalone-demo-staging-[0-9a-f]{8}$/);
+    expect(configuration.name).toMatch(/^p-abcdefghijkl-staging-[0-9a-f]{8}$/);
     expect(configuration.production_variants).toEqual([
       expect.objectContaining({ model_name: model.name, instance_type: 'ml.m5.large', initial_instance_count: 1, variant_name: 'AllTraffic' }),
     ]);
@@ -115,11 +115,11 @@ describe('deploy Terraform package', () => {
     expect(capture).toMatchObject({
       enable_capture: true,
       initial_sampling_percentage: 100,
-      destination_s3_uri: 's3://sagemaker-project-p-abcdefghijkl/data-capture/abalone-demo-staging',
+      destination_s3_uri: 's3://example-dev-mlops-p-abcdefghijkl/data-capture/p-abcdefghijkl-staging',
     });
     expect(capture.capture_options.map((option: any) => option.capture_mode).sort()).toEqual(['Input', 'Output']);
 
-    expect(sagemakerEndpoint).toMatchObject({ name: 'abalone-demo-staging', endpoint_config_name: configuration.name });
+    expect(sagemakerEndpoint).toMatchObject({ name: 'p-abcdefghijkl-staging', endpoint_config_name: configuration.name });
     for (const resource of [model, configuration, sagemakerEndpoint]) {
       expect(resource.tags_all).toEqual({ 'sagemaker:project-name': 'abalone-demo', 'sagemaker:project-id': 'p-abcdefghijkl', 'model-deploy:stage': 'staging' });
     }
@@ -136,7 +136,7 @@ describe('deploy Terraform package', () => {
     const { plan } = await prodPlanFromBuild();
     const prod = namesIn(plan);
     for (const name of staging) expect(prod).not.toContain(name);
-    expect(prod[2]).toBe('abalone-demo-prod');
+    expect(prod[2]).toBe('p-abcdefghijkl-prod');
   });
 
   /** Model, endpoint configuration and endpoint names for these variables, from names.tf alone. */
@@ -159,7 +159,7 @@ describe('deploy Terraform package', () => {
     expect(v8[1]).not.toBe(v7[1]);
     expect(bigger[0]).toBe(v7[0]);
     expect(bigger[1]).not.toBe(v7[1]);
-    expect(new Set([v7[2], v8[2], bigger[2]])).toEqual(new Set(['abalone-demo-staging']));
+    expect(new Set([v7[2], v8[2], bigger[2]])).toEqual(new Set(['p-abcdefghijkl-staging']));
   });
 
   describe('rejects every invalid variable, naming it, before anything is created', () => {
@@ -167,7 +167,7 @@ describe('deploy Terraform package', () => {
       ['stage', 'qa', 'stage must be staging or prod'],
       ['sagemaker_project_name', 'a'.repeat(33), 'sagemaker_project_name must be 1-32 letters'],
       ['sagemaker_project_id', 'p-ABC', 'sagemaker_project_id must look like p-abcdefghijkl'],
-      ['artifact_bucket', 'sagemaker-project-p-zzzzzzzzzzzz', "artifact_bucket must be the project's bucket"],
+      ['artifact_bucket', 'example-dev-mlops-p-zzzzzzzzzzzz', "artifact_bucket must be the project's bucket"],
       ['model_package_arn', `arn:aws:sagemaker:us-east-1:123456789012:model-package-group/${GROUP}`, 'model_package_arn must be a versioned model package ARN'],
       ['execution_role_arn', 'AmazonSageMakerServiceCatalogProductsUseRole', 'execution_role_arn must be an IAM role ARN'],
       ['instance_type', 'm5.large', 'instance_type must be a SageMaker instance type'],
@@ -223,7 +223,7 @@ describe('deploy Terraform package', () => {
   test('plans exactly the variables file the build job writes', async () => {
     const { plan, output } = await prodPlanFromBuild();
     expect(output).not.toMatch(/undeclared variable/i);
-    expect(planned(plan, 'aws_sagemaker_endpoint').name).toBe('abalone-demo-prod');
+    expect(planned(plan, 'aws_sagemaker_endpoint').name).toBe('p-abcdefghijkl-prod');
     expect(planned(plan, 'aws_sagemaker_endpoint_configuration').production_variants[0].initial_instance_count).toBe(
       JSON.parse(readFileSync(join(DEPLOY_REPO, 'prod-config.json'), 'utf8')).instance_count,
     );

@@ -62,7 +62,7 @@ describe('writing the stage variables', () => {
     '--model-package-group': GROUP,
     '--project-name': 'abalone-demo',
     '--project-id': 'p-abcdefghijkl',
-    '--artifact-bucket': 'sagemaker-project-p-abcdefghijkl',
+    '--artifact-bucket': 'example-dev-mlops-p-abcdefghijkl',
     '--execution-role-arn': 'arn:aws:iam::123456789012:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole',
   };
 
@@ -94,7 +94,7 @@ describe('writing the stage variables', () => {
       region: 'us-east-1',
       sagemaker_project_name: 'abalone-demo',
       sagemaker_project_id: 'p-abcdefghijkl',
-      artifact_bucket: 'sagemaker-project-p-abcdefghijkl',
+      artifact_bucket: 'example-dev-mlops-p-abcdefghijkl',
       model_package_arn: packageArn(7),
       execution_role_arn: common['--execution-role-arn'],
     };

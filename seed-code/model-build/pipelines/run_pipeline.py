@@ -4,7 +4,7 @@ GitLab CI runs it on every push to the default branch (see .gitlab-ci.yml). From
 AWS credentials, run it with the values of the project's CI/CD variables:
 
     python -m pipelines.run_pipeline --region us-east-1 --role-arn arn:aws:iam::...:role/... \\
-        --artifact-bucket sagemaker-project-p-... --project-name NAME --project-id p-...
+        --artifact-bucket <platform prefix>-p-... --project-name NAME --project-id p-...
 
 Exit status: 0 when the execution succeeded; 1 when it failed, was stopped, or was still running
 when --timeout-minutes ran out; 2 for invalid arguments.

@@ -46,8 +46,8 @@ variable "artifact_bucket" {
   description = "The project's artifact bucket (CI/CD variable ARTIFACT_BUCKET); captured requests and responses go there."
 
   validation {
-    condition     = var.artifact_bucket == "sagemaker-project-${var.sagemaker_project_id}"
-    error_message = "artifact_bucket must be the project's bucket, sagemaker-project-<sagemaker_project_id>."
+    condition     = endswith(var.artifact_bucket, "-${var.sagemaker_project_id}")
+    error_message = "artifact_bucket must be the project's bucket, <platform prefix>-<sagemaker_project_id> (the CI/CD variable ARTIFACT_BUCKET)."
   }
 }
 
