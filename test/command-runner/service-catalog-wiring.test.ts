@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { ARTIFACT_KEYS } from '../../constructs/command-runner/project-template';
-import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/runner-script';
+import { RUNNER_SCRIPT_PATH } from '../../constructs/command-runner/project-artifacts';
+import { ARTIFACT_KEYS, runnerScriptKey } from '../../contract/runner';
 import { ProductVersions } from '../../constructs/service-catalog/product-versions';
 import { byPath, resources, rolePolicy, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
 import { templateOf } from './support';
@@ -27,37 +27,39 @@ function allRoleStatements(stack: Synthesized): Array<{ policy: string; statemen
 
 describe('service-catalog stack: the CommandRunner product', () => {
   const { serviceCatalog } = synthApp();
+  const grants = rolePolicy(serviceCatalog, 'command-runner/role', 'grants');
 
-  test('the CommandRunner instance role logs only to its log group and has no EC2 or IAM permission', () => {
+  test('the runner role logs only to its log group, is assumed only by EC2, and has no EC2 permission', () => {
     const logs = rolePolicy(serviceCatalog, 'command-runner/role', 'run-logs');
     expect(bySid(logs, 'StreamRunLogs').resources).toEqual([
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner$/),
       expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner:log-stream:\*$/),
     ]);
-    expect(bySid(logs, 'AgentCreatesOnlyThisLogGroup').resources).toEqual([expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner$/)]);
-    const runnerActions = allRoleStatements(serviceCatalog)
-      .filter(({ policy }) => policy.startsWith('command-runner_role_') && !policy.includes('sagemaker-project-resources'))
-      .flatMap(({ statement }) => statement.actions);
-    expect(runnerActions.filter((action: string) => /^(ec2|iam|sts):/.test(action))).toEqual([]);
-    expect(byPath(serviceCatalog, 'aws_iam_role', 'command-runner/role/role').max_session_duration).toBeUndefined();
+    expect(bySid(logs, 'CreateOnlyThisLogGroup').resources).toEqual([expect.stringMatching(/:log-group:\/sagemaker-projects\/example-dev-mlops\/command-runner$/)]);
+    const role = byPath(serviceCatalog, 'aws_iam_role', 'command-runner/role/role');
+    expect(statementsOf(serviceCatalog, role.assume_role_policy)).toEqual([{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }]);
+    expect(actionsOf(allRoleStatements(serviceCatalog).filter(({ policy }) => policy.startsWith('command-runner_role_')).map(({ statement }) => statement)).filter((action: string) => /^(ec2|sts):/.test(action))).toEqual([]);
+    expect(role.max_session_duration).toBeUndefined();
   });
 
-  test('the runner may read the script and the code it downloads, and nothing else of the bucket outside the state prefix', () => {
-    const code = rolePolicy(serviceCatalog, 'command-runner/role', 'terraform-code');
-    expect(code).toEqual([{ effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [expect.stringMatching(/\/command-runner\/\*$/)] }]);
-    expect(ARTIFACT_KEYS.runnerScript.startsWith('command-runner/')).toBe(true);
-    expect(ARTIFACT_KEYS.terraformCode.startsWith('command-runner/')).toBe(true);
-    const state = rolePolicy(serviceCatalog, 'command-runner/role', 'terraform-state');
-    expect(state.find((statement) => statement.actions.includes('s3:PutObject')).resources).toEqual([expect.stringMatching(/\/sagemaker-projects\/\*$/)]);
+  test('the runner reads the runner artifacts (old versions too) and reads and writes project state, each with the key for that bucket only', () => {
+    expect(grants).toContainEqual({ effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [expect.stringMatching(/\/command-runner\/\*$/)] });
+    expect(grants).toContainEqual({ effect: 'Allow', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [expect.stringMatching(/\/sagemaker-projects\/\*$/)] });
+    expect(bySid(grants, 'FindArtifactsOfOlderVersions')).toMatchObject({ actions: ['s3:ListBucketVersions'], condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['command-runner/*'] }] });
+    const keyUses = grants.filter((statement) => statement.actions.includes('kms:Decrypt'));
+    expect(keyUses.map((statement) => statement.condition[0].values[0].split('.')[0]).sort()).toEqual(['dynamodb', 's3', 's3', 'secretsmanager']);
+    for (const use of keyUses) expect(use.condition.map((condition: any) => condition.variable)).toEqual(expect.arrayContaining(['kms:ViaService', expect.stringMatching(/^kms:EncryptionContext:/)]));
   });
 
-  test('the runner script is uploaded byte for byte, with its SHA-256, where the bootstrap command fetches it', () => {
-    const object = byPath(serviceCatalog, 'aws_s3_object', 'runner-script/object');
+  test('the runner script is uploaded byte for byte under its SHA-256, and tf-code.zip from the synthesized project stack under its own', () => {
     const script = readFileSync(RUNNER_SCRIPT_PATH);
-    expect(object.key).toBe(ARTIFACT_KEYS.runnerScript);
+    const object = byPath(serviceCatalog, 'aws_s3_object', 'project-artifacts/runner-script');
+    expect(object.key).toBe(runnerScriptKey(createHash('sha256').update(script).digest('hex')));
     expect(Buffer.from(object.content_base64, 'base64').equals(script)).toBe(true);
-    expect(object.metadata).toEqual({ sha256: createHash('sha256').update(script).digest('hex') });
-    expect(templateOf(serviceCatalog).document.Resources.TerraformRun.Properties.Command['Fn::Sub']).toContain(`s3://\${MLOpsS3Bucket}/${object.key}`);
+    const code = byPath(serviceCatalog, 'aws_s3_object', 'project-artifacts/terraform-code');
+    expect(code.key).toMatch(new RegExp(`^${ARTIFACT_KEYS.terraformCodePrefix}[0-9a-f]{64}\\.zip$`));
+    expect(code.source).toMatch(/^assets\/project-artifacts_terraform-code-file_[^/]+\/[0-9A-F]+\/[0-9a-f]{64}\.zip$/);
+    for (const uploaded of [object, code]) expect(uploaded.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.platform-state_bucket_policy_/)]);
   });
 
   test('the product keeps its initial version forever (ignore_changes) and gets one version per template hash', () => {
@@ -70,7 +72,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
     expect(Object.keys(artifacts)).toEqual([expect.stringMatching(new RegExp(`^portfolio_versions_version-${version}_`))]);
     const artifact = Object.values<any>(artifacts)[0];
     expect(artifact).toMatchObject({ name: version, guidance: 'DEFAULT', active: true, type: 'CLOUD_FORMATION_TEMPLATE' });
-    expect(artifact.template_url).toMatch(new RegExp(`^https://\\$\\{aws_s3_bucket\\.mlops-bucket_[^}]+\\.bucket\\}\\.s3\\.us-east-1\\.amazonaws\\.com/${template.key}$`));
+    expect(artifact.template_url).toMatch(new RegExp(`^https://\\$\\{aws_s3_bucket\\.platform-state_bucket_[^}]+\\.bucket\\}\\.s3\\.us-east-1\\.amazonaws\\.com/${template.key}$`));
     expect(artifact.depends_on).toEqual([expect.stringMatching(/^aws_s3_object\.project-template_object_/)]);
     expect(serviceCatalog.output.service_catalog_template_version.value).toBe(version);
   });
@@ -100,7 +102,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
   });
 
   test('the launch role reads Service Catalog\'s tagged template copies, not the platform bucket', () => {
-    const launch = rolePolicy(serviceCatalog, 'launch-role', 'launch-sagemaker-project');
+    const launch = rolePolicy(serviceCatalog, 'launch-role/role', 'launch-sagemaker-project');
     expect(bySid(launch, 'ReadServiceCatalogTemplateCopies')).toEqual({
       sid: 'ReadServiceCatalogTemplateCopies',
       effect: 'Allow',
@@ -108,7 +110,7 @@ describe('service-catalog stack: the CommandRunner product', () => {
       resources: ['*'],
       condition: [{ test: 'StringEquals', variable: 's3:ExistingObjectTag/servicecatalog:provisioning', values: ['true'] }],
     });
-    expect(launch.flatMap((statement) => statement.resources).filter((resource: string) => resource.includes('mlops-bucket'))).toEqual([]);
+    expect(launch.flatMap((statement) => statement.resources).filter((resource: string) => resource.includes('platform-state'))).toEqual([]);
   });
 
   test('without a release package and without S3 publication, neither the type nor the S3 template exists', () => {
