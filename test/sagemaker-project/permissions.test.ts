@@ -1,9 +1,7 @@
 import { writeSeedFixture } from '../support/seed-fixture';
-import { resources, rolePolicy, synthApp } from '../support/synth';
+import { byPath, statementsOf, synthApp, testConfig } from '../support/synth';
 
-const { serviceCatalog, sagemakerProject } = synthApp(undefined, writeSeedFixture());
-
-/** For each AWS resource type of the project stack, an action CommandRunner needs to create it. */
+/** For each AWS resource type of the project stack, an action the runner needs to create it. */
 const CREATED_WITH: Record<string, string> = {
   aws_s3_bucket: 's3:CreateBucket',
   aws_s3_bucket_versioning: 's3:PutBucketVersioning',
@@ -23,66 +21,56 @@ const CREATED_WITH: Record<string, string> = {
   aws_cloudwatch_event_target: 'events:PutTargets',
   aws_sqs_queue: 'sqs:CreateQueue',
   aws_sqs_queue_policy: 'sqs:SetQueueAttributes',
+  aws_dynamodb_table: 'dynamodb:CreateTable',
+  aws_secretsmanager_secret: 'secretsmanager:CreateSecret',
+  aws_iam_role: 'iam:CreateRole',
+  aws_iam_role_policy: 'iam:PutRolePolicy',
+  aws_iam_user: 'iam:CreateUser',
+  aws_iam_user_policy: 'iam:PutUserPolicy',
 };
 
-describe('what CommandRunner may do to apply and destroy a project', () => {
-  const statements = rolePolicy(serviceCatalog, 'command-runner/role', 'sagemaker-project-resources');
+describe.each(['oidc', 'access-keys'] as const)('what the runner may do to apply and destroy a project (%s mode)', (mode) => {
+  const { serviceCatalog, sagemakerProject } = synthApp(testConfig({ SMP_GITLAB_CI_AUTH_MODE: mode }), writeSeedFixture());
+  const statements = statementsOf(serviceCatalog, byPath(serviceCatalog, 'aws_iam_policy', 'command-runner/role/managed-provisioning').policy);
 
   test('every AWS resource type of the project stack has the permission to create it', () => {
     const types = Object.keys(sagemakerProject.resource).filter((type) => type.startsWith('aws_'));
     expect(types.filter((type) => !(type in CREATED_WITH))).toEqual([]);
-    for (const type of types) {
-      expect(statements.some((statement) => statement.actions.includes(CREATED_WITH[type]))).toBe(true);
-    }
+    for (const type of types) expect([type, statements.some((statement) => statement.effect === 'Allow' && statement.actions.includes(CREATED_WITH[type]))]).toEqual([type, true]);
   });
 
-  test('no wildcard action, no service-wide wildcard, no resource "*"', () => {
+  test('no wildcard action, no service-wide wildcard; "*" only to deny removing a boundary', () => {
     for (const statement of statements) {
-      expect(statement.effect).toBe('Allow');
       for (const action of statement.actions) expect(action).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
-      for (const resource of statement.resources) expect(resource).not.toBe('*');
+      if (statement.resources.includes('*')) expect([statement.sid, statement.effect]).toEqual(['KeepProjectBoundaries', 'Deny']);
     }
   });
 
-  test('resources are the project-named ones: sagemaker-project-* or <name>-p-* in this account and region', () => {
-    const scoped = (resource: string) =>
-      resource.includes(':s3:::sagemaker-project-') ||
-      /:(lambda|events|sqs|logs|sagemaker):\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:/.test(resource);
-    for (const statement of statements.filter((candidate) => candidate.sid !== 'PassProjectFunctionRole')) {
-      for (const resource of statement.resources) {
-        expect(scoped(resource)).toBe(true);
-        expect(resource).toMatch(/sagemaker-project-\*|\/\*-p-\*$|log-group:\*$/);
-      }
-    }
-    const describeLogGroups = statements.find((statement) => statement.sid === 'ReadLogGroups');
-    expect(describeLogGroups.actions).toEqual(['logs:DescribeLogGroups']);
+  test('resources are the platform\'s project-named ones: <prefix>p-*, <name>-p-*, the project IAM path, the binding lookups', () => {
+    const allowed = [
+      /:s3:::example-dev-mlops-p-\*(\/\*)?$/,
+      /:(dynamodb|lambda|events|sqs|logs):.*(example-dev-mlops-p-\*|\/aws\/lambda\/example-dev-mlops-p-\*)$/,
+      /:secretsmanager:.*:secret:example-dev-mlops\/p-\*$/,
+      /:iam::.*:(role|user)\/example-dev-mlops\/example-dev-mlops-p-\*$/,
+      /:sagemaker:.*:(model-package-group|code-repository)\/\*-p-\*$/,
+      /:sagemaker:.*:project\/\*$/,
+      /:cloudformation:.*:stack\/SC-\*$/,
+      /:logs:.*:log-group:\*$/,
+    ];
+    const unscoped = statements.filter((statement) => statement.effect === 'Allow').flatMap((statement) => statement.resources.filter((resource: string) => !allowed.some((pattern) => pattern.test(resource))));
+    expect(unscoped).toEqual([]);
   });
 
-  test('the only role it may pass is the functions\' role, and only to Lambda', () => {
+  test('the only roles it may pass are the project\'s own, and only to Lambda', () => {
     const passRole = statements.filter((statement) => statement.actions.includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0].resources).toEqual([expect.stringMatching(/:role\/service-role\/AmazonSageMakerServiceCatalogProductsUseRole$/)]);
-    expect(passRole[0].condition).toEqual([{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }]);
-  });
-});
-
-describe('what the project functions may do as the SageMaker products use role', () => {
-  const statements = rolePolicy(serviceCatalog, 'sagemaker-products-use-role', 'example-dev-mlops-sagemaker-project-functions');
-
-  test('write their own log groups and send failed deploy triggers to the project queues, nothing else', () => {
-    expect(statements.map((statement) => [statement.actions, statement.resources])).toEqual([
-      [['logs:CreateLogStream', 'logs:PutLogEvents'], [expect.stringMatching(/:log-group:\/aws\/lambda\/sagemaker-project-\*:\*$/)]],
-      [['sqs:SendMessage'], [expect.stringMatching(/:sagemaker-project-\*-deploy-trigger-failures$/)]],
+    expect(passRole).toEqual([
+      {
+        sid: 'PassProjectFunctionRoles',
+        effect: 'Allow',
+        actions: ['iam:PassRole'],
+        resources: [expect.stringMatching(/:role\/example-dev-mlops\/example-dev-mlops-p-\*$/)],
+        condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
+      },
     ]);
-  });
-
-  test('the functions\' names fall under those grants', () => {
-    for (const fn of Object.values(resources(sagemakerProject, 'aws_lambda_function')) as any[]) expect(fn.function_name).toMatch(/^sagemaker-project-/);
-    for (const queue of Object.values(resources(sagemakerProject, 'aws_sqs_queue')) as any[]) expect(queue.name).toMatch(/^sagemaker-project-.*-deploy-trigger-failures$/);
-  });
-
-  test('the GitLab token they read is granted with the secrets (read only)', () => {
-    const secrets = rolePolicy(serviceCatalog, 'sagemaker-products-use-role', 'example-dev-mlops-gitlab-secrets');
-    expect(secrets[0].actions).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
   });
 });
