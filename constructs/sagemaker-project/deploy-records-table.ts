@@ -35,7 +35,8 @@ export class DeployRecordsTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: props.encryptionKey.keyArn },
     });
-    this.tableName = this.resource.name;
+    // The configured name, not the resource's attribute: policies that name it resolve when Terraform plans.
+    this.tableName = props.tableName;
     // Built from the name, so policies naming the table resolve when Terraform plans.
     this.tableArn = AwsContext.of(this).arn('dynamodb', `table/${props.tableName}`);
   }

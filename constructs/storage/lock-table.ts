@@ -33,7 +33,8 @@ export class LockTable extends Construct {
       serverSideEncryption: { enabled: true, kmsKeyArn: props.encryptionKey.keyArn },
       deletionProtectionEnabled: true,
     });
-    this.tableName = this.resource.name;
+    // The configured name, not the resource's attribute: policies that name it resolve when Terraform plans.
+    this.tableName = props.tableName;
     // Built from the name, so policies naming the table resolve when Terraform plans.
     this.tableArn = AwsContext.of(this).arn('dynamodb', `table/${props.tableName}`);
   }

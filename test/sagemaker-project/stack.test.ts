@@ -294,7 +294,7 @@ describe('sagemaker-project stack', () => {
         DEPLOY_BRANCH: 'main',
         MODEL_PACKAGE_GROUP_NAME: '${aws_sagemaker_model_package_group.model-package-group.model_package_group_name}',
         SAGEMAKER_PROJECT_ID: '${var.sagemaker_project_id}',
-        DEPLOY_RECORDS_TABLE: `\${${address(stack, 'aws_dynamodb_table', 'deploy-records/table')}.name}`,
+        DEPLOY_RECORDS_TABLE: `${PREFIX}-deploys`,
       });
     });
 
