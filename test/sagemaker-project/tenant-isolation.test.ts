@@ -185,6 +185,49 @@ describeWithTerraform('tenant isolation: two projects in one account, decided by
     }
   });
 
+  test('every AWS call the seed code\'s CI jobs make for A is allowed to A\'s CI identity (both modes)', async () => {
+    const group = `${A.name}-${A.id}`;
+    const bucket = `arn:aws:s3:::${PREFIX}-${A.id}`;
+    const sagemaker = (resource: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${resource}`;
+    const pipelineRole = `arn:aws:iam::${ACCOUNT}:role/${PREFIX}/${PREFIX}-${A.id}-pipeline`;
+    const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}-${A.id}-deploys`;
+    const calls: Array<[string, SimulatedRequest]> = [
+      // model-build run-pipeline: the SDK uploads the step scripts, upserts and tags the pipeline, starts the version it upserted, and waits.
+      ...['s3:ListBucket'].map((action): [string, SimulatedRequest] => ['SDK', { action, resource: bucket }]),
+      ['SDK', { action: 's3:PutObject', resource: `${bucket}/${group}/code/3f2a9c/preprocess.py` }],
+      ...['sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DescribePipeline', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:ListPipelineVersions', 'sagemaker:StartPipelineExecution'].map(
+        (action): [string, SimulatedRequest] => ['run_pipeline.py', { action, resource: sagemaker(`pipeline/${group}`) }],
+      ),
+      ['run_pipeline.py', { action: 'iam:PassRole', resource: pipelineRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }],
+      ['execution.py', { action: 'sagemaker:DescribePipelineExecution', resource: sagemaker(`pipeline/${group}/execution/k3lk5m6n7o8p`) }],
+      ['execution.py', { action: 'sagemaker:ListPipelineExecutionSteps', resource: sagemaker(`pipeline/${group}/execution/k3lk5m6n7o8p`) }],
+      // model-deploy: the claim, the package, terraform's state and resources, the staging check.
+      ['claim_deploy.py', { action: 'dynamodb:UpdateItem', resource: table }],
+      ['claim_deploy.py', { action: 'dynamodb:GetItem', resource: table }],
+      ['build_stage_variables.py', { action: 'sagemaker:ListModelPackages', resource: '*' }],
+      ['build_stage_variables.py', { action: 'sagemaker:DescribeModelPackage', resource: sagemaker(`model-package/${group}/7`) }],
+      ['terraform', { action: 's3:GetObject', resource: `${bucket}/model-deploy/staging/terraform.tfstate` }],
+      ['terraform', { action: 's3:PutObject', resource: `${bucket}/model-deploy/prod/terraform.tfstate.tflock` }],
+      ['terraform', { action: 's3:DeleteObject', resource: `${bucket}/model-deploy/prod/terraform.tfstate.tflock` }],
+      ...['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:DeleteModel', 'sagemaker:AddTags', 'sagemaker:ListTags'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`model/${A.id}-staging-v7-1a2b3c4d`) }]),
+      ...['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DeleteEndpointConfig'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`endpoint-config/${A.id}-staging-5e6f7a8b`) }]),
+      ...['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`endpoint/${A.id}-prod`) }]),
+      ['terraform', { action: 'iam:PassRole', resource: pipelineRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }],
+      ['check_endpoint.py', { action: 'sagemaker:InvokeEndpoint', resource: sagemaker(`endpoint/${A.id}-staging`) }],
+    ];
+    for (const mode of ['oidc', 'access-keys'] as const) {
+      const { plans, platform } = modes[mode];
+      const ci = [...identitiesOf(plans[A.id], boundaryOf(platform)).entries()].find(([name]) => name.endsWith(':ci'))![1];
+      const withBucketPolicy = calls.map(([who, request]): [string, SimulatedRequest] => [
+        `${who} ${request.action} ${request.resource}`,
+        request.resource.startsWith('arn:aws:s3:::') ? { ...request, resourcePolicy: bucketPolicyOf(plans[A.id]) } : request,
+      ]);
+      const denied = [];
+      for (const [what, request] of withBucketPolicy) if ((await decide(ACCOUNT, ci, request)) !== 'Allowed') denied.push(what);
+      expect([mode, denied]).toEqual([mode, []]);
+    }
+  });
+
   test('no project identity can approve a model, not even its own; nor can it touch project state', async () => {
     const { plans, platform } = modes.oidc;
     const own = Object.fromEntries(attempts(A, bucketPolicyOf(plans[A.id]), stateBucketPolicy(platform)));
