@@ -4,36 +4,35 @@
  * to show that a template change adds a product version and never replaces the product.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeAws, FAKE_ACCOUNT_ID, useFakeAws } from '../../tools/fake-aws';
 import { OfflineTransformResult } from '../../tools/offline-transform';
 import { TerraformWorkspace } from '../../tools/terraform';
+import { SERVICE_CATALOG_STACK } from '../../main';
 import { resources, synthApp, Synthesized, testConfig } from '../support/synth';
-
-const STAND_INS = {
-  'data.archive_file.tf-code.output_path': 'tf-code.zip',
-  'data.archive_file.tf-code.output_base64sha256': 'c3RhbmQtaW4=',
-};
 
 /**
  * Puts another synthesized stack (made installable offline the same way) into an initialised
  * workspace, so one `terraform init` serves several stacks with the same providers.
  */
-function load(workspace: TerraformWorkspace, stack: Synthesized, files: Record<string, string> = {}): OfflineTransformResult {
-  const prepared = TerraformWorkspace.create(stack, { standIns: STAND_INS, files });
-  for (const name of ['main.tf.json', 'terraform.tfstate']) {
-    rmSync(join(workspace.dir, name), { force: true });
-    if (existsSync(join(prepared.dir, name))) copyFileSync(join(prepared.dir, name), join(workspace.dir, name));
-  }
+function load(workspace: TerraformWorkspace, app: SynthesizedApp, files: Record<string, string> = {}): OfflineTransformResult {
+  // From the synthesized file, so the stack's assets (Lambda archives) come along.
+  const prepared = TerraformWorkspace.create(stackFile(app), { files });
+  rmSync(join(workspace.dir, 'terraform.tfstate'), { force: true });
+  rmSync(join(workspace.dir, 'assets'), { recursive: true, force: true });
+  cpSync(prepared.dir, workspace.dir, { recursive: true });
   rmSync(prepared.dir, { recursive: true, force: true });
   return prepared.transform;
 }
 
+type SynthesizedApp = ReturnType<typeof synthApp>;
+const stackFile = (app: SynthesizedApp) => join(app.outdir, 'stacks', SERVICE_CATALOG_STACK, 'cdk.tf.json');
+
 /** One initialised workspace serves every test of this file (each loads its stack first). */
 let workspace: TerraformWorkspace;
 beforeAll(async () => {
-  workspace = TerraformWorkspace.create(synthApp().serviceCatalog, { standIns: STAND_INS });
+  workspace = TerraformWorkspace.create(stackFile(synthApp()));
   await workspace.init();
 });
 
@@ -56,11 +55,11 @@ describe('service-catalog stack, validated by terraform', () => {
         SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
       },
     ],
-  ])('%s: terraform validate passes, and only the archive provider is removed', async (_name, env) => {
-    const { serviceCatalog } = synthApp(testConfig(env));
-    const transform = load(workspace, serviceCatalog);
-    expect(transform.removedProviders).toEqual(['archive']);
-    expect(transform.removedAddresses).toEqual(['data.archive_file.tf-code']);
+    ['the CodeBuild engine, an existing OIDC provider', { SMP_RUNNER_ENGINE: 'codebuild', SMP_GITLAB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.example.com' }],
+  ])('%s: terraform validate passes, and no provider is removed', async (_name, env) => {
+    const transform = load(workspace, synthApp(testConfig(env)));
+    expect(transform.removedProviders).toEqual([]);
+    expect(transform.removedAddresses).toEqual([]);
     const report = await workspace.validate();
     expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
     expect(report.valid).toBe(true);
@@ -173,8 +172,9 @@ describe('product versions, planned by terraform against an existing product', (
   /** The logical id cdktf gives the version construct of each old version (synthesized once with them retained). */
   let retainedIds: Record<string, string> = {};
 
-  async function planAgainstPriorState(stack: Synthesized) {
-    load(workspace, stack, { 'terraform.tfstate': JSON.stringify(priorState(stack, [OLD_VERSION, RETAINED_VERSION])) });
+  async function planAgainstPriorState(app: SynthesizedApp) {
+    const stack = app.serviceCatalog;
+    load(workspace, app, { 'terraform.tfstate': JSON.stringify(priorState(stack, [OLD_VERSION, RETAINED_VERSION])) });
     workspace.update((config) => {
       useFakeAws(config, endpoint);
       const products = config.resource.aws_servicecatalog_product;
@@ -200,9 +200,10 @@ describe('product versions, planned by terraform against an existing product', (
     retainedIds = Object.fromEntries(
       [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(withBothRetained, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
     );
-    serviceCatalog = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION })).serviceCatalog;
+    const app = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION }));
+    serviceCatalog = app.serviceCatalog;
     product = `aws_servicecatalog_product.${idOf(serviceCatalog, 'aws_servicecatalog_product', 'portfolio_product')}`;
-    upgrade = await planAgainstPriorState(serviceCatalog);
+    upgrade = await planAgainstPriorState(app);
   });
 
   test('a changed template adds a version, deletes the unretained old one, and never replaces the product', () => {

@@ -34,7 +34,7 @@ describe('CommandRunner configuration', () => {
       securityGroupId: 'sg-0123456789abcdef0',
       typeReleasePackage: 's3://platform-artifacts/commandrunner/awsutility-cloudformation-commandrunner.zip',
     });
-    expect(config.runner).toEqual({ engine: 'commandrunner', roleName: '', terraformVersion: '1.12.0', terraformSha256: 'a'.repeat(64) });
+    expect(config.runner).toEqual({ engine: 'commandrunner', artifactBucketOnDelete: 'keep', roleName: '', terraformVersion: '1.12.0', terraformSha256: 'a'.repeat(64) });
     expect(config.s3ProjectTemplate.enabled).toBe(true);
     expect(config.serviceCatalog.retainedTemplateVersions).toEqual(['0123456789ab', 'ba9876543210']);
   });

@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../../main';
+import { buildApp, SERVICE_CATALOG_STACK } from '../../main';
 import { FAKE_ACCOUNT_ID } from '../../tools/fake-aws';
 import { PlannedResource } from '../../tools/terraform';
-import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerification, verify } from '../../tools/verify';
+import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerification, verify, VERIFY_GITLAB_TOKEN } from '../../tools/verify';
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
-import { SERVICE_CATALOG_STACK } from '../../stacks/service-catalog-stack';
 import { testConfig } from '../support/synth';
 import { describeWithTerraform } from '../support/terraform';
 
@@ -25,37 +24,50 @@ const planned = (type: string, name: string, values: Record<string, any>): Plann
 const problemsOf = (stack: string, checkName: RegExp, planContext: PlanContext) =>
   STACK_SPECS[stack].checks.filter((check) => checkName.test(check.name)).flatMap((check) => check.problems(planContext));
 
-// The sagemaker-project stack is verified in test/sagemaker-project/plan.test.ts, which also reads its plan.
 describeWithTerraform('npm run verify', () => {
   let results: StackVerification[];
+  const resultOf = (stack: string) => results.find((result) => result.stack === stack)!;
 
   beforeAll(async () => {
-    results = await verify({ config, stacks: [SERVICE_CATALOG_STACK] });
+    results = await verify({ config });
   }, 300_000);
 
   test('every stack of the app has a plan spec, so npm run verify plans them all', () => {
     const stacks = buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'verify-stacks-')) }).node.children.map((stack) => stack.node.id);
     expect(stacks.sort()).toEqual([SAGEMAKER_PROJECT_STACK, SERVICE_CATALOG_STACK]);
     expect(Object.keys(STACK_SPECS).sort()).toEqual(stacks);
+    expect(results.map((result) => result.stack).sort()).toEqual(stacks);
   });
 
-  test('the service-catalog stack initialises with the real aws provider, validates, plans and passes its checks', () => {
-    expect(results.map((result) => result.stack)).toEqual([SERVICE_CATALOG_STACK]);
-    const [result] = results;
+  test.each([SERVICE_CATALOG_STACK, SAGEMAKER_PROJECT_STACK])('%s initialises with the real aws provider, validates, plans and passes its checks', (stack) => {
+    const result = resultOf(stack);
     expect(result.problems).toEqual([]);
-    expect(result.resourcesPlanned).toBeGreaterThan(30);
-    expect(result.checks.length).toBeGreaterThanOrEqual(4);
-    expect(Object.keys(result.plan.planned_values.outputs)).toContain('terraform_lock_table');
+    expect(result.resourcesPlanned).toBeGreaterThan(25);
+    expect(result.checks).toEqual(expect.arrayContaining([...COMMON_CHECKS.map((check) => check.name), ...STACK_SPECS[stack].checks.map((check) => check.name)]));
+    expect(result.checks).toContain('validation rejects bad variables, naming what to fix');
   });
 
-  test('the report says which providers were removed offline and what went with them', () => {
-    const serviceCatalog = results.find((result) => result.stack === SERVICE_CATALOG_STACK)!;
-    expect(serviceCatalog.providersRemoved).toEqual(['archive']);
-    expect(serviceCatalog.removedAddresses).toEqual([expect.stringMatching(/^data\.archive_file\.tf-code/)]);
+  test('the plans hold the names the runner and CI read, and never the namespace token', () => {
+    expect(Object.keys(resultOf(SERVICE_CATALOG_STACK).plan.planned_values.outputs)).toEqual(expect.arrayContaining(['terraform_lock_table', 's3_bucket_id']));
+    expect(Object.keys(resultOf(SAGEMAKER_PROJECT_STACK).plan.planned_values.outputs)).toEqual(expect.arrayContaining(['artifact_bucket', 'cloudformation_stack_id']));
+    for (const result of results) {
+      const { variables: _variables, ...plan } = result.plan;
+      expect(JSON.stringify(plan)).not.toContain(VERIFY_GITLAB_TOKEN);
+    }
+  });
+
+  test('the report says which providers were removed offline and what went with them: only the gitlab provider of the project stack', () => {
+    expect(resultOf(SERVICE_CATALOG_STACK).providersRemoved).toEqual([]);
+    expect(resultOf(SERVICE_CATALOG_STACK).removedAddresses).toEqual([]);
+    const project = resultOf(SAGEMAKER_PROJECT_STACK);
+    expect(project.providersRemoved).toEqual(['gitlab']);
+    expect(project.removedAddresses.length).toBeGreaterThan(0);
+    expect(project.removedAddresses.filter((address) => !/^(data\.)?gitlab_/.test(address))).toEqual([]);
     const report = formatReport(results);
     expect(report).toMatch(/^stack\s+resources planned\s+removed offline\s+checks\s+result$/m);
-    expect(report).toMatch(new RegExp(`^${SERVICE_CATALOG_STACK}\\s+\\d+\\s+archive\\s+\\d+\\s+pass$`, 'm'));
-    expect(report).toContain('removed offline (not planned): data.archive_file.tf-code');
+    expect(report).toMatch(new RegExp(`^${SERVICE_CATALOG_STACK}\\s+\\d+\\s+-\\s+\\d+\\s+pass$`, 'm'));
+    expect(report).toMatch(new RegExp(`^${SAGEMAKER_PROJECT_STACK}\\s+\\d+\\s+gitlab\\s+\\d+\\s+pass$`, 'm'));
+    expect(report).toContain(`${SAGEMAKER_PROJECT_STACK}: removed offline (not planned): ${project.removedAddresses[0]}`);
   });
 
   test('a stack name the app does not have is refused, naming the stacks it has', async () => {
@@ -79,19 +91,34 @@ describe('plan checks fail on plans that break them', () => {
     expect(problems).toEqual(['aws_s3_bucket.b is planned without the project tags: {}']);
   });
 
-  test('a sensitive variable shown in the plan output, or a secret value planned in clear, is reported', () => {
+  test('a secret variable shown in the plan output is reported, sensitive or ephemeral', () => {
     const planContext: PlanContext = {
       ...context(SERVICE_CATALOG_STACK, []),
-      synthesized: { variable: { gitlab_private_token: { type: 'string', sensitive: true } } },
-      variables: { gitlab_private_token: 'glpat-0123456789abcdefghij' },
-      planOutput: '+ secret_string = "glpat-0123456789abcdefghij"',
-      plan: { resource_changes: [{ address: 'aws_secretsmanager_secret_version.token', type: 'aws_secretsmanager_secret_version', mode: 'managed', change: { actions: ['create'], after_sensitive: {} } }] },
+      synthesized: { variable: { gitlab_private_token: { type: 'string', ephemeral: true }, ci_key: { type: 'string', sensitive: true }, name: { type: 'string' } } },
+      variables: { gitlab_private_token: 'glpat-0123456789abcdefghij', ci_key: 'key-0123456789', name: 'churn' },
+      planOutput: 'Error: glpat-0123456789abcdefghij is invalid; key-0123456789; churn',
     };
     const problems = COMMON_CHECKS.flatMap((check) => check.problems(planContext));
     expect(problems).toEqual([
-      'the plan output shows the value of the sensitive variable gitlab_private_token',
-      'aws_secretsmanager_secret_version.token: secret_string is not planned as sensitive',
+      'the plan creates nothing',
+      'the plan output shows the value of the secret variable gitlab_private_token',
+      'the plan output shows the value of the secret variable ci_key',
     ]);
+  });
+
+  test('a token stored through secret_string, or anywhere in the plan, is reported', () => {
+    const version = planned('aws_secretsmanager_secret_version', 'token', { secret_string: VERIFY_GITLAB_TOKEN });
+    const planContext: PlanContext = {
+      ...context(SERVICE_CATALOG_STACK, [version]),
+      plan: { planned_values: { root_module: { resources: [{ values: { secret_string: VERIFY_GITLAB_TOKEN } }] } }, variables: { gitlab_private_token: { value: VERIFY_GITLAB_TOKEN } } },
+    };
+    expect(problemsOf(SERVICE_CATALOG_STACK, /write-only argument/, planContext)).toEqual([
+      'the plan JSON holds the GitLab token',
+      'aws_secretsmanager_secret_version.token stores secret_string',
+    ]);
+    // The variables block of a plan file holds what the plan was made with; the check reads everything else.
+    const clean: PlanContext = { ...planContext, resources: [], plan: { variables: { gitlab_private_token: { value: VERIFY_GITLAB_TOKEN } } } };
+    expect(problemsOf(SERVICE_CATALOG_STACK, /write-only argument/, clean)).toEqual([]);
   });
 
   test('a resolved policy that breaks a policy rule is reported with the rule', () => {
