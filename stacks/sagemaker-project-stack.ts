@@ -20,7 +20,8 @@ import { ProjectIdentities } from '../constructs/sagemaker-project/project-ident
 import { sagemakerResources } from '../constructs/sagemaker-project/project-permissions';
 import { ProjectVariables, STACK_ID_VARIABLE } from '../constructs/sagemaker-project/project-variables';
 import { RepositorySeeding } from '../constructs/sagemaker-project/repository-seeding';
-import { ExistingKey } from '../constructs/security/encryption-key';
+import { ExistingKey, IEncryptionKey } from '../constructs/security/encryption-key';
+import { IGrantable } from '../constructs/iam/policy';
 import { ExistingSecret, Secret } from '../constructs/security/secret';
 import { PartialS3Backend } from '../constructs/terraform/partial-s3-backend';
 
@@ -142,18 +143,7 @@ export class SageMakerProjectStack extends TerraformStack {
       tags: projectTags,
     });
 
-    const artifactBucket = new SecureBucket(this, 'artifact-bucket', { bucketName: names.artifactBucket, encryptionKey: platformKey, forceDestroy: true });
-    artifactBucket.resource.lifecycle = { precondition: [nameWithinLimit(names.artifactBucket, NAME_LIMITS.bucket, 'S3 bucket name')] };
-    artifactBucket.grantReadWrite(identities.ci, '*');
-    artifactBucket.grantReadWrite(identities.pipelineRole, '*');
-    artifactBucket.addToResourcePolicy({
-      sid: 'OnlyThisProjectAndTheRunner',
-      effect: 'Deny',
-      principals: [{ type: '*', identifiers: ['*'] }],
-      actions: [...OBJECT_ACTIONS, 's3:ListBucket', 's3:ListBucketVersions'],
-      resources: [artifactBucket.bucketArn, artifactBucket.objectArn('*')],
-      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [identities.ci.principalArn, identities.pipelineRole.principalArn, runnerRoleArn] }],
-    });
+    const artifactBucket = projectArtifactBucket(this, names.artifactBucket, platformKey, [identities.ci, identities.pipelineRole], runnerRoleArn);
 
     const modelPackageGroup = new SagemakerModelPackageGroup(this, 'model-package-group', {
       modelPackageGroupName: names.modelPackageGroup,
@@ -234,18 +224,14 @@ export class SageMakerProjectStack extends TerraformStack {
       logRetentionDays: props.logRetentionDays,
     });
 
-    const outputs: Record<string, { value: string; description: string }> = {
-      artifact_bucket: { value: artifactBucket.bucketName, description: 'Bucket of the project\'s pipeline artifacts, model data and deploy state' },
-      model_package_group: { value: modelPackageGroup.modelPackageGroupName, description: 'Model package group the build pipeline registers models into' },
-      build_repository_url: { value: build.webUrl, description: 'GitLab project of the model build code' },
-      deploy_repository_url: { value: deploy.webUrl, description: 'GitLab project of the model deploy code' },
-      seeding_result: { value: seeding.invocation.result, description: 'What seeding did per repository' },
-      [STACK_ID_VARIABLE]: {
-        value: variables.stackId,
-        description: 'CloudFormation stack the project\'s state belongs to: the runner refuses to apply or destroy it for any other',
-      },
-    };
-    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+    projectOutputs(this, {
+      artifact_bucket: artifactBucket.bucketName,
+      model_package_group: modelPackageGroup.modelPackageGroupName,
+      build_repository_url: build.webUrl,
+      deploy_repository_url: deploy.webUrl,
+      seeding_result: seeding.invocation.result,
+      [STACK_ID_VARIABLE]: variables.stackId,
+    });
   }
 }
 
@@ -259,4 +245,38 @@ function oidcTrust(aws: AwsContext, props: SageMakerProjectStackProps, projectPa
     projectPaths,
     branch: props.gitlab.defaultBranch,
   };
+}
+
+/**
+ * The project's artifact bucket (pipeline artifacts, model data, deploy state), SSE-KMS with the
+ * platform key: read and written by the project's CI and pipeline role, and by nobody else but the
+ * runner, whatever their own policies allow.
+ */
+function projectArtifactBucket(scope: Construct, bucketName: string, platformKey: IEncryptionKey, users: IGrantable[], runnerRoleArn: string): SecureBucket {
+  const bucket = new SecureBucket(scope, 'artifact-bucket', { bucketName, encryptionKey: platformKey, forceDestroy: true });
+  bucket.resource.lifecycle = { precondition: [nameWithinLimit(bucketName, NAME_LIMITS.bucket, 'S3 bucket name')] };
+  for (const user of users) bucket.grantReadWrite(user, '*');
+  bucket.addToResourcePolicy({
+    sid: 'OnlyThisProjectAndTheRunner',
+    effect: 'Deny',
+    principals: [{ type: '*', identifiers: ['*'] }],
+    actions: [...OBJECT_ACTIONS, 's3:ListBucket', 's3:ListBucketVersions'],
+    resources: [bucket.bucketArn, bucket.objectArn('*')],
+    condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [...users.map((user) => user.principalArn), runnerRoleArn] }],
+  });
+  return bucket;
+}
+
+/** What a project's outputs say, for the runner's log and whoever reads the state. */
+const OUTPUT_DESCRIPTIONS = {
+  artifact_bucket: 'Bucket of the project\'s pipeline artifacts, model data and deploy state',
+  model_package_group: 'Model package group the build pipeline registers models into',
+  build_repository_url: 'GitLab project of the model build code',
+  deploy_repository_url: 'GitLab project of the model deploy code',
+  seeding_result: 'What seeding did per repository',
+  [STACK_ID_VARIABLE]: 'CloudFormation stack the project\'s state belongs to: the runner refuses to apply or destroy it for any other',
+};
+
+function projectOutputs(scope: Construct, values: Record<keyof typeof OUTPUT_DESCRIPTIONS, string>): void {
+  for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS)) new TerraformOutput(scope, name, { value: values[name as keyof typeof OUTPUT_DESCRIPTIONS], description });
 }

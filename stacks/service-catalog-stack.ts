@@ -14,14 +14,11 @@ import { GitLabOidcProvider } from '../constructs/gitlab/gitlab-oidc-provider';
 import { GitLabToken } from '../constructs/gitlab/gitlab-token';
 import { SEED_ROLE_SUFFIX } from '../constructs/sagemaker-project/names';
 import { ProjectBoundary } from '../constructs/sagemaker-project/project-boundary';
-import { projectProvisioningStatements } from '../constructs/sagemaker-project/provisioning-permissions';
 import { EncryptionKey } from '../constructs/security/encryption-key';
 import { LaunchRole } from '../constructs/service-catalog/launch-role';
 import { SageMakerProjectsPortfolio } from '../constructs/service-catalog/sagemaker-projects-portfolio';
 import { PlatformStateStore } from '../constructs/storage/platform-state-store';
 import { ARTIFACT_KEYS } from '../contract/runner';
-import { IamPassRoleScoped } from '../guardrails/rules/iam-pass-role-scoped';
-import { suppress } from '../guardrails/suppressions';
 
 export interface ServiceCatalogStackProps {
   readonly config: PlatformConfig;
@@ -94,20 +91,7 @@ export class ServiceCatalogStack extends TerraformStack {
       tokenSecretName: names.gitlabTokenSecret,
       platformKey: key,
     });
-    const provisioning = runner.role.addManagedPolicy(
-      'provisioning',
-      'What the runner creates for SageMaker projects: only under their names, their IAM path and the project permissions boundary',
-      projectProvisioningStatements(aws, { resourcePrefix: names.projectResourcePrefix, iamPath: names.projectIamPath, boundaryArn: boundary.policyArn }),
-    );
-    suppress(
-      provisioning,
-      IamPassRoleScoped.id,
-      'the runner passes the function roles it creates per project, which cannot be named here: only roles under the project IAM path (each created with the project boundary), only to Lambda',
-      { appliesTo: ['PassProjectFunctionRoles'] },
-    );
-    // The project stack finds the key by its alias, and its tables are encrypted with it.
-    runner.role.addToPolicy('platform-key', [{ sid: 'FindPlatformKey', effect: 'Allow', actions: ['kms:DescribeKey'], resources: [key.keyArn] }]);
-    key.grantUse(runner.role, { via: ['dynamodb'], mode: 'create-grants' }, 'platform-key');
+    runner.grantProvisioning({ resourcePrefix: names.projectResourcePrefix, iamPath: names.projectIamPath, boundaryArn: boundary.policyArn }, key);
 
     const artifacts = new ProjectArtifacts(this, 'project-artifacts', {
       bucket: state.bucket.bucketName,
@@ -117,7 +101,7 @@ export class ServiceCatalogStack extends TerraformStack {
     const launchRole = new LaunchRole(this, 'launch-role', { roleName: names.launchRole });
     const template = new ProjectTemplate(this, 'project-template', {
       dependsOn: [state.bucket.policy],
-      engine: this.engine(config, runner, logGroup.name, state, key, launchRole),
+      engine: templateEngine(this, config, runner, logGroup.name, state, key, launchRole),
       runner: {
         bucket: state.bucket.bucketName,
         lockTable: state.lockTable.tableName,
@@ -165,60 +149,87 @@ export class ServiceCatalogStack extends TerraformStack {
         })
       : undefined;
 
-    const outputs: Record<string, { value: string; description: string }> = {
-      command_runner_instance_profile: { value: runner.instanceProfileName ?? '', description: 'Instance profile of the CommandRunner EC2 instance (written into the template)' },
-      s3_bucket_id: { value: state.bucket.bucketName, description: 'Platform bucket: project state, the runner script, tf-code.zip and the template versions' },
-      secrets_manager_gitlab_private_token: { value: token.secret.secretName, description: 'Name of the secret holding the GitLab token (readable only by the runner and the projects\' seeding functions)' },
-      service_catalog_product_name: { value: portfolio.product.name, description: 'Service Catalog product to pick in Studio under Organization templates' },
-      cw_log_group_name: { value: logGroup.name, description: 'Log group of the Terraform runs' },
-      terraform_lock_table: { value: state.lockTable.tableName, description: 'DynamoDB table locking the projects\' Terraform state' },
-      runner_role_arn: { value: runner.role.roleArn, description: 'Role that runs Terraform for projects: the only principal that reads or writes their state' },
-      project_boundary_policy_arn: { value: boundary.policyArn, description: 'Permissions boundary of every role and user a project stack creates' },
-      gitlab_oidc_provider_arn: {
-        value: config.gitlab.oidcProviderArn || (oidcProvider?.arn ?? ''),
-        description: 'IAM OIDC provider the projects\' CI roles trust (oidc mode); empty in access-keys mode',
-      },
-      service_catalog_template_version: {
-        value: template.version,
-        description: 'Version (template hash) of the product\'s current template; list it in serviceCatalog.retainedTemplateVersions to keep it after a template change',
-      },
-      s3_project_templates_location: {
-        value: s3ProjectTemplate?.location ?? '',
-        description: 'Value of the domain tag sagemaker:projectS3TemplatesLocation when the S3 project template is published; empty otherwise',
-      },
-    };
-    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
-  }
-
-  /**
-   * What runs Terraform for the template: CommandRunner (its instance profile and log group), or the
-   * CodeBuild engine (its project and provisioning function, the runner role's build permissions, and
-   * the launch role's right to call the function).
-   */
-  private engine(config: PlatformConfig, runner: RunnerIdentity, logGroupName: string, state: PlatformStateStore, key: EncryptionKey, launchRole: LaunchRole): TemplateEngine {
-    if (config.runner.engine === 'commandrunner') {
-      if (!runner.instanceProfileName) throw new Error('the CommandRunner engine needs the runner\'s instance profile');
-      return { kind: 'commandrunner', commandRunner: { ...config.commandRunner, instanceProfileName: runner.instanceProfileName, logGroupName } };
-    }
-    const names = config.names.codeBuildRunner;
-    const codeBuild = new CodeBuildRunner(this, 'codebuild-runner', {
-      projectName: names.project,
-      functionName: names.function,
-      ruleName: names.rule,
-      failureQueueName: names.failureQueue,
-      runnerRoleArn: runner.role.roleArn,
-      bucketName: state.bucket.bucketName,
-      kmsKeyArn: key.keyArn,
-      logGroupName,
-      lockTableName: state.lockTable.tableName,
-      terraformVersion: config.runner.terraformVersion,
-      terraformSha256: config.runner.terraformSha256,
-      artifactBucketOnDelete: config.runner.artifactBucketOnDelete,
-      logRetentionDays: config.logs.retentionDays,
+    platformOutputs(this, {
+      runner,
+      state,
+      token,
+      portfolio,
+      logGroupName: logGroup.name,
+      boundaryArn: boundary.policyArn,
+      oidcProviderArn: config.gitlab.oidcProviderArn || (oidcProvider?.arn ?? ''),
+      templateVersion: template.version,
+      s3TemplatesLocation: s3ProjectTemplate?.location ?? '',
     });
-    runner.role.addToPolicy('codebuild', codeBuild.runnerStatements());
-    key.grantUse(runner.role, { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } }, 'codebuild');
-    codeBuild.grantInvoke(launchRole.role);
-    return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
   }
+}
+
+/**
+ * What runs Terraform for the template: CommandRunner (its instance profile and log group), or the
+ * CodeBuild engine (its project and provisioning function, the runner role's build permissions, and
+ * the launch role's right to call the function).
+ */
+function templateEngine(stack: Construct, config: PlatformConfig, runner: RunnerIdentity, logGroupName: string, state: PlatformStateStore, key: EncryptionKey, launchRole: LaunchRole): TemplateEngine {
+  if (config.runner.engine === 'commandrunner') {
+    if (!runner.instanceProfileName) throw new Error('the CommandRunner engine needs the runner\'s instance profile');
+    return { kind: 'commandrunner', commandRunner: { ...config.commandRunner, instanceProfileName: runner.instanceProfileName, logGroupName } };
+  }
+  const names = config.names.codeBuildRunner;
+  const codeBuild = new CodeBuildRunner(stack, 'codebuild-runner', {
+    projectName: names.project,
+    functionName: names.function,
+    ruleName: names.rule,
+    failureQueueName: names.failureQueue,
+    runnerRoleArn: runner.role.roleArn,
+    bucketName: state.bucket.bucketName,
+    kmsKeyArn: key.keyArn,
+    logGroupName,
+    lockTableName: state.lockTable.tableName,
+    terraformVersion: config.runner.terraformVersion,
+    terraformSha256: config.runner.terraformSha256,
+    artifactBucketOnDelete: config.runner.artifactBucketOnDelete,
+    logRetentionDays: config.logs.retentionDays,
+  });
+  runner.role.addToPolicy('codebuild', codeBuild.runnerStatements());
+  key.grantUse(runner.role, { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } }, 'codebuild');
+  codeBuild.grantInvoke(launchRole.role);
+  return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
+}
+
+/** What the outputs name: the shared resources a platform team looks up after a deploy. */
+interface PlatformOutputParts {
+  readonly runner: RunnerIdentity;
+  readonly state: PlatformStateStore;
+  readonly token: GitLabToken;
+  readonly portfolio: SageMakerProjectsPortfolio;
+  readonly logGroupName: string;
+  readonly boundaryArn: string;
+  readonly oidcProviderArn: string;
+  readonly templateVersion: string;
+  readonly s3TemplatesLocation: string;
+}
+
+function platformOutputs(stack: Construct, parts: PlatformOutputParts): void {
+  const outputs: Record<string, { value: string; description: string }> = {
+    command_runner_instance_profile: { value: parts.runner.instanceProfileName ?? '', description: 'Instance profile of the CommandRunner EC2 instance (written into the template)' },
+    s3_bucket_id: { value: parts.state.bucket.bucketName, description: 'Platform bucket: project state, the runner script, tf-code.zip and the template versions' },
+    secrets_manager_gitlab_private_token: { value: parts.token.secret.secretName, description: 'Name of the secret holding the GitLab token (readable only by the runner and the projects\' seeding functions)' },
+    service_catalog_product_name: { value: parts.portfolio.product.name, description: 'Service Catalog product to pick in Studio under Organization templates' },
+    cw_log_group_name: { value: parts.logGroupName, description: 'Log group of the Terraform runs' },
+    terraform_lock_table: { value: parts.state.lockTable.tableName, description: 'DynamoDB table locking the projects\' Terraform state' },
+    runner_role_arn: { value: parts.runner.role.roleArn, description: 'Role that runs Terraform for projects: the only principal that reads or writes their state' },
+    project_boundary_policy_arn: { value: parts.boundaryArn, description: 'Permissions boundary of every role and user a project stack creates' },
+    gitlab_oidc_provider_arn: {
+      value: parts.oidcProviderArn,
+      description: 'IAM OIDC provider the projects\' CI roles trust (oidc mode); empty in access-keys mode',
+    },
+    service_catalog_template_version: {
+      value: parts.templateVersion,
+      description: 'Version (template hash) of the product\'s current template; list it in serviceCatalog.retainedTemplateVersions to keep it after a template change',
+    },
+    s3_project_templates_location: {
+      value: parts.s3TemplatesLocation,
+      description: 'Value of the domain tag sagemaker:projectS3TemplatesLocation when the S3 project template is published; empty otherwise',
+    },
+  };
+  for (const [name, output] of Object.entries(outputs)) new TerraformOutput(stack, name, output);
 }

@@ -1,8 +1,13 @@
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { Construct } from 'constructs';
 import type { RunnerEngine } from '../../contract/project-parameters';
+import { IamPassRoleScoped } from '../../guardrails/rules/iam-pass-role-scoped';
+import { suppress } from '../../guardrails/suppressions';
+import { AwsContext } from '../aws-context';
 import { serviceTrust } from '../iam/policy';
 import { Role } from '../iam/role';
+import { projectProvisioningStatements, ProvisioningScope } from '../sagemaker-project/provisioning-permissions';
+import { IEncryptionKey } from '../security/encryption-key';
 
 export interface RunnerIdentityProps {
   /** Name of the role (and, with CommandRunner, of its instance profile). */
@@ -59,5 +64,26 @@ export class RunnerIdentity extends Construct {
       this.instanceProfileName = profile.name;
       this.instanceProfileArn = profile.arn;
     }
+  }
+
+  /**
+   * What the runner creates for SageMaker projects (a managed policy: it outgrows an inline one), only
+   * under their names, IAM path and permissions boundary; and the platform key, which the project
+   * stack finds by its alias and encrypts its tables with.
+   */
+  grantProvisioning(scope: ProvisioningScope, platformKey: IEncryptionKey & { readonly keyArn: string }): void {
+    const provisioning = this.role.addManagedPolicy(
+      'provisioning',
+      'What the runner creates for SageMaker projects: only under their names, their IAM path and the project permissions boundary',
+      projectProvisioningStatements(AwsContext.of(this), scope),
+    );
+    suppress(
+      provisioning,
+      IamPassRoleScoped.id,
+      'the runner passes the function roles it creates per project, which cannot be named here: only roles under the project IAM path (each created with the project boundary), only to Lambda',
+      { appliesTo: ['PassProjectFunctionRoles'] },
+    );
+    this.role.addToPolicy('platform-key', [{ sid: 'FindPlatformKey', effect: 'Allow', actions: ['kms:DescribeKey'], resources: [platformKey.keyArn] }]);
+    platformKey.grantUse(this.role, { via: ['dynamodb'], mode: 'create-grants' }, 'platform-key');
   }
 }

@@ -11,6 +11,17 @@ export interface ProvisioningScope {
   readonly boundaryArn: string;
 }
 
+/** The names one platform gives its projects' resources, as ARN patterns. */
+interface ProjectPatterns {
+  readonly aws: AwsContext;
+  /** `<prefix>p-*`: buckets, tables, functions, rules, queues, roles and users. */
+  readonly projects: string;
+  /** SageMaker names keep the project name for readers: `<project name>-p-<id>...`. */
+  readonly perProject: string;
+  readonly projectRoles: string;
+  readonly projectUsers: string;
+}
+
 /**
  * What the runner needs to apply and destroy the sagemaker-project stack, scoped to the names that
  * stack gives its resources. Identities are the sensitive part: the runner creates roles and users
@@ -20,14 +31,26 @@ export interface ProvisioningScope {
  */
 export function projectProvisioningStatements(aws: AwsContext, scope: ProvisioningScope): PolicyStatement[] {
   const projects = `${scope.resourcePrefix}p-*`;
-  const projectBuckets = `arn:${aws.partition}:s3:::${projects}`;
-  const sagemaker = (resource: string) => aws.arn('sagemaker', resource);
   const iam = (resource: string) => aws.arn('iam', resource, { region: '' });
-  const projectRoles = iam(`role${scope.iamPath}${projects}`);
-  const projectUsers = iam(`user${scope.iamPath}${projects}`);
-  const withBoundary = [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [scope.boundaryArn] }];
-  // SageMaker names keep the project name for readers: `<project name>-p-<id>...`.
-  const perProject = '*-p-*';
+  const patterns: ProjectPatterns = {
+    aws,
+    projects,
+    perProject: '*-p-*',
+    projectRoles: iam(`role${scope.iamPath}${projects}`),
+    projectUsers: iam(`user${scope.iamPath}${projects}`),
+  };
+  return [
+    ...identityStatements(patterns, scope.boundaryArn),
+    ...storageStatements(patterns, scope.resourcePrefix),
+    ...sagemakerStatements(patterns),
+    ...functionStatements(patterns),
+    ...bindingStatements(patterns),
+  ];
+}
+
+/** Roles and users only under the project path, only with the boundary, which stays; project roles passed only to Lambda. */
+function identityStatements({ projectRoles, projectUsers }: ProjectPatterns, boundaryArn: string): PolicyStatement[] {
+  const withBoundary = [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [boundaryArn] }];
   return [
     {
       sid: 'CreateProjectIdentitiesWithBoundary',
@@ -83,6 +106,13 @@ export function projectProvisioningStatements(aws: AwsContext, scope: Provisioni
       resources: [projectRoles],
       condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
     },
+  ];
+}
+
+/** The project's artifact bucket, deploy records table and secrets. */
+function storageStatements({ aws, projects }: ProjectPatterns, resourcePrefix: string): PolicyStatement[] {
+  const projectBuckets = `arn:${aws.partition}:s3:::${projects}`;
+  return [
     {
       sid: 'ManageProjectArtifactBuckets',
       effect: 'Allow',
@@ -140,8 +170,15 @@ export function projectProvisioningStatements(aws: AwsContext, scope: Provisioni
         'secretsmanager:TagResource',
         'secretsmanager:UntagResource',
       ],
-      resources: [aws.arn('secretsmanager', `secret:${scope.resourcePrefix.replace(/-$/, '')}/p-*`)],
+      resources: [aws.arn('secretsmanager', `secret:${resourcePrefix.replace(/-$/, '')}/p-*`)],
     },
+  ];
+}
+
+/** The project's model package group and code repositories. */
+function sagemakerStatements({ aws, perProject }: ProjectPatterns): PolicyStatement[] {
+  const sagemaker = (resource: string) => aws.arn('sagemaker', resource);
+  return [
     {
       sid: 'ManageProjectModelPackageGroups',
       effect: 'Allow',
@@ -160,6 +197,12 @@ export function projectProvisioningStatements(aws: AwsContext, scope: Provisioni
       actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
       resources: [sagemaker(`model-package-group/${perProject}`), sagemaker(`code-repository/${perProject}`)],
     },
+  ];
+}
+
+/** The project's functions, their log groups, the approval rule and the failure queues. */
+function functionStatements({ aws, projects }: ProjectPatterns): PolicyStatement[] {
+  return [
     {
       sid: 'ManageProjectFunctions',
       effect: 'Allow',
@@ -241,13 +284,19 @@ export function projectProvisioningStatements(aws: AwsContext, scope: Provisioni
       ],
       resources: [aws.arn('sqs', projects)],
     },
+  ];
+}
+
+/** What the runner reads to bind a run to its SageMaker project. */
+function bindingStatements({ aws }: ProjectPatterns): PolicyStatement[] {
+  return [
     {
       // Before init, the runner checks that the SageMaker project named in the run exists, has the id
       // given, and is backed by the provisioned product of the CloudFormation stack the run belongs to.
       sid: 'BindRunToSageMakerProject',
       effect: 'Allow',
       actions: ['sagemaker:DescribeProject', 'cloudformation:DescribeStacks'],
-      resources: [sagemaker('project/*'), aws.arn('cloudformation', 'stack/SC-*')],
+      resources: [aws.arn('sagemaker', 'project/*'), aws.arn('cloudformation', 'stack/SC-*')],
     },
   ];
 }
