@@ -38,6 +38,7 @@ export function projectNames(platformPrefix: string, projectName: string, projec
   const prefix = `${platformPrefix}${projectId}`;
   const sagemakerName = `${projectName}-${projectId}`;
   return {
+    projectId,
     /** `<platform prefix><project id>`: the start of every AWS name below that is not a SageMaker one. */
     prefix,
     artifactBucket: prefix,

@@ -16,10 +16,26 @@ export interface SageMakerResources {
   readonly endpointResourceArns: string[];
   /** Endpoints only. */
   readonly endpointArns: string;
+  /**
+   * The project id its pipeline's jobs are tagged with (PROJECT_ID_TAG); undefined = any project's
+   * (the boundary), whose jobs the role's own policy then tells apart.
+   */
+  readonly projectId?: string;
 }
 
+/**
+ * The tag SageMaker Projects put on a project's resources; the seed code's pipeline also puts it on every
+ * job it starts. Jobs are named `pipelines-<execution>-...` by SageMaker, so the tag is what tells one
+ * project's jobs from another's.
+ */
+export const PROJECT_ID_TAG = 'sagemaker:project-id';
+
 /** The project's SageMaker resources, from its names (Terraform expressions, lowered where SageMaker lowers them). */
-export function sagemakerResources(aws: AwsContext, names: { pipeline: string; modelPackageGroup: string; endpointPrefix: string }, lower: (name: string) => string): SageMakerResources {
+export function sagemakerResources(
+  aws: AwsContext,
+  names: { pipeline: string; modelPackageGroup: string; endpointPrefix: string; projectId?: string },
+  lower: (name: string) => string,
+): SageMakerResources {
   const arn = (resource: string) => aws.arn('sagemaker', resource);
   return {
     pipelineArn: arn(`pipeline/${lower(names.pipeline)}`),
@@ -27,6 +43,7 @@ export function sagemakerResources(aws: AwsContext, names: { pipeline: string; m
     modelPackagesArn: arn(`model-package/${lower(names.modelPackageGroup)}/*`),
     endpointResourceArns: ['model', 'endpoint-config', 'endpoint'].map((type) => arn(`${type}/${names.endpointPrefix}*`)),
     endpointArns: arn(`endpoint/${names.endpointPrefix}*`),
+    projectId: names.projectId,
   };
 }
 
@@ -122,27 +139,31 @@ const SAGEMAKER_IMAGE_REPOSITORIES = 'repository/sagemaker-*';
 
 /**
  * What a project's SageMaker jobs and endpoints do as its pipeline role: run the processing and
- * training jobs its pipeline starts (SageMaker names them `pipelines-<execution>-...`, so no project id
- * can scope them), register models into its group only as PendingManualApproval, pull SageMaker's
- * images, log and publish metrics, and read the public sample data set. S3 (its artifact bucket) comes
- * as a grant.
+ * training jobs its pipeline starts, register models into its group only as PendingManualApproval,
+ * pull SageMaker's images, log and publish metrics, and read the public sample data set. S3 (its
+ * artifact bucket) comes as a grant. SageMaker names pipeline jobs `pipelines-<execution>-...`: no
+ * name tells projects apart, so the role creates only jobs tagged with its project id and describes,
+ * stops or tags only jobs that carry it (an untagged job can be tagged, a job of another project not).
  */
 export function pipelineStatements(aws: AwsContext, resources: SageMakerResources, pipelineRoleArns: string[]): PolicyStatement[] {
+  const jobs = [aws.arn('sagemaker', 'processing-job/pipelines-*'), aws.arn('sagemaker', 'training-job/pipelines-*')];
+  const create = ['sagemaker:CreateProcessingJob', 'sagemaker:CreateTrainingJob', 'sagemaker:AddTags'];
+  const manage = ['sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'];
+  const tagged = (test: string, key: string) => (resources.projectId ? [{ test, variable: `${key}/${PROJECT_ID_TAG}`, values: [resources.projectId] }] : []);
+  const jobStatements: PolicyStatement[] = resources.projectId
+    ? [
+        {
+          sid: 'StartOwnPipelineJobs',
+          effect: 'Allow',
+          actions: create,
+          resources: jobs,
+          condition: [...tagged('StringEquals', 'aws:RequestTag'), ...tagged('StringEqualsIfExists', 'aws:ResourceTag')],
+        },
+        { sid: 'ManageOwnPipelineJobs', effect: 'Allow', actions: manage, resources: jobs, condition: tagged('StringEquals', 'aws:ResourceTag') },
+      ]
+    : [{ sid: 'RunPipelineJobs', effect: 'Allow', actions: [...create, ...manage], resources: jobs }];
   return [
-    {
-      sid: 'RunPipelineJobs',
-      effect: 'Allow',
-      actions: [
-        'sagemaker:CreateProcessingJob',
-        'sagemaker:DescribeProcessingJob',
-        'sagemaker:StopProcessingJob',
-        'sagemaker:CreateTrainingJob',
-        'sagemaker:DescribeTrainingJob',
-        'sagemaker:StopTrainingJob',
-        'sagemaker:AddTags',
-      ],
-      resources: [aws.arn('sagemaker', 'processing-job/pipelines-*'), aws.arn('sagemaker', 'training-job/pipelines-*')],
-    },
+    ...jobStatements,
     {
       sid: 'RegisterModelsForApproval',
       effect: 'Allow',

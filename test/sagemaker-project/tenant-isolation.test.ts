@@ -10,6 +10,7 @@ import { FAKE_ACCOUNT_ID, FakeAws, kms, secretsManager, useFakeAws } from '../..
 import { gitlabProjectStandIns } from '../../tools/offline-transform';
 import { plannedResources, TerraformWorkspace } from '../../tools/terraform';
 import { VERIFY_GITLAB_TOKEN, VERIFY_KEY_ID } from '../../tools/verify';
+import { PROJECT_ID_TAG } from '../../constructs/sagemaker-project/project-permissions';
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { concretePolicy, decide, PolicyDocument, SimulatedPrincipal, SimulatedRequest } from '../support/iam-simulation';
 import { writeSeedFixture } from '../support/seed-fixture';
@@ -17,6 +18,8 @@ import { byPath, resources, statementsOf, synthApp, Synthesized, testConfig } fr
 import { describeWithTerraform } from '../support/terraform';
 
 const ACCOUNT = FAKE_ACCOUNT_ID;
+const REQUEST_TAG = `aws:RequestTag/${PROJECT_ID_TAG}`;
+const RESOURCE_TAG = `aws:ResourceTag/${PROJECT_ID_TAG}`;
 const REGION = 'us-east-1';
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${VERIFY_KEY_ID}`;
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
@@ -101,6 +104,14 @@ function attempts(target: Project, bucketPolicy: PolicyDocument, stateBucketPoli
     on('deploy records', 'dynamodb:GetItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}-${target.id}-deploys`),
     on('pipeline role', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/${PREFIX}/${PREFIX}-${target.id}-pipeline`, { context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
     on('CI user key', 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/${PREFIX}/${PREFIX}-${target.id}-ci`),
+    // SageMaker names every pipeline's jobs `pipelines-<execution>-...`: only the project tag tells them apart.
+    on('pipeline job', 'sagemaker:CreateTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), { context: { [REQUEST_TAG]: target.id, 'aws:TagKeys': [PROJECT_ID_TAG] } }),
+    on('pipeline job', 'sagemaker:DescribeTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), { context: { [RESOURCE_TAG]: target.id } }),
+    on('pipeline job', 'sagemaker:StopProcessingJob', sagemaker('processing-job/pipelines-0a1b2c3d4e5f-PreprocessAbaloneData-x1y2z3'), { context: { [RESOURCE_TAG]: target.id } }),
+    on('pipeline job', 'sagemaker:AddTags', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), {
+      // Retagging the job with the other project's id, to take it over.
+      context: { [RESOURCE_TAG]: target.id, [REQUEST_TAG]: target.id === A.id ? B.id : A.id, 'aws:TagKeys': [PROJECT_ID_TAG] },
+    }),
   ];
 }
 
@@ -175,7 +186,14 @@ describeWithTerraform('tenant isolation: two projects in one account, decided by
         'deploy records: dynamodb:UpdateItem',
         'pipeline role: iam:PassRole',
       ],
-      'role:pipeline': ['model package: sagemaker:CreateModelPackage', 'model data: s3:GetObject', 'pipeline code: s3:PutObject'],
+      'role:pipeline': [
+        'model package: sagemaker:CreateModelPackage',
+        'model data: s3:GetObject',
+        'pipeline code: s3:PutObject',
+        'pipeline job: sagemaker:CreateTrainingJob',
+        'pipeline job: sagemaker:DescribeTrainingJob',
+        'pipeline job: sagemaker:StopProcessingJob',
+      ],
       'role:deploy-trigger': ['trigger token: secretsmanager:GetSecretValue', 'deploy records: dynamodb:UpdateItem'],
       'role:seed-code': ['trigger token: secretsmanager:PutSecretValue'],
     };

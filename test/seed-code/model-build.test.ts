@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ID_TAG } from '../../constructs/sagemaker-project/project-permissions';
 import { syntheticAbalone } from './support/abalone';
 import { BUILD_REPO, callWithStubbedAws, runPython } from './support/seed';
 
@@ -339,3 +340,30 @@ describe('model registration', () => {
     expect(source).not.toMatch(/Parameter\w*\(name="ModelApprovalStatus"/);
   });
 });
+
+describe('pipeline jobs', () => {
+  test('every job the pipeline starts carries the project id, under the tag the pipeline role\'s policy checks', () => {
+    // The SageMaker SDK is not installed here: the definition is read as Python source, not built.
+    const finder = join(mkdtempSync(join(tmpdir(), 'job-tags-')), 'job_tags.py');
+    writeFileSync(
+      finder,
+      [
+        'import ast, json, sys',
+        'tree = ast.parse(open(sys.argv[1]).read())',
+        "jobs = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, 'id', None) in ('SKLearnProcessor', 'ScriptProcessor', 'Estimator')]",
+        "print(json.dumps([[job.func.id, [ast.unparse(keyword.value) for keyword in job.keywords if keyword.arg == 'tags']] for job in jobs]))",
+      ].join('\n'),
+    );
+    const run = runPython([finder, join(BUILD_REPO, 'pipelines', 'pipeline.py')]);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).sort()).toEqual([
+      ['Estimator', ['project.job_tags']],
+      ['SKLearnProcessor', ['project.job_tags']],
+      ['ScriptProcessor', ['project.job_tags']],
+    ]);
+    const source = readFileSync(join(BUILD_REPO, 'pipelines', 'pipeline.py'), 'utf8');
+    expect(source).toContain(`return [{"Key": "${PROJECT_ID_TAG}", "Value": self.project_id}]`);
+    expect(readFileSync(join(BUILD_REPO, 'pipelines', 'run_pipeline.py'), 'utf8')).toContain('project_id=args.project_id,');
+  });
+});
+

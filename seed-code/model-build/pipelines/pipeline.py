@@ -58,6 +58,13 @@ class ProjectContext:
     artifact_bucket: str
     model_package_group: str
     pipeline_name: str
+    project_id: str
+
+    @property
+    def job_tags(self) -> list[dict[str, str]]:
+        """Every job the pipeline starts carries the project id: the pipeline role may start, watch
+        and stop only jobs that do (SageMaker names pipeline jobs alike for every project)."""
+        return [{"Key": "sagemaker:project-id", "Value": self.project_id}]
 
 
 def default_input_data_url(region: str) -> str:
@@ -83,6 +90,7 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
             instance_type=processing_instance_type,
             instance_count=1,
             sagemaker_session=session,
+            tags=project.job_tags,
         ).run(
             code=str(SCRIPTS / "preprocess.py"),
             inputs=[ProcessingInput(source=input_data_url, destination=f"{PROCESSING_DIR}/input")],
@@ -103,6 +111,7 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
         instance_count=1,
         output_path=f"s3://{project.artifact_bucket}/{project.pipeline_name}/models",
         sagemaker_session=session,
+        tags=project.job_tags,
     )
     estimator.set_hyperparameters(**XGBOOST_HYPERPARAMETERS)
     train = TrainingStep(
@@ -126,6 +135,7 @@ def build_pipeline(project: ProjectContext, boto_session: boto3.Session) -> Pipe
             instance_type=processing_instance_type,
             instance_count=1,
             sagemaker_session=session,
+            tags=project.job_tags,
         ).run(
             code=str(SCRIPTS / "evaluate.py"),
             inputs=[

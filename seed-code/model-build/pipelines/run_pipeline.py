@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         artifact_bucket=args.artifact_bucket,
         model_package_group=args.model_package_group or default_name,
         pipeline_name=args.pipeline_name or default_name,
+        project_id=args.project_id,
     )
     boto_session = boto3.Session(region_name=args.region)
     client = boto_session.client("sagemaker")
