@@ -45,8 +45,9 @@ export const DEFAULT_CONFIG = {
   platformState: {
     /**
      * Existing S3 bucket for the service-catalog stack's own Terraform state (encrypted, S3 lock
-     * file); empty = a local state file, terraform.service-catalog.tfstate. That state holds the GitLab
-     * token: keep it in a bucket only the platform team can read.
+     * file); empty = a local state file, terraform.service-catalog.tfstate. That state holds no secret
+     * (the GitLab token is written write-only), but it names every shared resource: keep it where only
+     * the platform team can write.
      */
     bucket: '',
     /** Key of that state in the bucket. */
