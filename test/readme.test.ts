@@ -4,9 +4,11 @@ import { NON_CONFIG_VARIABLES } from '../config/environment';
 import { CONFIG_FIELDS, CONFIG_GROUPS } from '../config/fields';
 import { ConfigError, loadConfig } from '../config/load';
 import { DEFAULT_CONFIG } from '../config/defaults';
+import { COMMAND_RUNNER_TIMEOUT } from '../config/schema';
 import { AL2023_STANDARD_IMAGE } from '../constructs/codebuild-runner/codebuild-runner';
 import { DEPLOY_TRIGGER_RETRIES } from '../constructs/sagemaker-project/deploy-trigger';
 import { projectNames } from '../constructs/sagemaker-project/names';
+import { CI_VARIABLES } from '../contract/ci-variables';
 import { DEPLOY_RECORDS } from '../contract/deploy-records';
 import { PROJECT_PARAMETERS, ProjectParameter } from '../contract/project-parameters';
 import { CUSTOM_RESOURCE_TYPE } from '../contract/provisioner';
@@ -33,9 +35,9 @@ const USER_FILES = ['project.config.json', 'terraform.service-catalog.tfstate', 
 
 /**
  * Names AWS (or the machine) defines, which no code of this repository spells: IAM roles SageMaker
- * creates, the AWS CLI's profile variable, a property of the CommandRunner resource type.
+ * creates, the AWS CLI's profile variable.
  */
-const AWS_DEFINED = ['AmazonSageMakerServiceCatalogProductsUseRole', 'AmazonSageMakerServiceCatalogProductsLaunchRole', 'AWS_PROFILE', 'DisableTerminateInstancesCheck'];
+const AWS_DEFINED = ['AmazonSageMakerServiceCatalogProductsUseRole', 'AmazonSageMakerServiceCatalogProductsLaunchRole', 'AWS_PROFILE'];
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
@@ -174,6 +176,11 @@ describe('README tables match the code', () => {
     );
   });
 
+  test('the configuration table states the CommandRunner timeout range the schema enforces', () => {
+    const row = tableRows(markedBlock('config-table')).find(([field]) => field === '`commandRunner.timeoutSeconds`')!;
+    expect(row[3]).toContain(`(${COMMAND_RUNNER_TIMEOUT.min}-${COMMAND_RUNNER_TIMEOUT.max})`);
+  });
+
   test('the sample configuration error is the one the loader gives', () => {
     let message = '';
     try {
@@ -200,10 +207,17 @@ describe('README tables match the code', () => {
     const rows = tableRows(section('Project stack inputs'));
     const fromParameter = Object.fromEntries((PROJECT_PARAMETERS as readonly ProjectParameter[]).filter((parameter) => parameter.variable).map((parameter) => [parameter.variable, parameter.name]));
     expect(rows.map(([variable]) => unquoted(variable)).sort()).toEqual(Object.keys(sagemakerProject.variable).sort());
-    for (const [variable, from] of rows) {
+    const ruleOf = Object.fromEntries((PROJECT_PARAMETERS as readonly ProjectParameter[]).map((parameter) => [parameter.variable, parameter.rule.expected]));
+    for (const [variable, from, checked] of rows) {
       const name = unquoted(variable);
       expect([name, from]).toEqual([name, fromParameter[name] ? `\`${fromParameter[name]}\`` : expect.stringMatching(/^the runner/)]);
+      if (ruleOf[name]) expect([name, checked]).toEqual([name, ruleOf[name]]);
     }
+  });
+
+  test('a project\'s CI/CD variables are the ones the project stack sets, all of them', () => {
+    const listed = inlineCode(section('Creating a project in Studio').split('### ')[0]).filter((token) => /^[A-Z][A-Z_]+$/.test(token));
+    expect([...CI_VARIABLES.common, ...CI_VARIABLES.deploy, ...CI_VARIABLES.oidc, ...CI_VARIABLES.accessKeys].filter((name) => !listed.includes(name))).toEqual([]);
   });
 
   test('the project stack outputs are exactly its outputs', () => {
