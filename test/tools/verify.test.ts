@@ -7,6 +7,7 @@ import { PlannedResource } from '../../tools/terraform';
 import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerification, verify, VERIFY_GITLAB_TOKEN } from '../../tools/verify';
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { testConfig } from '../support/synth';
+import { markedBlock, README } from '../support/readme';
 import { describeWithTerraform } from '../support/terraform';
 
 const config = testConfig();
@@ -68,6 +69,12 @@ describeWithTerraform('npm run verify', () => {
     expect(report).toMatch(new RegExp(`^${SERVICE_CATALOG_STACK}\\s+\\d+\\s+-\\s+\\d+\\s+pass$`, 'm'));
     expect(report).toMatch(new RegExp(`^${SAGEMAKER_PROJECT_STACK}\\s+\\d+\\s+gitlab\\s+\\d+\\s+pass$`, 'm'));
     expect(report).toContain(`${SAGEMAKER_PROJECT_STACK}: removed offline (not planned): ${project.removedAddresses[0]}`);
+  });
+
+  test('the README shows the report verify prints on the embedded defaults, and how many addresses it removed offline', () => {
+    const [table] = formatReport(results).split('\n\n');
+    expect(markedBlock('verify-report')).toBe(table);
+    expect(README).toContain(`<!-- verify-removed -->${resultOf(SAGEMAKER_PROJECT_STACK).removedAddresses.length} addresses of \`${SAGEMAKER_PROJECT_STACK}\``);
   });
 
   test('a stack name the app does not have is refused, naming the stacks it has', async () => {
