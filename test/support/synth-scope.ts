@@ -7,7 +7,8 @@ import { serviceTrust } from '../../constructs/iam/policy';
 import { Role, User } from '../../constructs/iam/role';
 import { statementsOf, Synthesized } from './synth';
 
-export { statementsOf, Synthesized };
+export { statementsOf };
+export type { Synthesized };
 
 /** What `synthScope` gives a construct test. */
 export interface ScopeSynth<T> {
