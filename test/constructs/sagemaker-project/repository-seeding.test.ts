@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -77,6 +77,12 @@ describe('RepositorySeeding: the function', () => {
   test('in access-keys mode it is told the CI user whose key it makes', () => {
     const keys = seedingIn({ ciAuthMode: 'access-keys', ciUserName: 'acme-p-abcdefghijkl-ci' });
     expect(keys.json).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: expect.objectContaining({ CI_AUTH_MODE: 'access-keys', CI_IAM_USER_NAME: 'acme-p-abcdefghijkl-ci' }) } });
+  });
+
+  test('a seed-code folder without model-deploy fails the synth, naming the folder', () => {
+    const incomplete = writeSeedFixture();
+    rmSync(join(incomplete, 'model-deploy'), { recursive: true });
+    expect(() => seedingIn({ seedCodeDir: incomplete })).toThrow(`Seed code folder ${incomplete}/model-deploy does not exist`);
   });
 
   test('its exemption from capturing asynchronous failures is explicit, with the reason (it is only invoked synchronously)', () => {
