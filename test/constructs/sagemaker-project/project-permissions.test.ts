@@ -5,6 +5,7 @@ import {
   ciSageMakerStatements,
   functionLogStatements,
   pipelineStatements,
+  PROJECT_ID_TAG,
   REGISTERED_APPROVAL_STATUS,
   sagemakerResources,
   SageMakerResources,
@@ -104,12 +105,37 @@ describe('pipelineStatements', () => {
     expect(statements.flatMap((statement) => statement.actions)).not.toContain('sagemaker:UpdateModelPackage');
   });
 
-  test('runs only the jobs its pipelines name (pipelines-*), passing only its own role to them', () => {
+  test('the boundary\'s view (any project): only the jobs pipelines name (pipelines-*), untagged; only its own role passed to them', () => {
     expect(bySid(statements, 'RunPipelineJobs').resources).toEqual([
       `arn:${partition}:sagemaker:${region}:${account}:processing-job/pipelines-*`,
       `arn:${partition}:sagemaker:${region}:${account}:training-job/pipelines-*`,
     ]);
     expect(bySid(statements, 'PassRoleToOwnJobs')).toMatchObject({ resources: [PIPELINE_ROLE], condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }] });
+  });
+
+  test('one project\'s role: creates only jobs tagged with its id, and describes, stops or retags only jobs that carry it', () => {
+    const names = { pipeline: 'churn-p-abc', modelPackageGroup: 'churn-p-abc', endpointPrefix: 'p-abc-', projectId: 'p-abc' };
+    const own = synthesized((aws) => ({ statements: pipelineStatements(aws, sagemakerResources(aws, names, (name) => name), [PIPELINE_ROLE]) })).statements;
+    const jobs = [`arn:${partition}:sagemaker:${region}:${account}:processing-job/pipelines-*`, `arn:${partition}:sagemaker:${region}:${account}:training-job/pipelines-*`];
+    expect(PROJECT_ID_TAG).toBe('sagemaker:project-id');
+    expect(own.filter((statement) => statement.sid === 'RunPipelineJobs')).toEqual([]);
+    expect(bySid(own, 'StartOwnPipelineJobs')).toEqual({
+      sid: 'StartOwnPipelineJobs',
+      effect: 'Allow',
+      actions: ['sagemaker:CreateProcessingJob', 'sagemaker:CreateTrainingJob', 'sagemaker:AddTags'],
+      resources: jobs,
+      condition: [
+        { test: 'StringEquals', variable: 'aws:RequestTag/sagemaker:project-id', values: ['p-abc'] },
+        { test: 'StringEqualsIfExists', variable: 'aws:ResourceTag/sagemaker:project-id', values: ['p-abc'] },
+      ],
+    });
+    expect(bySid(own, 'ManageOwnPipelineJobs')).toEqual({
+      sid: 'ManageOwnPipelineJobs',
+      effect: 'Allow',
+      actions: ['sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+      resources: jobs,
+      condition: [{ test: 'StringEquals', variable: 'aws:ResourceTag/sagemaker:project-id', values: ['p-abc'] }],
+    });
   });
 
   test('"*" only where no resource-level permission exists, and metrics only in SageMaker\'s namespaces', () => {
