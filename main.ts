@@ -24,13 +24,20 @@ export function buildApp(config: PlatformConfig, options: { outdir?: string; see
   return app;
 }
 
+/**
+ * Why the app could not be built, as the user reads it. Bad configuration, missing seed code and
+ * guardrail findings say what to fix; a stack trace adds nothing there (SMP_DEBUG=1 shows it).
+ */
+export function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return (process.env.SMP_DEBUG ? error.stack : undefined) ?? error.message;
+}
+
 function main(): void {
   try {
     buildApp(loadConfig()).synth();
   } catch (error) {
-    // Bad configuration, missing seed code and guardrail findings say what to fix; a stack trace adds
-    // nothing there (SMP_DEBUG=1 shows it).
-    console.error(process.env.SMP_DEBUG ? (error as Error).stack : (error as Error).message);
+    console.error(failureMessage(error));
     process.exit(1);
   }
 }
