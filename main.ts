@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
 import { SECURITY_PACK, TENANT_RULES } from './guardrails/security-pack';
+import { refusalOfCdktfRun } from './stacks/by-hand';
 import { packageProjectStack } from './stacks/project-code';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
@@ -34,6 +35,11 @@ export function failureMessage(error: unknown): string {
 }
 
 function main(): void {
+  const refusal = refusalOfCdktfRun();
+  if (refusal) {
+    console.error(refusal);
+    process.exit(1);
+  }
   try {
     buildApp(loadConfig()).synth();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { CI_VARIABLES } from '../../contract/ci-variables';
 import { PROJECT_PARAMETERS, ProjectParameter } from '../../contract/project-parameters';
+import { NOT_THE_RUNNER_MESSAGE } from '../../constructs/sagemaker-project/project-variables';
 import { writeSeedFixture } from '../support/seed-fixture';
 import { addressOf, byPath, only, referenced, resources, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
 
@@ -30,11 +31,20 @@ describe('sagemaker-project stack', () => {
       for (const name of ['gitlab_url', 'git_user_name', 'secrets_manager_gitlab_secret_name', 'gitlab_ci_role_arn']) expect(stack.variable[name]).toBeUndefined();
     });
 
-    test('each variable\'s validation names its CloudFormation parameter and bounds its length', () => {
+    test('each variable\'s validation names its CloudFormation parameter and bounds its length, for the runner\'s runs (those with a stack id)', () => {
       expect(stack.variable.sagemaker_project_name.validation).toEqual([
-        { condition: '${can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$", var.sagemaker_project_name))}', error_message: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.' },
-        { condition: '${length(var.sagemaker_project_name) <= 32}', error_message: 'SageMakerProjectName must be at most 32 characters.' },
+        {
+          condition: '${var.cloudformation_stack_id == "" || can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$", var.sagemaker_project_name))}',
+          error_message: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.',
+        },
+        { condition: '${var.cloudformation_stack_id == "" || length(var.sagemaker_project_name) <= 32}', error_message: 'SageMakerProjectName must be at most 32 characters.' },
       ]);
+    });
+
+    test('a run without the stack id is refused by one validation saying the runner applies the stack (test/sagemaker-project/by-hand.test.ts plans it)', () => {
+      expect(stack.variable.cloudformation_stack_id.default).toBe('');
+      expect(stack.variable.cloudformation_stack_id.validation[0]).toEqual({ condition: '${var.cloudformation_stack_id != ""}', error_message: NOT_THE_RUNNER_MESSAGE });
+      for (const name of ['sagemaker_project_name', 'sagemaker_project_id']) expect(stack.variable[name].default).toBe('');
     });
 
     test('every AWS resource carries the project tags and the platform tag', () => {
