@@ -7,7 +7,7 @@ import { packageProjectStack } from './stacks/project-code';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
 
-/** Name of the platform stack (`npx cdktf deploy service-catalog`). */
+/** Name of the platform stack (`npm run deploy` deploys it; tools/platform.ts). */
 export const SERVICE_CATALOG_STACK = 'service-catalog';
 
 /**
