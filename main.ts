@@ -2,11 +2,12 @@ import { App } from 'cdktf';
 import { loadConfig, PlatformConfig } from './config/load';
 import { applyGuardrails } from './guardrails/apply-guardrails';
 import { SECURITY_PACK, TENANT_RULES } from './guardrails/security-pack';
+import { refusalOfCdktfRun } from './stacks/by-hand';
 import { packageProjectStack } from './stacks/project-code';
 import { projectStackProps, SAGEMAKER_PROJECT_STACK, SageMakerProjectStack } from './stacks/sagemaker-project-stack';
 import { ServiceCatalogStack } from './stacks/service-catalog-stack';
 
-/** Name of the platform stack (`npx cdktf deploy service-catalog`). */
+/** Name of the platform stack (`npm run deploy` deploys it; tools/platform.ts). */
 export const SERVICE_CATALOG_STACK = 'service-catalog';
 
 /**
@@ -24,13 +25,25 @@ export function buildApp(config: PlatformConfig, options: { outdir?: string; see
   return app;
 }
 
+/**
+ * Why the app could not be built, as the user reads it. Bad configuration, missing seed code and
+ * guardrail findings say what to fix; a stack trace adds nothing there (SMP_DEBUG=1 shows it).
+ */
+export function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return (process.env.SMP_DEBUG ? error.stack : undefined) ?? error.message;
+}
+
 function main(): void {
+  const refusal = refusalOfCdktfRun();
+  if (refusal) {
+    console.error(refusal);
+    process.exit(1);
+  }
   try {
     buildApp(loadConfig()).synth();
   } catch (error) {
-    // Bad configuration, missing seed code and guardrail findings say what to fix; a stack trace adds
-    // nothing there (SMP_DEBUG=1 shows it).
-    console.error(process.env.SMP_DEBUG ? (error as Error).stack : (error as Error).message);
+    console.error(failureMessage(error));
     process.exit(1);
   }
 }

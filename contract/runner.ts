@@ -68,3 +68,11 @@ export const RUNNER_ENVIRONMENT = {
    */
   lockFile: 'RUNNER_PROVIDER_LOCK_FILE',
 } as const;
+
+/**
+ * Why the sagemaker-project stack is never deployed by hand, and what to deploy instead. Said by
+ * `npm run deploy -- sagemaker-project` (tools/platform.ts), by the app when the cdktf CLI runs it for a
+ * command on that stack (stacks/by-hand.ts), and by a plan of that stack without the runner's stack id.
+ */
+export const APPLIED_BY_THE_RUNNER =
+  "sagemaker-project is applied by the runner (CommandRunner or CodeBuild), once per SageMaker project, when the project is created, updated or deleted in SageMaker Studio, with that project's variables and its own state; it is never deployed by hand. To deploy the platform, run: npm run deploy (the service-catalog stack).";

@@ -6,7 +6,9 @@
  * hashicorp/aws provider, `terraform validate`, and `terraform plan` against a local fake AWS
  * endpoint with a realistic variable set. Assertions read `terraform show -json` of the plan:
  * names resolved with the account id, what Studio and CommandRunner rely on, the guardrails'
- * policy rules on the resolved policies, and variables that validation must reject.
+ * policy rules on the resolved policies, and variables that validation must reject. Each step is
+ * reported on stderr as it starts, with the seconds since the start (a plan takes tens of seconds);
+ * the report goes to stdout.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -345,7 +347,15 @@ function missingVariables(synthesized: Record<string, any>, given: Record<string
     .map(([name]) => name);
 }
 
-async function verifyStack(name: string, synthesizedPath: string, spec: StackSpec | undefined, config: PlatformConfig, endpoint: string): Promise<StackVerification> {
+async function verifyStack(
+  name: string,
+  synthesizedPath: string,
+  spec: StackSpec | undefined,
+  config: PlatformConfig,
+  endpoint: string,
+  progress: Progress,
+): Promise<StackVerification> {
+  const step = (what: string) => progress(`${name}: ${what}`);
   const synthesized = JSON.parse(readFileSync(synthesizedPath, 'utf8'));
   const workspace = TerraformWorkspace.create(synthesizedPath, { standIns: spec?.standIns?.(synthesized) });
   const base = { stack: name, providersRemoved: workspace.transform.removedProviders, removedAddresses: workspace.transform.removedAddresses };
@@ -356,7 +366,10 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
   const missing = missingVariables(synthesized, variables);
   if (missing.length > 0) return result({ problems: [`no value for variable(s) ${missing.join(', ')}: add them to the spec of ${name} in tools/verify.ts`] });
 
+  const removed = workspace.transform.removedProviders;
+  step(`terraform init${removed.length > 0 ? ` (without ${removed.join(', ')}: not installable offline)` : ''}`);
   await workspace.init();
+  step('terraform validate');
   const validation = await workspace.validate();
   const errors = validation.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   const warnings = [...new Set(validation.diagnostics.filter((diagnostic) => diagnostic.severity !== 'error').map((diagnostic) => diagnostic.summary))];
@@ -365,19 +378,24 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
   }
 
   workspace.update((stack) => useFakeAws(stack, endpoint, config.region));
+  step('terraform plan (against the fake AWS endpoint)');
   const planned = await workspace.plan(variables);
   if (!planned.ok) return result({ warnings, problems: [`terraform plan failed:\n${planned.output}`] });
 
   const context: PlanContext = { stack: name, config, synthesized, variables, plan: planned.plan, planOutput: planned.output, resources: plannedResources(planned.plan) };
   const checks = [...COMMON_CHECKS, ...spec.checks];
+  step(`${checks.length} checks on the plan of ${resourceActions(planned.plan).size} resources`);
   const problems = checks.flatMap((check) => check.problems(context).map((problem) => `${check.name}: ${problem}`));
   const checkNames = checks.map((check) => check.name);
 
   if (spec.rejected) {
     checkNames.push('validation rejects bad variables, naming what to fix');
+    const mistakes = spec.rejected(config);
+    step(`${mistakes.length} plans with a bad variable each, which validation must reject`);
     const variablesOnly = TerraformWorkspace.ofVariables(synthesized);
     await variablesOnly.init();
-    for (const { variables: bad, mustName, mustNotShow, fullPlan } of spec.rejected(config)) {
+    for (const [index, { variables: bad, mustName, mustNotShow, fullPlan }] of mistakes.entries()) {
+      step(`bad-variable plan ${index + 1}/${mistakes.length}: ${mustName}${fullPlan ? ' (whole stack: a precondition checks it)' : ''}`);
       const rejected = await (fullPlan ? workspace : variablesOnly).plan(bad);
       if (rejected.ok) problems.push(`a plan with a bad ${mustName} was accepted`);
       else if (!rejected.output.includes(mustName)) problems.push(`the rejection of a bad ${mustName} does not name it:\n${rejected.output}`);
@@ -387,17 +405,24 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
   return result({ resourcesPlanned: resourceActions(planned.plan).size, checks: checkNames, warnings, problems, plan: planned.plan, variables });
 }
 
+/** Told each step as it starts (`<stack>: <step>`, or a step of the whole app). */
+export type Progress = (step: string) => void;
+
 export interface VerifyOptions {
   /** Configuration to synthesize with. @default loadConfig() */
   readonly config?: PlatformConfig;
   /** Names of the stacks to verify. @default every stack of the app */
   readonly stacks?: string[];
+  /** Told each step as it starts. @default nothing is told */
+  readonly progress?: Progress;
 }
 
 /** Synthesizes the app and verifies its stacks (in parallel); resolves with one result per stack. */
 export async function verify(options: VerifyOptions = {}): Promise<StackVerification[]> {
+  const progress = options.progress ?? (() => undefined);
   const config = options.config ?? loadConfig();
   const outdir = mkdtempSync(join(tmpdir(), 'verify-synth-'));
+  progress('synthesizing the app (guardrails included)');
   buildApp(config, { outdir }).synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
   const stacks = Object.values<any>(manifest.stacks).filter((stack) => options.stacks?.includes(stack.name) ?? true);
@@ -408,7 +433,10 @@ export async function verify(options: VerifyOptions = {}): Promise<StackVerifica
   try {
     return await Promise.all(
       stacks.map((stack) =>
-        verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, endpoint),
+        verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, endpoint, progress).then((result) => {
+          progress(`${result.stack}: ${result.problems.length === 0 ? 'pass' : `FAIL (${result.problems.length} problems)`}`);
+          return result;
+        }),
       ),
     );
   } finally {
@@ -438,10 +466,17 @@ export function formatReport(results: StackVerification[]): string {
   return [...table, ...(details.length > 0 ? ['', ...details] : [])].join('\n');
 }
 
-/** `npm run verify [-- STACK...]`: every stack, or the ones named. */
+/** A progress line: seconds since `start`, then the step. */
+export function progressLine(start: number, now: number, step: string): string {
+  return `[${((now - start) / 1000).toFixed(1).padStart(5)} s] ${step}`;
+}
+
+/** `npm run verify [-- STACK...]`: every stack, or the ones named; each step on stderr as it starts, the report on stdout. */
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
-  const results = await verify(names.length > 0 ? { stacks: names } : {});
+  const start = Date.now();
+  const progress: Progress = (step) => process.stderr.write(`${progressLine(start, Date.now(), step)}\n`);
+  const results = await verify({ progress, ...(names.length > 0 ? { stacks: names } : {}) });
   console.log(formatReport(results));
   process.exitCode = results.every((result) => result.problems.length === 0) ? 0 : 1;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,16 +21,20 @@ const REGION_PROBLEM =
 const RETENTION_PROBLEM = 'logs.retentionDays = "forever": must be a number (from SMP_LOGS_RETENTION_DAYS)';
 
 describe('npm run synth with a bad configuration', () => {
-  test('prints each problem once, on stderr, and fails before the cdktf CLI starts', () => {
-    const result = run('npm', ['run', 'synth'], BAD_CONFIGURATION);
+  test('prints each problem once, on stderr, and synthesizes nothing', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'bad-synth-'));
+    const result = run('npm', ['run', 'synth'], { ...BAD_CONFIGURATION, CDKTF_OUTDIR: outdir });
+    const written = readdirSync(outdir);
+    rmSync(outdir, { recursive: true, force: true });
     expect(result.status).toBe(1);
+    expect(written).toEqual([]);
     expect(result.stderr).toContain(`Invalid configuration (embedded defaults + ${EMPTY_CONFIG} + SMP_* environment variables):\n  - ${RETENTION_PROBLEM}\n  - ${REGION_PROBLEM}\n`);
     expect([occurrences(result.output, REGION_PROBLEM), occurrences(result.output, RETENTION_PROBLEM)]).toEqual([1, 1]);
     expect(result.output).not.toContain('cdktf encountered an error');
   });
 
-  // Why synth checks first: the CLI echoes each chunk of a failing app's stderr through its logger, then
-  // prints all of it again in its error summary. If this starts failing, the CLI changed.
+  // Why synth runs the app without the CLI: the CLI echoes each chunk of a failing app's stderr through
+  // its logger, then prints all of it again in its error summary. If this starts failing, the CLI changed.
   test('whereas the cdktf CLI on its own prints the same problem twice', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cdktf-synth-'));
     try {

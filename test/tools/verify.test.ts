@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, SERVICE_CATALOG_STACK } from '../../main';
 import { FAKE_ACCOUNT_ID } from '../../tools/fake-aws';
 import { PlannedResource } from '../../tools/terraform';
-import { COMMON_CHECKS, formatReport, PlanContext, STACK_SPECS, StackVerification, verify, VERIFY_GITLAB_TOKEN } from '../../tools/verify';
+import { COMMON_CHECKS, formatReport, PlanContext, progressLine, STACK_SPECS, StackVerification, verify, VERIFY_GITLAB_TOKEN } from '../../tools/verify';
 import { SAGEMAKER_PROJECT_STACK } from '../../stacks/sagemaker-project-stack';
 import { testConfig } from '../support/synth';
 import { markedBlock, README } from '../support/readme';
@@ -27,11 +28,39 @@ const problemsOf = (stack: string, checkName: RegExp, planContext: PlanContext) 
 
 describeWithTerraform('npm run verify', () => {
   let results: StackVerification[];
+  const steps: string[] = [];
   const resultOf = (stack: string) => results.find((result) => result.stack === stack)!;
 
   beforeAll(async () => {
-    results = await verify({ config });
+    results = await verify({ config, progress: (step) => steps.push(step) });
   }, 300_000);
+
+  test('each step is reported as it starts: synth, then per stack init, validate, plan, checks, each bad-variable plan, the result', () => {
+    expect(steps[0]).toBe('synthesizing the app (guardrails included)');
+    const stepsOf = (stack: string) => steps.filter((step) => step.startsWith(`${stack}: `)).map((step) => step.slice(stack.length + 2));
+    expect(stepsOf(SERVICE_CATALOG_STACK)).toEqual([
+      'terraform init',
+      'terraform validate',
+      'terraform plan (against the fake AWS endpoint)',
+      `${resultOf(SERVICE_CATALOG_STACK).checks.length - 1} checks on the plan of ${resultOf(SERVICE_CATALOG_STACK).resourcesPlanned} resources`,
+      '2 plans with a bad variable each, which validation must reject',
+      'bad-variable plan 1/2: gitlab_private_token (whole stack: a precondition checks it)',
+      'bad-variable plan 2/2: gitlab_private_token (whole stack: a precondition checks it)',
+      'pass',
+    ]);
+    expect(stepsOf(SAGEMAKER_PROJECT_STACK)).toEqual([
+      'terraform init (without gitlab: not installable offline)',
+      'terraform validate',
+      'terraform plan (against the fake AWS endpoint)',
+      `${resultOf(SAGEMAKER_PROJECT_STACK).checks.length - 1} checks on the plan of ${resultOf(SAGEMAKER_PROJECT_STACK).resourcesPlanned} resources`,
+      '4 plans with a bad variable each, which validation must reject',
+      'bad-variable plan 1/4: SageMakerProjectName',
+      'bad-variable plan 2/4: SageMakerProjectName',
+      'bad-variable plan 3/4: SageMakerProjectId',
+      'bad-variable plan 4/4: GitBuildRepoName',
+      'pass',
+    ]);
+  });
 
   test('every stack of the app has a plan spec, so npm run verify plans them all', () => {
     const stacks = buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'verify-stacks-')) }).node.children.map((stack) => stack.node.id);
@@ -135,6 +164,31 @@ describe('plan checks fail on plans that break them', () => {
     expect(problems).toEqual([
       expect.stringContaining('resolved policy: CKV_AWS_111 IamNoWriteOnWildcardResource at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole on every resource.'),
       expect.stringContaining('resolved policy: SMP_IAM_PASSROLE_SCOPED IamPassRoleScoped at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole but passes *'),
+    ]);
+  });
+});
+
+describe('progress of npm run verify', () => {
+  test('a line gives the seconds since the start, aligned, then the step', () => {
+    expect(progressLine(1_000, 1_000, 'synthesizing the app (guardrails included)')).toBe('[  0.0 s] synthesizing the app (guardrails included)');
+    expect(progressLine(1_000, 68_560, 'service-catalog: pass')).toBe('[ 67.6 s] service-catalog: pass');
+    expect(progressLine(0, 123_450, 'sagemaker-project: pass')).toBe('[123.5 s] sagemaker-project: pass');
+  });
+
+  test('npm run verify prints its steps on stderr, and only the report (here: the error) elsewhere', () => {
+    const root = join(__dirname, '..', '..');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_')));
+    const result = spawnSync('npm', ['run', '--silent', 'verify', '--', 'no-such-stack'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...env, SMP_CONFIG_FILE: join(root, 'test', 'fixtures', 'empty.config.json') },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^\[ +\d+\.\d s\] synthesizing the app \(guardrails included\)$/),
+      `no stack named no-such-stack in the app (it has ${SAGEMAKER_PROJECT_STACK}, ${SERVICE_CATALOG_STACK})`,
+      '',
     ]);
   });
 });

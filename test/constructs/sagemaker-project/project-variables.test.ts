@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { PROJECT_PARAMETERS, ProjectParameter } from '../../../contract/project-parameters';
-import { ProjectVariables, STACK_ID_VARIABLE } from '../../../constructs/sagemaker-project/project-variables';
+import { NOT_THE_RUNNER_MESSAGE, ProjectVariables, STACK_ID_VARIABLE } from '../../../constructs/sagemaker-project/project-variables';
 import { synthScope } from '../../support/synth-scope';
 
 const { tf, built } = synthScope((scope) => {
@@ -17,32 +17,37 @@ describe('ProjectVariables', () => {
     expect(tf.output.values.value).toEqual(['${var.sagemaker_project_name}', `\${var.${STACK_ID_VARIABLE}}`]);
   });
 
-  test('each is a non-null string, described with its CloudFormation parameter, defaulting as the form does', () => {
+  test('each is a non-null string, described with its CloudFormation parameter, defaulting as the form does (or empty, so a run by hand reaches the stack id\'s message)', () => {
     for (const parameter of formVariables) {
       expect(tf.variable[parameter.variable!]).toMatchObject({ type: 'string', nullable: false, description: `${parameter.description} (CloudFormation parameter ${parameter.name}).` });
-      expect([parameter.name, tf.variable[parameter.variable!].default]).toEqual([parameter.name, parameter.default]);
+      expect([parameter.name, tf.variable[parameter.variable!].default]).toEqual([parameter.name, parameter.default ?? '']);
     }
   });
 
-  test('each validation names its CloudFormation parameter and bounds its length', () => {
+  test('each validation names its CloudFormation parameter and bounds its length, for the runner\'s runs (those with a stack id)', () => {
     expect(tf.variable.sagemaker_project_name.validation).toEqual([
-      { condition: '${can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$", var.sagemaker_project_name))}', error_message: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.' },
-      { condition: '${length(var.sagemaker_project_name) <= 32}', error_message: 'SageMakerProjectName must be at most 32 characters.' },
+      {
+        condition: '${var.cloudformation_stack_id == "" || can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$", var.sagemaker_project_name))}',
+        error_message: 'SageMakerProjectName must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.',
+      },
+      { condition: '${var.cloudformation_stack_id == "" || length(var.sagemaker_project_name) <= 32}', error_message: 'SageMakerProjectName must be at most 32 characters.' },
     ]);
     for (const parameter of formVariables) {
       expect(tf.variable[parameter.variable!].validation).toEqual([
-        { condition: `\${can(regex("${parameter.rule.pattern}", var.${parameter.variable}))}`, error_message: `${parameter.name} must be ${parameter.rule.expected}.` },
-        { condition: `\${length(var.${parameter.variable}) <= ${parameter.maxLength}}`, error_message: `${parameter.name} must be at most ${parameter.maxLength} characters.` },
+        { condition: `\${var.${STACK_ID_VARIABLE} == "" || can(regex("${parameter.rule.pattern}", var.${parameter.variable}))}`, error_message: `${parameter.name} must be ${parameter.rule.expected}.` },
+        { condition: `\${var.${STACK_ID_VARIABLE} == "" || length(var.${parameter.variable}) <= ${parameter.maxLength}}`, error_message: `${parameter.name} must be at most ${parameter.maxLength} characters.` },
       ]);
     }
   });
 
-  test('the stack id is empty (a run by hand) or a CloudFormation stack ARN', () => {
+  test('a run without the stack id (by hand) is refused by one validation saying the runner applies the stack; with one, it must be a stack ARN', () => {
     expect(tf.variable[STACK_ID_VARIABLE]).toMatchObject({ type: 'string', default: '', nullable: false });
+    expect(NOT_THE_RUNNER_MESSAGE).toMatch(/^cloudformation_stack_id is empty, so this is not a run of the runner: /);
     expect(tf.variable[STACK_ID_VARIABLE].validation).toEqual([
+      { condition: `\${var.${STACK_ID_VARIABLE} != ""}`, error_message: NOT_THE_RUNNER_MESSAGE },
       {
-        condition: `\${can(regex("^(arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[A-Za-z0-9-]+)?$", var.${STACK_ID_VARIABLE}))}`,
-        error_message: `${STACK_ID_VARIABLE} must be empty or a CloudFormation stack ARN.`,
+        condition: `\${var.${STACK_ID_VARIABLE} == "" || can(regex("^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[A-Za-z0-9-]+$", var.${STACK_ID_VARIABLE}))}`,
+        error_message: `${STACK_ID_VARIABLE} must be a CloudFormation stack ARN (the runner sets it from CLOUDFORMATION_STACK_ID).`,
       },
     ]);
   });
