@@ -26,6 +26,8 @@ export function renderTerraform(text: string, values: Record<string, string> = {
   return marked
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{')
+    // NUL marks where an interpolation was: it cannot occur in the template's text.
+    // eslint-disable-next-line no-control-regex
     .replace(/\$\{\u0000([^\u0000]*)\u0000\}/g, (_whole, expression: string) => values[expression] ?? `<${expression}>`);
 }
 
