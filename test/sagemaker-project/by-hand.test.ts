@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +94,7 @@ describe('the app run by the cdktf CLI for a command on sagemaker-project', () =
         env: { ...env, CI: 'true', CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: join(ROOT, 'test', 'fixtures', 'empty.config.json') },
         timeout: 120_000,
       });
-      const lines = (result.stdout + result.stderr).replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((line) => line.trim() !== '');
+      const lines = stripVTControlCharacters(result.stdout + result.stderr).split('\n').filter((line) => line.trim() !== '');
       expect(result.status).toBe(1);
       expect(lines[0]).toMatch(/\[ERROR\] default - cdktf deploy sagemaker-project: refused\. /);
       expect(lines[0]).toContain(APPLIED_BY_THE_RUNNER);

@@ -3,7 +3,6 @@ import { AddressInfo } from 'node:net';
 import { DEPLOY_RECORDS } from '../../contract/deploy-records';
 
 // dynalite ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: Record<string, number>) => import('node:http').Server;
 
 /**

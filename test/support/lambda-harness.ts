@@ -33,7 +33,6 @@ export type BundledHandler = (event: unknown, context: { getRemainingTimeInMilli
 /** The bundled deploy-trigger handler, as synth packages it. */
 export function bundledDeployTrigger(): BundledHandler {
   // The bundle is built at run time, so its path is only known here.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(bundleLambda(DEPLOY_TRIGGER_ENTRY).dir, 'index.js')).handler;
 }
 
@@ -42,7 +41,6 @@ export function bundledSeedHandler(seedRoot: string): { handler: BundledHandler;
   const manifest = seedManifest(seedRoot);
   const seedCodeDigest = seedCodeFingerprint(manifest);
   const { dir } = bundleLambda(SEED_CODE_ENTRY, { fingerprint: seedCodeDigest, write: (target) => packageSeedCode(seedRoot, target, manifest) });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return { handler: require(join(dir, 'index.js')).handler, seedCodeDigest, dir };
 }
 
