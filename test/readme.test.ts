@@ -20,13 +20,6 @@ import { anchorOf, headings, inlineCode, markedBlock, README, ROOT, section, tab
 import { resources, synthApp, testConfig } from './support/synth';
 import { writeSeedFixture } from './support/seed-fixture';
 
-/**
- * What the README names that other branches are adding at the same time (the dx work: deploy scripts,
- * .nvmrc). Each entry must still be missing here: once it exists, this test fails until the entry is
- * removed, so the README is then checked against the real thing.
- */
-const PENDING = { scripts: [] as string[], paths: [] as string[] };
-
 /** Paths the README names that are generated, never committed: each must be ignored by git. */
 const GENERATED_PATHS = ['cdktf.out/', 'bench-results/bench.txt'];
 
@@ -97,11 +90,10 @@ describe('README structure', () => {
 });
 
 describe('what the README names exists', () => {
-  test('every npm script it names is in package.json (or still being added on another branch)', () => {
+  test('every npm script it names is in package.json', () => {
     const named = [...new Set([...README.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]))];
     const scripts = Object.keys(packageJson.scripts);
-    expect(named.filter((name) => !scripts.includes(name) && !PENDING.scripts.includes(name))).toEqual([]);
-    expect(PENDING.scripts.filter((name) => scripts.includes(name))).toEqual([]);
+    expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
   });
 
   test('every repository path it names exists (generated ones are ignored by git)', () => {
@@ -110,18 +102,16 @@ describe('what the README names exists', () => {
     const candidates = [...new Set(inlineCode())]
       .map((token) => token.split(/\s/)[0])
       .filter((token) => !/[<*:=]/.test(token) && !token.startsWith('/') && !token.startsWith('http'))
-      .filter((token) => (token.includes('/') ? topLevel.includes(token.split('/')[0]) || GENERATED_PATHS.includes(token) || PENDING.paths.includes(token) : /^\.?[\w.-]+\.(ts|json|md|sh|js|yml|py|tf)$|^\.[a-z]+$/.test(token)));
+      .filter((token) => (token.includes('/') ? topLevel.includes(token.split('/')[0]) || GENERATED_PATHS.includes(token) : /^\.?[\w.-]+\.(ts|json|md|sh|js|yml|py|tf)$|^\.[a-z]+$/.test(token)));
     expect(candidates.length).toBeGreaterThan(20);
     const ignored = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n');
     const missing = candidates.filter((path) => {
       if (GENERATED_PATHS.includes(path)) return !ignored.includes(path.split('/')[0] + '/');
       if (USER_FILES.includes(path)) return existsSync(join(ROOT, path)) && !ignored.includes(path);
-      if (PENDING.paths.includes(path)) return false;
       // A bare file name (staging-config.json) may live anywhere in the tree the README talks about.
       return path.includes('/') ? !existsSync(join(ROOT, path)) : !existsSync(join(ROOT, path)) && !tracked(path);
     });
     expect(missing).toEqual([]);
-    expect(PENDING.paths.filter((path) => existsSync(join(ROOT, path)))).toEqual([]);
   });
 
   test('every SMP_ name is a configuration variable, a documented non-configuration variable or a guardrail id; the non-configuration ones are all listed', () => {
