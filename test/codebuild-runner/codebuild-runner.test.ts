@@ -2,58 +2,22 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
 // Types of the matchers Testing.setupJest() installs (test/setup.ts); they compare snake_case keys.
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runnerBuildspec } from '../../constructs/codebuild-runner/buildspec';
-import { AL2023_STANDARD_IMAGE, CodeBuildRunner, CodeBuildRunnerProps } from '../../constructs/codebuild-runner/codebuild-runner';
+import { AL2023_STANDARD_IMAGE } from '../../constructs/codebuild-runner/codebuild-runner';
 import { terraformRunResource } from '../../constructs/codebuild-runner/template-resource';
-import { Role } from '../../constructs/iam/role';
-import { serviceTrust } from '../../constructs/iam/policy';
 import { checkProperties } from '../../lambda/provision-project/properties';
 import { evaluate } from '../../guardrails/evaluate';
 import { formatFinding } from '../../guardrails/rule';
 import { SECURITY_PACK } from '../../guardrails/security-pack';
 import { SynthesizedStack } from '../../guardrails/synthesized-stack';
-import { TerraformWorkspace } from '../../tools/terraform';
-import { describeWithTerraform } from '../support/terraform';
 import { byPath, refTo, rolePolicy, statementsOf } from '../support/synth';
 import { renderTerraform } from '../command-runner/support';
+import { PROPS, synthRunner } from './support';
 
-const PROPS: CodeBuildRunnerProps = {
-  projectName: 'example-dev-mlops-terraform-runner',
-  functionName: 'example-dev-mlops-provision-project',
-  ruleName: 'example-dev-mlops-runner-builds',
-  failureQueueName: 'example-dev-mlops-provision-failures',
-  runnerRoleArn: 'arn:aws:iam::123456789012:role/example-dev-mlops-runner',
-  bucketName: 'example-dev-mlops-tfstate-123456789012-us-east-1',
-  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  logGroupName: '/example-dev-mlops/terraform-runs',
-  lockTableName: 'terraform-lock-example-dev-mlops',
-  terraformVersion: '1.11.4',
-  terraformSha256: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
-  artifactBucketOnDelete: 'empty',
-  logRetentionDays: 90,
-};
-
-/** The runner in a stack of its own, with a launch role it grants invoke to; synthesized to a directory (assets included). */
-function synthRunner(props: Partial<CodeBuildRunnerProps> = {}) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'runner');
-  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  const runner = new CodeBuildRunner(stack, 'codebuild-runner', { ...PROPS, ...props });
-  const launchRole = new Role(stack, 'launch-role', { roleName: 'launch', description: 'launch role', trust: [serviceTrust('servicecatalog.amazonaws.com')] });
-  runner.grantInvoke(launchRole);
-  app.synth();
-  const path = join(app.outdir, 'stacks', 'runner', 'cdk.tf.json');
-  return { runner, stack, path, json: readFileSync(path, 'utf8'), synthesized: JSON.parse(readFileSync(path, 'utf8')) };
-}
-
-const { runner, stack, path, json, synthesized } = synthRunner();
+const { runner, stack, json, synthesized } = synthRunner();
 
 describe('CodeBuildRunner: the CodeBuild project', () => {
   test('runs the inline buildspec on the pinned Amazon Linux 2023 image, as the runner role, with no source and no artifacts', () => {
@@ -182,15 +146,5 @@ describe('the template\'s custom resource', () => {
     // As CloudFormation sends it: Refs resolved to form values, numbers as strings.
     const sent = { ...resource.Properties, ServiceTimeout: '1800', SageMakerProjectName: 'churn', SageMakerProjectId: 'p-abcdefghijkl', GitBuildRepoName: '', GitDeployRepoName: '' };
     expect(checkProperties(sent).ok).toBe(true);
-  });
-});
-
-describeWithTerraform('CodeBuildRunner with the real aws provider', () => {
-  test('terraform validate passes', async () => {
-    const workspace = TerraformWorkspace.create(path);
-    await workspace.init({ backend: false });
-    const validation = await workspace.validate();
-    expect(validation.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
-    expect(validation.valid).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERRAFORM_BIN } from '../../tools/terraform';
+import { TERRAFORM_BIN } from '../harness/terraform';
 
 /**
  * The machine's terraform, packed like a HashiCorp release archive in `dir`: what the runner's install

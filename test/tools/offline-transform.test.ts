@@ -1,5 +1,5 @@
 import { mapInterpolations } from '../../guardrails/terraform-text';
-import { removeUninstallableProviders } from '../../tools/offline-transform';
+import { removeUninstallableProviders } from '../harness/offline-transform';
 
 const stack = {
   terraform: { required_providers: { aws: { source: 'hashicorp/aws' }, gitlab: { source: 'gitlabhq/gitlab' } } },

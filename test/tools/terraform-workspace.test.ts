@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TerraformWorkspace } from '../../tools/terraform';
+import { TerraformWorkspace } from '../harness/terraform';
 
 describe('TerraformWorkspace.create', () => {
   test('from a cdk.tf.json path, the assets the stack references come along; state and lock files do not', () => {
