@@ -32,6 +32,8 @@ module.exports = {
     },
   ],
   testSequencer: '<rootDir>/test/harness/sequencer.js',
+  // Beside the tsc and Lambda bundle caches, which npm ci wipes, rather than in the temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   // Integration tests wait on terraform, Python and shells; a child that hangs is killed sooner (test/harness/child-process.ts).
   testTimeout: 120000,
   // The integration files wait on child processes: one worker per core, not jest's default of cores - 1.

@@ -31,6 +31,20 @@ const SEED_MODULES: Record<string, { debian: string; pip: string }> = {
   jmespath: { debian: 'python3-jmespath', pip: 'jmespath' },
 };
 
+/** Where to look: the machine's PATH, terraform, provider mirror and interpreters. */
+export interface Machine {
+  readonly path: string;
+  readonly terraform: string;
+  readonly mirror: string;
+  /** The interpreter of the seed-code tests. */
+  readonly seedPython: string;
+  /** Debian's interpreter (the fake AWS CLI's): missing modules of it are Debian packages. */
+  readonly systemPython: string;
+}
+
+/** This machine, as the tests will use it. */
+export const thisMachine = (): Machine => ({ path: process.env.PATH ?? '', terraform: TERRAFORM_BIN, mirror: PLUGIN_MIRROR, seedPython: SEED_PYTHON, systemPython: SYSTEM_PYTHON });
+
 /** One missing piece: what it is, and the Debian package or the command that provides it. */
 export interface Missing {
   readonly what: string;
@@ -38,7 +52,7 @@ export interface Missing {
   readonly fix?: string;
 }
 
-const onPath = (command: string) => spawnSync('sh', ['-c', `command -v "$0"`, command], { timeout: 5000 }).status === 0;
+const onPath = (command: string, path: string) => spawnSync('/bin/sh', ['-c', `command -v "$0"`, command], { env: { PATH: path }, timeout: 5000 }).status === 0;
 
 /** The hashicorp/aws version the stacks pin: the one @cdktf/provider-aws was generated from. */
 export function awsProviderVersion(): string {
@@ -48,10 +62,10 @@ export function awsProviderVersion(): string {
   return version;
 }
 
-function missingTerraform(): Missing[] {
+function missingTerraform({ terraform, path }: Machine): Missing[] {
   const install = `install terraform ${TERRAFORM_VERSION} (https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip, unzip into /usr/local/bin) or set TERRAFORM_BIN to its path`;
-  const run = spawnSync(TERRAFORM_BIN, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
-  if (run.status !== 0) return [{ what: `terraform (${TERRAFORM_BIN}) cannot be run${run.error ? `: ${run.error.message}` : ''}`, fix: install }];
+  const run = spawnSync(terraform, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, PATH: path, CHECKPOINT_DISABLE: '1' }, timeout: 10_000 });
+  if (run.status !== 0) return [{ what: `terraform (${terraform}) cannot be run${run.error ? `: ${run.error.message}` : ''}`, fix: install }];
   const version = String(JSON.parse(run.stdout).terraform_version);
   const parts = version.split('.').map(Number);
   const firstDifference = MINIMUM_TERRAFORM.findIndex((minimum, index) => (parts[index] ?? 0) !== minimum);
@@ -59,46 +73,46 @@ function missingTerraform(): Missing[] {
   return older ? [{ what: `terraform ${version} is older than ${MINIMUM_TERRAFORM.join('.')}`, fix: install }] : [];
 }
 
-function missingMirror(): Missing[] {
+function missingMirror({ mirror }: Machine): Missing[] {
   const version = awsProviderVersion();
-  const provider = join(PLUGIN_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
+  const provider = join(mirror, 'registry.terraform.io', 'hashicorp', 'aws');
   const unpacked = existsSync(join(provider, version));
   const packed = existsSync(provider) && readdirSync(provider).some((name) => name.startsWith(`terraform-provider-aws_${version}_`) && name.endsWith('.zip'));
   if (unpacked || packed) return [];
   return [
     {
-      what: `the hashicorp/aws ${version} provider is not in the filesystem mirror ${PLUGIN_MIRROR} (TF_PLUGIN_MIRROR)`,
-      fix: `where registry.terraform.io is reachable, run \`terraform providers mirror -platform=linux_amd64 ${PLUGIN_MIRROR}\` in a folder whose configuration requires hashicorp/aws ${version}, or set TF_PLUGIN_MIRROR to a mirror that has it`,
+      what: `the hashicorp/aws ${version} provider is not in the filesystem mirror ${mirror} (TF_PLUGIN_MIRROR)`,
+      fix: `where registry.terraform.io is reachable, run \`terraform providers mirror -platform=linux_amd64 ${mirror}\` in a folder whose configuration requires hashicorp/aws ${version}, or set TF_PLUGIN_MIRROR to a mirror that has it`,
     },
   ];
 }
 
 /** Modules of `modules` that `python` cannot find (found without importing them: this takes milliseconds). */
-function missingModules(python: string, modules: string[]): string[] | undefined {
+function missingModules(python: string, modules: string[], path: string): string[] | undefined {
   const probe = 'import importlib.util, sys\nprint(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))';
-  const run = spawnSync(python, ['-c', probe, ...modules], { encoding: 'utf8', timeout: 10_000 });
+  const run = spawnSync(python, ['-c', probe, ...modules], { encoding: 'utf8', env: { PATH: path }, timeout: 10_000 });
   return run.status === 0 ? run.stdout.split(/\s+/).filter(Boolean) : undefined;
 }
 
-function missingPython(): Missing[] {
-  const debianPython = (python: string) => python === SYSTEM_PYTHON;
+function missingPython({ seedPython, systemPython, path }: Machine): Missing[] {
+  const debianPython = (python: string) => python === systemPython;
   const check = (python: string, modules: string[]): Missing[] => {
-    const missing = missingModules(python, modules);
+    const missing = missingModules(python, modules, path);
     if (missing === undefined) return debianPython(python) ? [{ what: `${python} cannot be run`, debianPackage: 'python3' }] : [{ what: `${python} (SEED_PYTHON) cannot be run`, fix: 'install it or unset SEED_PYTHON' }];
     return missing.map((module) =>
       debianPython(python) ? { what: `Python module ${module} for ${python}`, debianPackage: SEED_MODULES[module].debian } : { what: `Python module ${module} for ${python} (SEED_PYTHON)`, fix: `${python} -m pip install ${SEED_MODULES[module].pip}` },
     );
   };
-  return SEED_PYTHON === SYSTEM_PYTHON ? check(SYSTEM_PYTHON, Object.keys(SEED_MODULES)) : [...check(SEED_PYTHON, Object.keys(SEED_MODULES)), ...check(SYSTEM_PYTHON, ['jmespath'])];
+  return seedPython === systemPython ? check(systemPython, Object.keys(SEED_MODULES)) : [...check(seedPython, Object.keys(SEED_MODULES)), ...check(systemPython, ['jmespath'])];
 }
 
-/** Everything the integration tests need that this machine lacks. */
-export function findMissing(): Missing[] {
-  const tools = Object.entries(TOOLS).filter(([command]) => !onPath(command)).map(([command, debianPackage]) => ({ what: `${command} (not on PATH)`, debianPackage }));
-  return [...missingTerraform(), ...missingMirror(), ...missingPython(), ...tools];
+/** Everything the integration tests need that `machine` lacks. */
+export function findMissing(machine: Machine = thisMachine()): Missing[] {
+  const tools = Object.entries(TOOLS).filter(([command]) => !onPath(command, machine.path)).map(([command, debianPackage]) => ({ what: `${command} (not on PATH)`, debianPackage }));
+  return [...missingTerraform(machine), ...missingMirror(machine), ...missingPython(machine), ...tools];
 }
 
-const canInstall = () => process.getuid?.() === 0 && onPath('apt-get');
+const canInstall = () => process.getuid?.() === 0 && onPath('apt-get', process.env.PATH ?? '');
 const aptInstall = (packages: string[]) => `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 
 /** Installs Debian packages with apt-get, its output on stderr; throws when apt-get fails. */

@@ -34,11 +34,10 @@ function removeAbandoned(parent: string): void {
   }
 }
 
-/** Makes this run's directory and points TMPDIR at it (once per run: later calls return it). */
-export function openRunDirectory(): string {
+/** Makes this run's directory in `parent` and points TMPDIR at it (once per run: later calls return it). */
+export function openRunDirectory(parent: string = tmpdir()): string {
   const open = process.env[RUN_DIR_VARIABLE];
   if (open && existsSync(open)) return open;
-  const parent = tmpdir();
   removeAbandoned(parent);
   const dir = mkdtempSync(join(parent, PREFIX));
   writeFileSync(join(dir, OWNER_FILE), String(process.pid));

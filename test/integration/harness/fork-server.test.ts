@@ -5,7 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PythonResult, runPython } from '../seed-code/support/seed';
+import { spawnSync } from '../../harness/child-process';
+import { FORK_CLIENT, PYTHON_SERVER_VARIABLE, SERVER_GONE, startPythonServer } from '../../harness/python-server';
+import { PYTHON, PythonResult, runPython, runPythonAsync } from '../seed-code/support/seed';
 
 /** Runs the same command both ways. */
 function bothWays(args: string[], cwd?: string): { forked: PythonResult; fresh: PythonResult } {
@@ -77,9 +79,60 @@ describe('seed-code Python commands through the fork server', () => {
     expect(forked.stdout).toBe('before\n');
   });
 
+  test('commands of several clients run at the same time, each answered with its own result', async () => {
+    const started = Date.now();
+    const results = await Promise.all([1, 2].map((index) => runPythonAsync(['-c', `import time; time.sleep(1.5); print(${index})`], {})));
+    expect(results.map((result) => result.stdout)).toEqual(['1\n', '2\n']);
+    // One after the other they would take at least 3 s.
+    expect(Date.now() - started).toBeLessThan(2900);
+  });
+
   test('commands do not see each other: each starts from the server\'s state', () => {
     const first = runPython(['-c', 'import sys, json; sys.modules["json"].marker = 1; print("set")']);
     const second = runPython(['-c', 'import json; print(hasattr(json, "marker"))']);
     expect([first.stdout, second.stdout]).toEqual(['set\n', 'False\n']);
+  });
+});
+
+describe('a fork server that has died is noticed at once, never waited for', () => {
+  /** Waits for `pid` to end (asynchronously: this process reaps its children in its event loop). */
+  const ended = async (pid: number) => {
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`process ${pid} is still running`);
+  };
+
+  test('one that died at start (a module it preloads is missing) fails the next command with its log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dead-server-'));
+    const server = startPythonServer(PYTHON, dir, dir, ['no_such_module_for_the_fork_server']);
+    await ended(server.info.pid);
+    const previous = process.env[PYTHON_SERVER_VARIABLE];
+    process.env[PYTHON_SERVER_VARIABLE] = JSON.stringify(server.info);
+    try {
+      const started = Date.now();
+      expect(() => runPython(['-c', 'print("never")'])).toThrow(
+        new RegExp(`the Python fork server \\(${PYTHON}, pid ${server.info.pid}\\) has exited; its log \\(${server.info.log}\\):\\n[\\s\\S]*ModuleNotFoundError: No module named 'no_such_module_for_the_fork_server'`),
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      process.env[PYTHON_SERVER_VARIABLE] = previous;
+      await server.stop();
+    }
+  });
+
+  test('a client waiting for the socket of a server that has exited gives up at once, naming it', () => {
+    const { pid } = spawnSync('true');
+    const started = Date.now();
+    const client = spawnSync(PYTHON, ['-I', '-S', FORK_CLIENT, join(tmpdir(), 'no-such-server.sock'), String(pid), '-c', 'print("never")'], { encoding: 'utf8' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(client.status).toBe(SERVER_GONE);
+    expect(client.stderr).toBe(`fork_client: the fork server (pid ${pid}) has exited (SEED_PYTHON_FORK_SERVER=0 runs Python directly)\n`);
   });
 });
