@@ -11,6 +11,8 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  // Beside the tsc and Lambda bundle caches, which npm ci wipes, rather than in the temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 
 module.exports = {
@@ -32,8 +34,6 @@ module.exports = {
     },
   ],
   testSequencer: '<rootDir>/test/harness/sequencer.js',
-  // Beside the tsc and Lambda bundle caches, which npm ci wipes, rather than in the temporary directory.
-  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   // Integration tests wait on terraform, Python and shells; a child that hangs is killed sooner (test/harness/child-process.ts).
   testTimeout: 120000,
   // The integration files wait on child processes: one worker per core, not jest's default of cores - 1.
