@@ -36,12 +36,17 @@ export function childOutput(child: ChildProcessWithoutNullStreams, options: Chil
       clearTimeout(timer);
       reject(error);
     });
+    // After a kill, the child's own children may still hold its output open: do not wait for them.
+    child.on('exit', () => {
+      if (!timedOut) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const command = options.command ?? child.spawnargs.join(' ');
+      reject(new Error(`${command} did not finish within ${options.timeoutMs! / 1000} s and was killed; it printed:\n${stdout}\n${stderr}`));
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) {
-        const command = options.command ?? child.spawnargs.join(' ');
-        reject(new Error(`${command} did not finish within ${options.timeoutMs! / 1000} s and was killed; it printed:\n${stdout}\n${stderr}`));
-      } else resolve({ code: code ?? 1, stdout, stderr });
+      if (!timedOut) resolve({ code: code ?? 1, stdout, stderr });
     });
   });
 }
