@@ -43,7 +43,7 @@ function missingVariables(synthesized: Record<string, any>, given: Record<string
     .map(([name]) => name);
 }
 
-async function verifyStack(name: string, synthesizedPath: string, spec: StackSpec | undefined, config: PlatformConfig, endpoint: string): Promise<StackVerification> {
+async function verifyStack(name: string, synthesizedPath: string, spec: StackSpec | undefined, config: PlatformConfig, fakeAws: FakeAws): Promise<StackVerification> {
   const synthesized = JSON.parse(readFileSync(synthesizedPath, 'utf8'));
   const workspace = TerraformWorkspace.create(synthesizedPath, { standIns: spec?.standIns?.(synthesized) });
   const base = { stack: name, providersRemoved: workspace.transform.removedProviders, removedAddresses: workspace.transform.removedAddresses };
@@ -62,7 +62,7 @@ async function verifyStack(name: string, synthesizedPath: string, spec: StackSpe
     return result({ warnings, problems: errors.map((diagnostic) => `terraform validate: ${diagnostic.summary}${diagnostic.detail ? `: ${diagnostic.detail}` : ''}`) });
   }
 
-  workspace.update((stack) => useFakeAws(stack, endpoint, config.region));
+  workspace.update((stack) => useFakeAws(stack, fakeAws, config.region));
   const planned = await workspace.plan(variables);
   if (!planned.ok) return result({ warnings, problems: [`terraform plan failed:\n${planned.output}`] });
 
@@ -102,11 +102,11 @@ export async function verify(options: VerifyOptions = {}): Promise<StackVerifica
   const unknown = (options.stacks ?? []).filter((name) => !stacks.some((stack) => stack.name === name));
   if (unknown.length > 0) throw new Error(`no stack named ${unknown.join(', ')} in the app (it has ${Object.keys(manifest.stacks).join(', ')})`);
   const fakeAws = new FakeAws(stacks.flatMap((stack) => STACK_SPECS[stack.name]?.awsAnswers?.(config) ?? []));
-  const endpoint = await fakeAws.start();
+  await fakeAws.start();
   try {
     return await Promise.all(
       stacks.map((stack) =>
-        verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, endpoint),
+        verifyStack(stack.name, join(outdir, stack.synthesizedStackPath), STACK_SPECS[stack.name], config, fakeAws),
       ),
     );
   } finally {

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Account every plan sees. */
 export const FAKE_ACCOUNT_ID = '123456789012';
@@ -75,6 +78,7 @@ export function kms(aliases: Record<string, string>, region = 'us-east-1'): Fake
 export class FakeAws {
   readonly requests: Array<{ action: string; target?: string }> = [];
   private server?: Server;
+  private sharedConfig?: string;
 
   constructor(private readonly handlers: FakeAwsHandler[] = []) {}
 
@@ -101,10 +105,20 @@ export class FakeAws {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    const endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.sharedConfig = join(mkdtempSync(join(tmpdir(), 'fake-aws-')), 'config');
+    writeFileSync(this.sharedConfig, `[profile ${FAKE_PROFILE}]\nendpoint_url = ${endpoint}\n`);
+    return endpoint;
+  }
+
+  /** An AWS shared configuration file whose profile FAKE_PROFILE sends every service to this endpoint (once started). */
+  get sharedConfigFile(): string {
+    if (!this.sharedConfig) throw new Error('the fake AWS endpoint is not started');
+    return this.sharedConfig;
   }
 
   async stop(): Promise<void> {
+    if (this.sharedConfig) rmSync(dirname(this.sharedConfig), { recursive: true, force: true });
     if (!this.server) return;
     // Clients keep connections alive; close them, or close() waits for their idle timeout.
     this.server.closeAllConnections();
@@ -112,14 +126,19 @@ export class FakeAws {
   }
 }
 
-/** Services whose endpoints point at the fake during plans. */
-const FAKE_SERVICES = ['sts', 'secretsmanager', 'kms'];
+/** The profile of FakeAws.sharedConfigFile. */
+const FAKE_PROFILE = 'fake-aws';
 
 /**
  * Points every aws provider block of a stack at the fake endpoint with fake credentials and the
  * provider's skip_* flags, so `terraform plan` needs no account and no network.
+ *
+ * The endpoint comes through a shared configuration file (`endpoint_url` of a profile), not the
+ * provider's `endpoints` block: with any `endpoints` entry set, hashicorp/aws 5.100.0 spends about
+ * 6 s of CPU configuring itself in every plan (measured on this machine: 6.3 s with one service
+ * set, 0.65 s without the block), whatever the stack.
  */
-export function useFakeAws(config: Record<string, any>, endpoint: string, region = 'us-east-1'): void {
+export function useFakeAws(config: Record<string, any>, fake: FakeAws, region = 'us-east-1'): void {
   const providers: Array<Record<string, unknown>> = config.provider?.aws ?? [];
   for (const provider of providers) {
     provider.region ??= region;
@@ -129,6 +148,7 @@ export function useFakeAws(config: Record<string, any>, endpoint: string, region
     provider.skip_requesting_account_id = true;
     provider.skip_metadata_api_check = 'true';
     provider.skip_region_validation = true;
-    provider.endpoints = [Object.fromEntries(FAKE_SERVICES.map((service) => [service, endpoint]))];
+    provider.shared_config_files = [fake.sharedConfigFile];
+    provider.profile = FAKE_PROFILE;
   }
 }

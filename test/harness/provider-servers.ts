@@ -101,7 +101,7 @@ exit "$code"
  * by every command it serves, and the aws provider fails to configure a second time in one process
  * when AWS_CA_BUNDLE is set ("unable to add custom RootCAs HTTPClient"); nor should a plan in a
  * test ever pick up a developer's real AWS credentials. Test configurations carry fake credentials
- * and endpoints in the provider block (test/harness/fake-aws.ts useFakeAws).
+ * and their endpoint in the provider block (test/harness/fake-aws.ts useFakeAws).
  */
 function serverEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));

@@ -30,9 +30,9 @@ const sampleVariables = (overrides: Record<string, string> = {}): Record<string,
  * The module with two override files: a local backend instead of the partial S3 one (which
  * needs AWS at init), and the aws provider pointed at the fake endpoint with fake credentials.
  */
-function planWorkdir(endpoint: string, files: Record<string, string> = {}): TerraformWorkdir {
+function planWorkdir(fakeAws: FakeAws, files: Record<string, string> = {}): TerraformWorkdir {
   const provider = { provider: { aws: [{}] } };
-  useFakeAws(provider, endpoint);
+  useFakeAws(provider, fakeAws);
   return TerraformWorkdir.fromDirectory(MODULE, { overrides: { backend: { terraform: { backend: { local: {} } } }, provider }, files });
 }
 
@@ -45,7 +45,6 @@ const planned = (plan: any, type: string) => {
 
 describe('deploy Terraform package', () => {
   const fakeAws = new FakeAws();
-  let endpoint: string;
   let workdir: TerraformWorkdir;
 
   const plans = new Map<string, any>();
@@ -57,8 +56,8 @@ describe('deploy Terraform package', () => {
   let providerFree: TerraformWorkdir;
 
   beforeAll(async () => {
-    endpoint = await fakeAws.start();
-    workdir = planWorkdir(endpoint);
+    await fakeAws.start();
+    workdir = planWorkdir(fakeAws);
     const namesOnly = mkdtempSync(join(tmpdir(), 'deploy-names-'));
     for (const file of ['variables.tf', 'names.tf']) copyFileSync(join(MODULE, file), join(namesOnly, file));
     providerFree = TerraformWorkdir.fromDirectory(namesOnly, {
@@ -211,7 +210,7 @@ describe('deploy Terraform package', () => {
       ];
       const built = callWithStubbedAws({ sysPath: [join(DEPLOY_REPO, 'scripts')], module: 'build_stage_variables', function: 'main', args: [argv], stubs: { sagemaker: [describedPackage(7)] } });
       expect(built.result).toBe(0);
-      const fromBuild = planWorkdir(endpoint, { 'build.auto.tfvars.json': readFileSync(join(output, 'prod.tfvars.json'), 'utf8') });
+      const fromBuild = planWorkdir(fakeAws, { 'build.auto.tfvars.json': readFileSync(join(output, 'prod.tfvars.json'), 'utf8') });
       await fromBuild.init();
       const result = await fromBuild.plan({});
       if (!result.ok) throw new Error(result.output);

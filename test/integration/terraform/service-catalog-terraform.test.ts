@@ -71,10 +71,9 @@ describe('product versions, planned by terraform against an existing product', (
   const RETAINED_VERSION = 'abcdef012345';
   const PRODUCT_ID = 'prod-existing0001';
   const fake = new FakeAws();
-  let endpoint: string;
 
   beforeAll(async () => {
-    endpoint = await fake.start();
+    await fake.start();
   });
   afterAll(() => fake.stop());
 
@@ -176,7 +175,7 @@ describe('product versions, planned by terraform against an existing product', (
     const stack = app.serviceCatalog;
     load(workspace, app, { 'terraform.tfstate': JSON.stringify(priorState(stack, [OLD_VERSION, RETAINED_VERSION])) });
     workspace.update((config) => {
-      useFakeAws(config, endpoint);
+      useFakeAws(config, fake);
       const products = config.resource.aws_servicecatalog_product;
       const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
       const { lifecycle, ...unguarded } = products[productId];

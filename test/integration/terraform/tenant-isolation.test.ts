@@ -115,11 +115,11 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
 
   beforeAll(async () => {
     fakeAws = new FakeAws([secretsManager({ [`${PREFIX}/gitlab/private-token`]: VERIFY_GITLAB_TOKEN }, REGION), kms({ [`alias/${PREFIX}-sagemaker-projects`]: VERIFY_KEY_ID }, REGION)]);
-    const endpoint = await fakeAws.start();
+    await fakeAws.start();
     for (const mode of ['oidc', 'access-keys'] as const) {
       const { sagemakerProject, serviceCatalog, outdir } = synthApp(testConfig({ SMP_GITLAB_CI_AUTH_MODE: mode }), writeSeedFixture());
       const workspace = TerraformWorkspace.create(join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'cdk.tf.json'), { standIns: gitlabProjectStandIns(sagemakerProject) });
-      workspace.update((config) => useFakeAws(config, endpoint));
+      workspace.update((config) => useFakeAws(config, fakeAws));
       await workspace.init();
       const plans: Record<string, any> = {};
       for (const project of mode === 'oidc' ? [A, B] : [A]) {
