@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { execFileSync } from 'node:child_process';
+import { execFileSync } from '../../harness/child-process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

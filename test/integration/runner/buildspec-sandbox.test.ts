@@ -5,7 +5,7 @@
  * kept versions from a folder, CloudFormation and SageMaker describe calls from files). The build's environment is what CodeBuild would
  * give it: the project's platform keys plus the overrides the provisioning function computes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from '../../harness/child-process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,7 @@
  * local backend in place of S3 (SMP_LOCAL_STATE_DIR), except in the test that checks the S3 backend
  * arguments against terraform's own S3 backend.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from '../../harness/child-process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,8 @@ import { RUNNER_SCRIPT_PATH } from '../../../constructs/command-runner/project-a
 import { commandOf, runnerParameterLines } from '../../../constructs/command-runner/project-template';
 import { parametersFor, PROJECT_PARAMETERS, runnerKeyOf } from '../../../contract/project-parameters';
 import { COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, runnerScriptKey, STATE_KEY_PREFIX, terraformCodeKey } from '../../../contract/runner';
-import { TERRAFORM_BIN } from '../../harness/terraform';
 import { STANDALONE_TEMPLATE, standaloneTemplate } from '../../command-runner/support';
+import { packTerraformRelease } from '../../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
 const ACCOUNT = '123456789012';
@@ -197,15 +197,7 @@ beforeAll(() => {
   markerDir = join(sandbox, 'markers');
   for (const dir of [markerDir, join(sandbox, 'bin'), join(sandbox, 'aws')]) mkdirSync(dir);
 
-  // The machine's terraform, packed like a HashiCorp release: the install step downloads, verifies and unpacks it.
-  const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
-  const release = join(sandbox, 'release');
-  mkdirSync(release);
-  copyFileSync(binary, join(release, 'terraform'));
-  terraformZip = join(sandbox, 'terraform_1.11.4_linux_amd64.zip');
-  const zipped = spawnSync('zip', ['-q', '-0', '-j', terraformZip, join(release, 'terraform')]);
-  if (zipped.status !== 0) throw new Error(`zip failed: ${zipped.stderr}`);
-  terraformZipSha256 = createHash('sha256').update(readFileSync(terraformZip)).digest('hex');
+  ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
 
   copyFileSync(join(__dirname, '..', '..', 'support', 'fake-aws-cli.py'), join(sandbox, 'bin', 'aws'));
   chmodSync(join(sandbox, 'bin', 'aws'), 0o755);

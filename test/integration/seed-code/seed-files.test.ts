@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from '../../harness/child-process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_REPO, DEPLOY_REPO, directoriesUnder, filesUnder, runPython, SEED_REPOS, SEED_ROOT } from './support/seed';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from '../../../harness/child-process';
 
 /**
  * Just enough of GitLab CI's semantics to check a `.gitlab-ci.yml` offline: which keys are jobs,
