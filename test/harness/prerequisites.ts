@@ -112,15 +112,16 @@ export function findMissing(machine: Machine = thisMachine()): Missing[] {
   return [...missingTerraform(machine), ...missingMirror(machine), ...missingPython(machine), ...tools];
 }
 
-const canInstall = () => process.getuid?.() === 0 && onPath('apt-get', process.env.PATH ?? '');
 const aptInstall = (packages: string[]) => `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 
-/** Installs Debian packages with apt-get, its output on stderr; throws when apt-get fails. */
-function install(packages: string[]): void {
-  process.stderr.write(`\nThe integration tests need Debian packages this machine lacks; installing them: ${aptInstall(packages)}\n`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+
+/** Installs Debian packages with apt-get, its output on `log`; throws when apt-get fails. */
+function install(packages: string[], machine: Machine, log: (text: string) => void): void {
+  log(`\nThe integration tests need Debian packages this machine lacks; installing them: ${aptInstall(packages)}\n`);
+  const env = { ...process.env, PATH: machine.path, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
-    const run = spawnSync('apt-get', args, { stdio: ['ignore', 2, 2], env, timeout: 15 * 60_000 });
+    const run = spawnSync('apt-get', args, { encoding: 'utf8', env, timeout: 15 * 60_000 });
+    log(`${run.stdout ?? ''}${run.stderr ?? ''}`);
     if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${run.status ?? run.signal}); run \`${aptInstall(packages)}\` as root and try again`);
   }
 }
@@ -138,16 +139,26 @@ export function formatMissing(missing: Missing[]): string {
   ].join('\n');
 }
 
+export interface EnsureOptions {
+  /** @default this machine */
+  readonly machine?: Machine;
+  /** Where to say what is being installed. @default stderr */
+  readonly log?: (text: string) => void;
+  /** Whether this process runs as root. @default process.getuid() === 0 */
+  readonly root?: boolean;
+}
+
 /**
- * Checks the prerequisites; installs the missing Debian packages when this process can, and throws
- * the report of whatever is still missing.
+ * Checks the prerequisites; installs the missing Debian packages when this process can (root, with
+ * apt-get on the PATH), saying so, and throws the report of whatever is still missing.
  */
-export function ensurePrerequisites(): void {
-  let missing = findMissing();
+export function ensurePrerequisites(options: EnsureOptions = {}): void {
+  const { machine = thisMachine(), log = (text: string) => void process.stderr.write(text), root = process.getuid?.() === 0 } = options;
+  let missing = findMissing(machine);
   const packages = [...new Set(missing.flatMap((item) => (item.debianPackage ? [item.debianPackage] : [])))];
-  if (packages.length > 0 && canInstall()) {
-    install(packages);
-    missing = findMissing();
+  if (packages.length > 0 && root && onPath('apt-get', machine.path)) {
+    install(packages, machine, log);
+    missing = findMissing(machine);
   }
   if (missing.length > 0) throw new Error(formatMissing(missing));
 }

@@ -2,10 +2,11 @@
  * The integration tests' prerequisite check (run by jest's global setup): quick, and on a bare
  * machine it names every missing piece with what installs it.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsProviderVersion, findMissing, formatMissing, Machine, thisMachine } from '../../harness/prerequisites';
+import { spawnSync } from '../../harness/child-process';
+import { awsProviderVersion, ensurePrerequisites, findMissing, formatMissing, Machine, thisMachine } from '../../harness/prerequisites';
 
 /** An interpreter that finds no third-party module: Debian's, without its site directories. */
 function pythonWithoutModules(): string {
@@ -60,5 +61,40 @@ describe('prerequisites of the integration tests', () => {
     const python = pythonWithoutModules();
     const missing = findMissing({ ...thisMachine(), seedPython: python });
     expect(missing.map((item) => item.fix)).toEqual(['pandas', 'scikit-learn', 'xgboost', 'pyyaml', 'boto3', 'jmespath'].map((name) => `${python} -m pip install ${name}`));
+  });
+});
+
+describe('installing what Debian provides', () => {
+  /**
+   * This machine with `zip` hidden: a PATH of links to every other tool, and an apt-get stand-in that
+   * records its calls and, asked to install, provides a zip.
+   */
+  function machineWithoutZip() {
+    const bin = mkdtempSync(join(tmpdir(), 'bin-'));
+    for (const tool of ['sh', 'terraform', 'shellcheck', 'unzip', 'curl', 'openssl', 'git']) {
+      symlinkSync(spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+    }
+    const calls = join(bin, 'apt-get.calls');
+    writeFileSync(join(bin, 'apt-get'), `#!/bin/sh\necho "$*" >> '${calls}'\necho "apt says $1"\nif [ "$1" = install ]; then printf '#!/bin/sh\\n' > '${bin}/zip'; /bin/chmod +x '${bin}/zip'; fi\n`);
+    chmodSync(join(bin, 'apt-get'), 0o755);
+    return { machine: { ...thisMachine(), path: bin }, calls };
+  }
+
+  test('as root, a missing package is installed with apt-get as playwright install-deps does, and said so', () => {
+    const { machine, calls } = machineWithoutZip();
+    expect(findMissing(machine)).toEqual([{ what: 'zip (not on PATH)', debianPackage: 'zip' }]);
+    let said = '';
+    ensurePrerequisites({ machine, root: true, log: (text) => (said += text) });
+    expect(readFileSync(calls, 'utf8')).toBe('update -qq\ninstall -y -qq --no-install-recommends zip\n');
+    expect(said).toBe('\nThe integration tests need Debian packages this machine lacks; installing them: apt-get install -y --no-install-recommends zip\napt says update\napt says install\n');
+    expect(findMissing(machine)).toEqual([]);
+  });
+
+  test('not as root, nothing is installed and the run stops naming the package and the command', () => {
+    const { machine, calls } = machineWithoutZip();
+    expect(() => ensurePrerequisites({ machine, root: false, log: () => undefined })).toThrow(
+      '  - zip (not on PATH): Debian package zip\n\nInstall the Debian packages (as root): apt-get update && apt-get install -y --no-install-recommends zip\n',
+    );
+    expect(existsSync(calls)).toBe(false);
   });
 });
