@@ -9,6 +9,17 @@ import { spawnSync } from '../../harness/child-process';
 import { FORK_CLIENT, PYTHON_SERVER_VARIABLE, SERVER_GONE, startPythonServer } from '../../harness/python-server';
 import { PYTHON, PythonResult, runPython, runPythonAsync } from '../seed-code/support/seed';
 
+/** Runs `body` with commands going through a fork server, whatever SEED_PYTHON_FORK_SERVER the run has. */
+async function throughTheServer<T>(body: () => T | Promise<T>): Promise<T> {
+  const previous = process.env.SEED_PYTHON_FORK_SERVER;
+  delete process.env.SEED_PYTHON_FORK_SERVER;
+  try {
+    return await body();
+  } finally {
+    if (previous !== undefined) process.env.SEED_PYTHON_FORK_SERVER = previous;
+  }
+}
+
 /** Runs the same command both ways. */
 function bothWays(args: string[], cwd?: string): { forked: PythonResult; fresh: PythonResult } {
   const previous = process.env.SEED_PYTHON_FORK_SERVER;
@@ -81,15 +92,17 @@ describe('seed-code Python commands through the fork server', () => {
 
   test('commands of several clients run at the same time, each answered with its own result', async () => {
     const started = Date.now();
-    const results = await Promise.all([1, 2].map((index) => runPythonAsync(['-c', `import time; time.sleep(1.5); print(${index})`], {})));
+    const results = await throughTheServer(() => Promise.all([1, 2].map((index) => runPythonAsync(['-c', `import time; time.sleep(1.5); print(${index})`], {}))));
     expect(results.map((result) => result.stdout)).toEqual(['1\n', '2\n']);
     // One after the other they would take at least 3 s.
     expect(Date.now() - started).toBeLessThan(2900);
   });
 
-  test('commands do not see each other: each starts from the server\'s state', () => {
-    const first = runPython(['-c', 'import sys, json; sys.modules["json"].marker = 1; print("set")']);
-    const second = runPython(['-c', 'import json; print(hasattr(json, "marker"))']);
+  test('commands do not see each other: each starts from the server\'s state', async () => {
+    const [first, second] = await throughTheServer(() => [
+      runPython(['-c', 'import sys, json; sys.modules["json"].marker = 1; print("set")']),
+      runPython(['-c', 'import json; print(hasattr(json, "marker"))']),
+    ]);
     expect([first.stdout, second.stdout]).toEqual(['set\n', 'False\n']);
   });
 });
@@ -117,7 +130,7 @@ describe('a fork server that has died is noticed at once, never waited for', () 
     process.env[PYTHON_SERVER_VARIABLE] = JSON.stringify(server.info);
     try {
       const started = Date.now();
-      expect(() => runPython(['-c', 'print("never")'])).toThrow(
+      await expect(throughTheServer(() => runPython(['-c', 'print("never")']))).rejects.toThrow(
         new RegExp(`the Python fork server \\(${PYTHON}, pid ${server.info.pid}\\) has exited; its log \\(${server.info.log}\\):\\n[\\s\\S]*ModuleNotFoundError: No module named 'no_such_module_for_the_fork_server'`),
       );
       expect(Date.now() - started).toBeLessThan(2000);
