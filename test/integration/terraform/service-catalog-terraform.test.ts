@@ -43,7 +43,7 @@ const idOf = (stack: Synthesized, type: string, prefix: string) => {
 };
 
 describe('service-catalog stack, validated by terraform', () => {
-  // The defaults (oidc mode) are validated by `npm run verify` (test/tools/verify.test.ts).
+  // The defaults (oidc mode) are validated by `npm run verify` (test/integration/commands/verify.test.ts).
   test.each([
     [
       'access keys, type registration, S3 project template, retained version',
