@@ -11,7 +11,7 @@ import { closestMatches, orList } from './suggest';
 export const NON_CONFIG_VARIABLES = {
   SMP_CONFIG_FILE: 'path of the configuration file to read instead of project.config.json (config/load.ts)',
   SMP_DEBUG: 'any value: a failed synth prints the stack trace of its error (main.ts)',
-  SMP_TF_PROVIDER_SERVERS: '1: terraform commands attach to long-running provider servers of the plugin mirror; the test suite sets it (tools/terraform.ts, test/setup.ts)',
+  SMP_TF_PROVIDER_SERVERS: "0: the integration tests' terraform commands start their own providers, as a user's terraform does, instead of attaching to the provider servers jest's global setup starts (test/harness/integration-setup.ts)",
   SMP_LAMBDA_CACHE_DIR: 'folder that caches the bundled Lambda packages across npm ci (constructs/sagemaker-project/lambda-bundle.ts)',
   SMP_OUTPUT_FILE: "file the runner script writes CommandRunner's output to; set by tests (constructs/command-runner/run-terraform.sh)",
   SMP_INSTALL_DIR: 'folder the runner script unpacks terraform into; set by tests (constructs/command-runner/run-terraform.sh)',

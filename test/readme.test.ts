@@ -19,6 +19,7 @@ import { latencyRows, RunnerMeasurements } from '../tools/runner-latency';
 import { anchorOf, headings, inlineCode, markedBlock, README, ROOT, section, tableRows, unquoted } from './support/readme';
 import { resources, synthApp, testConfig } from './support/synth';
 import { writeSeedFixture } from './support/seed-fixture';
+import { DEBIAN_PACKAGES } from './harness/prerequisites';
 
 /** Paths the README names that are generated, never committed: each must be ignored by git. */
 const GENERATED_PATHS = ['cdktf.out/', 'bench-results/bench.txt'];
@@ -34,7 +35,7 @@ const AWS_DEFINED = ['AmazonSageMakerServiceCatalogProductsUseRole', 'AmazonSage
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** Everything the product's own files say (tests and the README excluded): where a name the README uses must exist. */
+/** Everything the product's own files and the test harness say (tests and the README excluded): where a name the README uses must exist. */
 const SOURCES = (() => {
   const texts: string[] = [];
   const walk = (path: string) => {
@@ -42,7 +43,8 @@ const SOURCES = (() => {
       for (const entry of readdirSync(path)) if (!['node_modules', '__pycache__'].includes(entry)) walk(join(path, entry));
     } else if (!/\.(zip|png|pyc)$/.test(path)) texts.push(readFileSync(path, 'utf8'));
   };
-  for (const entry of ['main.ts', 'package.json', 'config', 'contract', 'constructs', 'stacks', 'lambda', 'guardrails', 'tools', 'seed-code', '.ci']) walk(join(ROOT, entry));
+  // test/harness: the variables a test run reads (the README documents them).
+  for (const entry of ['main.ts', 'package.json', 'config', 'contract', 'constructs', 'stacks', 'lambda', 'guardrails', 'tools', 'seed-code', '.ci', 'test/harness']) walk(join(ROOT, entry));
   return texts.join('\n');
 })();
 
@@ -75,13 +77,10 @@ describe('README structure', () => {
     expect(section('Quick start')).toContain(`Terraform ${major}.${minor}.x`);
   });
 
-  test('the Debian packages it lists are the ones the CI entry point installs', () => {
+  test('the Debian packages it lists are the ones the test command checks and installs', () => {
     const sentence = /These Debian packages: ([^.]+)\./.exec(section('Quick start').replace(/\s+/g, ' '));
     expect(sentence).not.toBeNull();
-    const listed = inlineCode(sentence![1]);
-    const ciRun = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
-    const installed = [...ciRun.matchAll(/apt_packages\+=\(([^)]+)\)/g)].flatMap((match) => match[1].trim().split(/\s+/));
-    expect(listed.sort()).toEqual([...new Set(installed)].sort());
+    expect(inlineCode(sentence![1]).sort()).toEqual([...DEBIAN_PACKAGES].sort());
   });
 
   test('cdktf is always run as npx cdktf', () => {

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median, parseGnuTime, Row } from './bench';
-import { mirroredProviders } from './plugin-mirror';
-import { PLUGIN_MIRROR, TERRAFORM_BIN } from './terraform';
+import { mirroredProviders } from '../test/harness/plugin-mirror';
+import { PLUGIN_MIRROR, TERRAFORM_BIN } from '../test/harness/terraform';
 
 /** One timed terraform init: wall and CPU seconds. */
 export interface InitTiming {

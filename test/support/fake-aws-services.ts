@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FAKE_ACCOUNT_ID, FakeAwsHandler, secretsManager } from '../../tools/fake-aws';
+import { FAKE_ACCOUNT_ID, FakeAwsHandler, secretsManager } from '../harness/fake-aws';
 
 /**
  * Secrets Manager holding `values` (name -> current value), which PutSecretValue changes. Names in
