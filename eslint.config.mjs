@@ -29,7 +29,12 @@ export default tseslint.config(
     // Functions run in Lambda from their own bundles: they share the contract with the constructs, never the constructs.
     files: ['lambda/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/constructs/**', '**/stacks/**', 'cdktf', '@cdktf/*'], message: 'Lambda code imports only contract/ and its own modules.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/constructs/**', '**/stacks/**', 'cdktf', '@cdktf/*'], message: 'Lambda code imports only contract/ and its own modules.' }],
+        },
+      ],
     },
   },
   {

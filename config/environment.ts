@@ -11,7 +11,8 @@ import { closestMatches, orList } from './suggest';
 export const NON_CONFIG_VARIABLES = {
   SMP_CONFIG_FILE: 'path of the configuration file to read instead of project.config.json (config/load.ts)',
   SMP_DEBUG: 'any value: a failed synth prints the stack trace of its error (main.ts)',
-  SMP_TF_PROVIDER_SERVERS: "0: the integration tests' terraform commands start their own providers, as a user's terraform does, instead of attaching to the provider servers jest's global setup starts (test/harness/integration-setup.ts)",
+  SMP_TF_PROVIDER_SERVERS:
+    "0: the integration tests' terraform commands start their own providers, as a user's terraform does, instead of attaching to the provider servers jest's global setup starts (test/harness/integration-setup.ts)",
   SMP_LAMBDA_CACHE_DIR: 'folder that caches the bundled Lambda packages across npm ci (constructs/sagemaker-project/lambda-bundle.ts)',
   SMP_OUTPUT_FILE: "file the runner script writes CommandRunner's output to; set by tests (constructs/command-runner/run-terraform.sh)",
   SMP_INSTALL_DIR: 'folder the runner script unpacks terraform into; set by tests (constructs/command-runner/run-terraform.sh)',
@@ -31,7 +32,13 @@ function parseVariable(field: ConfigField, raw: string): { value: unknown } | { 
     return raw.trim() === '' || Number.isNaN(Number(raw)) ? { rule: 'must be a number' } : { value: Number(raw) };
   }
   if (typeof fallback === 'boolean') return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { rule: 'must be true or false' };
-  if (Array.isArray(fallback)) return { value: raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0) };
+  if (Array.isArray(fallback))
+    return {
+      value: raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    };
   if (isObject(fallback)) {
     try {
       return { value: JSON.parse(raw) };

@@ -14,8 +14,7 @@ export interface ConfigField {
   readonly fallback: unknown;
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A group of fields, as opposed to a field whose value is an object (`tags`). */
 export const isGroup = (value: unknown): value is Record<string, unknown> => isObject(value) && Object.keys(value).length > 0;

@@ -10,7 +10,10 @@ export interface JsonSyntaxError {
 }
 
 class SyntaxAt extends Error {
-  constructor(readonly offset: number, readonly reason: string) {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }

@@ -22,7 +22,10 @@ export interface PlatformConfig extends ValidatedConfig {
 
 /** Invalid configuration: one entry per problem, each naming the field, the bad value, the rule, its source and the fix. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], sources: string) {
+  constructor(
+    readonly problems: string[],
+    sources: string,
+  ) {
     super(`Invalid configuration (${sources}):\n${problems.map((problem) => `  - ${problem.replace(/\n/g, '\n    ')}`).join('\n')}`);
     this.name = 'ConfigError';
   }

@@ -93,12 +93,22 @@ export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
       what: 'IAM role and Lambda function names of a project',
       fields: prefixFields,
     },
-    { name: names.launchRole, limit: 64, what: 'IAM role name (launch constraint)', fields: config.serviceCatalog.launchRoleName ? ['serviceCatalog.launchRoleName'] : prefixFields },
+    {
+      name: names.launchRole,
+      limit: 64,
+      what: 'IAM role name (launch constraint)',
+      fields: config.serviceCatalog.launchRoleName ? ['serviceCatalog.launchRoleName'] : prefixFields,
+    },
     { name: names.lockTable, limit: 255, what: 'DynamoDB table name', fields: ['terraformBackend.tablePrefix', ...prefixFields] },
     { name: names.portfolio, limit: 100, what: 'Service Catalog portfolio name', fields: prefixFields },
   ];
   if (config.s3ProjectTemplate.enabled) {
-    checks.push({ name: names.projectTemplateBucket(ACCOUNT_ID_STAND_IN), limit: 63, what: 'S3 bucket name (SageMaker S3 project template)', fields: [...prefixFields, 'region'] });
+    checks.push({
+      name: names.projectTemplateBucket(ACCOUNT_ID_STAND_IN),
+      limit: 63,
+      what: 'S3 bucket name (SageMaker S3 project template)',
+      fields: [...prefixFields, 'region'],
+    });
   }
   if (config.runner.engine === 'codebuild') {
     checks.push({ name: names.codeBuildRunner.function, limit: 64, what: 'Lambda function and IAM role name (provisioning function)', fields: prefixFields });

@@ -16,9 +16,7 @@ const iamName = z
   .regex(/^[\w+=,.@-]*$/, 'IAM names may contain only letters, digits and + = , . @ _ -');
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const studioPrincipal = z
   .string()
@@ -56,7 +54,7 @@ const runnerSchema = z
         const [major, minor] = semver(version);
         return major > 1 || (major === 1 && minor >= 11);
       }, 'must be 1.11.0 or later: the runner locks state with the S3 lock file (use_lockfile) and the stacks use write-only arguments, both generally available since 1.11'),
-    terraformSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters), from HashiCorp\'s SHA256SUMS file'),
+    terraformSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in lowercase hex (64 characters), from HashiCorp's SHA256SUMS file"),
   })
   .strict()
   .superRefine((runner, context) => {
@@ -117,7 +115,12 @@ export const configSchema = z
         launchRoleName: iamName,
         studioPrincipalArns: z.array(studioPrincipal).min(1, 'at least one Studio execution role must see the product'),
         retainedTemplateVersions: z.array(
-          z.string().regex(TEMPLATE_VERSION_PATTERN, 'each entry must be a template version: 12 lowercase hex digits, as in the output service_catalog_template_version'),
+          z
+            .string()
+            .regex(
+              TEMPLATE_VERSION_PATTERN,
+              'each entry must be a template version: 12 lowercase hex digits, as in the output service_catalog_template_version',
+            ),
         ),
       })
       .strict(),
@@ -133,16 +136,15 @@ export const configSchema = z
     commandRunner: commandRunnerSchema,
     gitlab: z
       .object({
-        url: z
-          .string()
-          .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/i, 'must be an https URL without a trailing slash, e.g. https://gitlab.com'),
-        namespace: z
-          .string()
-          .regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be a GitLab user or group path such as ml-team or ml-team/projects'),
+        url: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/i, 'must be an https URL without a trailing slash, e.g. https://gitlab.com'),
+        namespace: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be a GitLab user or group path such as ml-team or ml-team/projects'),
         ciAuthMode: z.enum(['oidc', 'access-keys'], { message: 'must be one of: oidc, access-keys' }),
         oidcProviderArn: z
           .string()
-          .regex(/^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*)?$/, 'must be empty or an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/gitlab.example.com'),
+          .regex(
+            /^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*)?$/,
+            'must be empty or an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/gitlab.example.com',
+          ),
         defaultBranch: z.string().regex(/^[\w./-]+$/, 'must be a branch name'),
       })
       .strict(),

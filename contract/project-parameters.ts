@@ -108,7 +108,7 @@ export const PROJECT_PARAMETERS = [
     // CodeBuild engine destroys when CloudFormation deletes the resource, so it has no such field.
     name: 'TerraformAction',
     label: 'Terraform action',
-    description: 'apply creates or updates the project\'s resources; destroy removes them (GitLab projects are archived, never deleted)',
+    description: "apply creates or updates the project's resources; destroy removes them (GitLab projects are archived, never deleted)",
     group: 'terraform',
     engines: ['commandrunner'],
     rule: TERRAFORM_ACTION_RULE,

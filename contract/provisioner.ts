@@ -30,7 +30,6 @@ export const PROVISIONER_SETTINGS = {
   runnerProject: 'RUNNER_PROJECT_NAME',
 } as const;
 
-
 /** Environment variables of a runner build that are not keys of the parameters file. */
 export const BUILD_VARIABLES = {
   /** SHA-256 of run-terraform.sh: the buildspec downloads `runnerScriptKey(sha)` and checks it. */

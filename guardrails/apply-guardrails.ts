@@ -18,7 +18,8 @@ export function applyGuardrails(app: App, pack: RulePack, byStack: Record<string
   for (const stack of stacks) {
     Aspects.of(stack).add(new SuppressionsToMetadata());
     stack.node.addValidation({
-      validate: () => evaluate(new SynthesizedStack(stack.node.id, stack.toTerraform()), [...pack, ...(byStack[stack.node.id] ?? [])]).findings.map(formatFinding),
+      validate: () =>
+        evaluate(new SynthesizedStack(stack.node.id, stack.toTerraform()), [...pack, ...(byStack[stack.node.id] ?? [])]).findings.map(formatFinding),
     });
   }
 }

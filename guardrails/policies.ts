@@ -52,7 +52,9 @@ export interface AttachedPolicy {
 
 type PolicyValues = (config: Record<string, any>) => unknown[];
 
-const attribute = (name: string): PolicyValues => (config) => [config[name]];
+const attribute =
+  (name: string): PolicyValues =>
+  (config) => [config[name]];
 
 /**
  * Where policies live, by resource type. Identity policies are what IAM principals may do; all
@@ -90,12 +92,10 @@ function documentPrincipals(value: unknown): Principal[] {
 function documentStatements(stack: SynthesizedStack, document: StackElement, seen: Set<string>): Statement[] {
   if (seen.has(document.address)) return [];
   seen.add(document.address);
-  const merged = [...asList(document.config.source_policy_documents), ...asList(document.config.override_policy_documents)].flatMap(
-    (reference) => {
-      const source = referencedDocument(stack, reference);
-      return source ? documentStatements(stack, source, seen) : [];
-    },
-  );
+  const merged = [...asList(document.config.source_policy_documents), ...asList(document.config.override_policy_documents)].flatMap((reference) => {
+    const source = referencedDocument(stack, reference);
+    return source ? documentStatements(stack, source, seen) : [];
+  });
   const own = blocks(document.config.statement).map((statement, index): Statement => ({
     sid: statement.sid,
     effect: statement.effect === 'Deny' ? 'Deny' : 'Allow',
@@ -207,7 +207,13 @@ export function attachedPolicies(stack: SynthesizedStack): AttachedPolicy[] {
 
 /** Whether an IAM action pattern (`s3:Get*`, `*`) covers `action`; IAM matches case-insensitively. */
 export function actionCovers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => escapeRegExp(part)).join('.*')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => escapeRegExp(part))
+      .join('.*')}$`,
+    'i',
+  );
   return regex.test(action);
 }
 
@@ -241,7 +247,23 @@ export const isAnyone = (principal: Principal): boolean =>
  * Authorization Reference, as far as a verb tells). Any other verb counts as a write: an unknown
  * action is never silently treated as harmless.
  */
-const READ_VERBS = ['Get', 'List', 'Describe', 'Head', 'Search', 'Lookup', 'Query', 'Scan', 'Select', 'BatchGet', 'Validate', 'View', 'Preview', 'Estimate', 'Simulate'];
+const READ_VERBS = [
+  'Get',
+  'List',
+  'Describe',
+  'Head',
+  'Search',
+  'Lookup',
+  'Query',
+  'Scan',
+  'Select',
+  'BatchGet',
+  'Validate',
+  'View',
+  'Preview',
+  'Estimate',
+  'Simulate',
+];
 
 /** Whether an action (or action pattern) can only read: its name starts with a read verb. */
 export function isReadOnlyAction(action: string): boolean {

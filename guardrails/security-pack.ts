@@ -48,7 +48,14 @@ export const SECRET_RULES: RulePack = [
 export const LAMBDA_RULES: RulePack = [LambdaRuntimeCurrent, LambdaTimeoutAndMemorySet, LambdaAsyncFailuresCaptured];
 
 /** IAM: every policy readable and least privilege. */
-export const IAM_RULES: RulePack = [PoliciesReadable, IamNoWildcardAction, IamNoWriteOnWildcardResource, IamPassRoleScoped, ResourcePoliciesNamePrincipals, GitLabOidcTrustExact];
+export const IAM_RULES: RulePack = [
+  PoliciesReadable,
+  IamNoWildcardAction,
+  IamNoWriteOnWildcardResource,
+  IamPassRoleScoped,
+  ResourcePoliciesNamePrincipals,
+  GitLabOidcTrustExact,
+];
 
 /** Tenant rules, for the stack the runner applies per project: every identity it creates is bounded. */
 export const TENANT_RULES: RulePack = [IdentitiesCarryBoundary];

@@ -8,7 +8,18 @@ import { SAGEMAKER_PROJECT_STACK } from './sagemaker-project-stack';
 const STACK_COMMANDS = new Set(['deploy', 'apply', 'destroy', 'diff', 'plan', 'output', 'outputs', 'watch']);
 
 /** cdktf CLI options that take the next argument as their value (unless written `--name=value`). */
-const VALUE_OPTIONS = new Set(['--app', '-a', '--output', '-o', '--outputs-file', '--parallelism', '--terraform-parallelism', '--var', '--var-file', '--log-level']);
+const VALUE_OPTIONS = new Set([
+  '--app',
+  '-a',
+  '--output',
+  '-o',
+  '--outputs-file',
+  '--parallelism',
+  '--terraform-parallelism',
+  '--var',
+  '--var-file',
+  '--log-level',
+]);
 
 /**
  * Where the stack names and patterns are among the arguments of a cdktf command: the positional
@@ -28,7 +39,10 @@ export const stackPatterns = (args: readonly string[]): string[] => positionalIn
 
 /** Whether a cdktf stack pattern (a name, or a glob with `*` and `?`, as the CLI matches them) selects `stack`. */
 export function patternSelects(pattern: string, stack: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(stack);
 }
 
@@ -46,7 +60,9 @@ export function refusalOf(cdktfArgs: readonly string[]): string | undefined {
 /** A process's arguments and parent: from /proc where there is one, else from `ps`; undefined when neither answers. */
 function processInfo(pid: number): { argv: string[]; parent: number } | undefined {
   if (existsSync(`/proc/${pid}/cmdline`)) {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
     const parent = Number(/^PPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     return { argv, parent };
   }

@@ -131,8 +131,18 @@ export class SageMakerProjectStack extends TerraformStack {
     // Build pipelines take no pipeline variables. Deploy pipelines take MODEL_PACKAGE_ARN and
     // DEPLOY_REQUEST_ID from the deploy trigger, whose trigger token acts as the namespace token's owner
     // (an Owner); project maintainers cannot pass variables, so none can override the project's.
-    const build = repository('build-repository', names.buildRepository, 'Model build code: the SageMaker pipeline that trains and registers models', 'no_one_allowed');
-    const deploy = repository('deploy-repository', names.deployRepository, 'Model deploy code: the Terraform that deploys approved models to endpoints', 'owner');
+    const build = repository(
+      'build-repository',
+      names.buildRepository,
+      'Model build code: the SageMaker pipeline that trains and registers models',
+      'no_one_allowed',
+    );
+    const deploy = repository(
+      'deploy-repository',
+      names.deployRepository,
+      'Model deploy code: the Terraform that deploys approved models to endpoints',
+      'owner',
+    );
 
     const identities = new ProjectIdentities(this, 'identities', {
       names,
@@ -166,7 +176,12 @@ export class SageMakerProjectStack extends TerraformStack {
     namespaceToken.grantRead(identities.seedRole);
     if (identities.ciUserName) {
       identities.seedRole.addToPolicy('ci-access-key', [
-        { sid: 'RotateOwnCiUserKey', effect: 'Allow', actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'], resources: [identities.ci.principalArn] },
+        {
+          sid: 'RotateOwnCiUserKey',
+          effect: 'Allow',
+          actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
+          resources: [identities.ci.principalArn],
+        },
       ]);
     }
 
@@ -269,14 +284,15 @@ function projectArtifactBucket(scope: Construct, bucketName: string, platformKey
 
 /** What a project's outputs say, for the runner's log and whoever reads the state. */
 const OUTPUT_DESCRIPTIONS = {
-  artifact_bucket: 'Bucket of the project\'s pipeline artifacts, model data and deploy state',
+  artifact_bucket: "Bucket of the project's pipeline artifacts, model data and deploy state",
   model_package_group: 'Model package group the build pipeline registers models into',
   build_repository_url: 'GitLab project of the model build code',
   deploy_repository_url: 'GitLab project of the model deploy code',
   seeding_result: 'What seeding did per repository',
-  [STACK_ID_VARIABLE]: 'CloudFormation stack the project\'s state belongs to: the runner refuses to apply or destroy it for any other',
+  [STACK_ID_VARIABLE]: "CloudFormation stack the project's state belongs to: the runner refuses to apply or destroy it for any other",
 };
 
 function projectOutputs(scope: Construct, values: Record<keyof typeof OUTPUT_DESCRIPTIONS, string>): void {
-  for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS)) new TerraformOutput(scope, name, { value: values[name as keyof typeof OUTPUT_DESCRIPTIONS], description });
+  for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS))
+    new TerraformOutput(scope, name, { value: values[name as keyof typeof OUTPUT_DESCRIPTIONS], description });
 }

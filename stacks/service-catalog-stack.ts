@@ -82,7 +82,10 @@ export class ServiceCatalogStack extends TerraformStack {
       readerArnPatterns: [runner.role.principalArn, iamArn(`role${names.projectIamPath}${names.projectResourcePrefix}p-*${SEED_ROLE_SUFFIX}`)],
     });
     token.grantRead(runner.role);
-    const oidcProvider = config.gitlab.ciAuthMode === 'oidc' && !config.gitlab.oidcProviderArn ? new GitLabOidcProvider(this, 'gitlab-oidc', { gitlabUrl: config.gitlab.url }) : undefined;
+    const oidcProvider =
+      config.gitlab.ciAuthMode === 'oidc' && !config.gitlab.oidcProviderArn
+        ? new GitLabOidcProvider(this, 'gitlab-oidc', { gitlabUrl: config.gitlab.url })
+        : undefined;
 
     const boundary = new ProjectBoundary(this, 'project-boundary', {
       policyName: names.projectBoundary,
@@ -113,7 +116,8 @@ export class ServiceCatalogStack extends TerraformStack {
         terraformCode: artifacts.terraformCode,
       },
     });
-    const templateUrl = (version: string) => `https://${state.bucket.bucketName}.s3.${config.region}.amazonaws.com/${ARTIFACT_KEYS.templatePrefix}${version}.yaml`;
+    const templateUrl = (version: string) =>
+      `https://${state.bucket.bucketName}.s3.${config.region}.amazonaws.com/${ARTIFACT_KEYS.templatePrefix}${version}.yaml`;
 
     const portfolio = new SageMakerProjectsPortfolio(this, 'portfolio', {
       portfolioName: names.portfolio,
@@ -168,9 +172,17 @@ export class ServiceCatalogStack extends TerraformStack {
  * CodeBuild engine (its project and provisioning function, the runner role's build permissions, and
  * the launch role's right to call the function).
  */
-function templateEngine(stack: Construct, config: PlatformConfig, runner: RunnerIdentity, logGroupName: string, state: PlatformStateStore, key: EncryptionKey, launchRole: LaunchRole): TemplateEngine {
+function templateEngine(
+  stack: Construct,
+  config: PlatformConfig,
+  runner: RunnerIdentity,
+  logGroupName: string,
+  state: PlatformStateStore,
+  key: EncryptionKey,
+  launchRole: LaunchRole,
+): TemplateEngine {
   if (config.runner.engine === 'commandrunner') {
-    if (!runner.instanceProfileName) throw new Error('the CommandRunner engine needs the runner\'s instance profile');
+    if (!runner.instanceProfileName) throw new Error("the CommandRunner engine needs the runner's instance profile");
     return { kind: 'commandrunner', commandRunner: { ...config.commandRunner, instanceProfileName: runner.instanceProfileName, logGroupName } };
   }
   const names = config.names.codeBuildRunner;
@@ -190,7 +202,11 @@ function templateEngine(stack: Construct, config: PlatformConfig, runner: Runner
     logRetentionDays: config.logs.retentionDays,
   });
   runner.role.addToPolicy('codebuild', codeBuild.runnerStatements());
-  key.grantUse(runner.role, { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } }, 'codebuild');
+  key.grantUse(
+    runner.role,
+    { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } },
+    'codebuild',
+  );
   codeBuild.grantInvoke(launchRole.role);
   return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
 }
@@ -210,21 +226,37 @@ interface PlatformOutputParts {
 
 function platformOutputs(stack: Construct, parts: PlatformOutputParts): void {
   const outputs: Record<string, { value: string; description: string }> = {
-    command_runner_instance_profile: { value: parts.runner.instanceProfileName ?? '', description: 'Instance profile of the CommandRunner EC2 instance (written into the template)' },
-    s3_bucket_id: { value: parts.state.bucket.bucketName, description: 'Platform bucket: project state, the runner script, tf-code.zip and the template versions' },
-    secrets_manager_gitlab_private_token: { value: parts.token.secret.secretName, description: 'Name of the secret holding the GitLab token (readable only by the runner and the projects\' seeding functions)' },
-    service_catalog_product_name: { value: parts.portfolio.product.name, description: 'Service Catalog product to pick in Studio under Organization templates' },
+    command_runner_instance_profile: {
+      value: parts.runner.instanceProfileName ?? '',
+      description: 'Instance profile of the CommandRunner EC2 instance (written into the template)',
+    },
+    s3_bucket_id: {
+      value: parts.state.bucket.bucketName,
+      description: 'Platform bucket: project state, the runner script, tf-code.zip and the template versions',
+    },
+    secrets_manager_gitlab_private_token: {
+      value: parts.token.secret.secretName,
+      description: "Name of the secret holding the GitLab token (readable only by the runner and the projects' seeding functions)",
+    },
+    service_catalog_product_name: {
+      value: parts.portfolio.product.name,
+      description: 'Service Catalog product to pick in Studio under Organization templates',
+    },
     cw_log_group_name: { value: parts.logGroupName, description: 'Log group of the Terraform runs' },
-    terraform_lock_table: { value: parts.state.lockTable.tableName, description: 'DynamoDB table locking the projects\' Terraform state' },
-    runner_role_arn: { value: parts.runner.role.roleArn, description: 'Role that runs Terraform for projects: the only principal that reads or writes their state' },
+    terraform_lock_table: { value: parts.state.lockTable.tableName, description: "DynamoDB table locking the projects' Terraform state" },
+    runner_role_arn: {
+      value: parts.runner.role.roleArn,
+      description: 'Role that runs Terraform for projects: the only principal that reads or writes their state',
+    },
     project_boundary_policy_arn: { value: parts.boundaryArn, description: 'Permissions boundary of every role and user a project stack creates' },
     gitlab_oidc_provider_arn: {
       value: parts.oidcProviderArn,
-      description: 'IAM OIDC provider the projects\' CI roles trust (oidc mode); empty in access-keys mode',
+      description: "IAM OIDC provider the projects' CI roles trust (oidc mode); empty in access-keys mode",
     },
     service_catalog_template_version: {
       value: parts.templateVersion,
-      description: 'Version (template hash) of the product\'s current template; list it in serviceCatalog.retainedTemplateVersions to keep it after a template change',
+      description:
+        "Version (template hash) of the product's current template; list it in serviceCatalog.retainedTemplateVersions to keep it after a template change",
     },
     s3_project_templates_location: {
       value: parts.s3TemplatesLocation,

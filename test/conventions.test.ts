@@ -15,13 +15,13 @@ describe('repository conventions', () => {
     expect(license).not.toContain('shall be included');
   });
 
-  test('the CHANGELOG\'s newest version is package.json\'s, dated, with upgrade notes from the one before', () => {
+  test("the CHANGELOG's newest version is package.json's, dated, with upgrade notes from the one before", () => {
     const versions = [...read('CHANGELOG.md').matchAll(/^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$/gm)].map((match) => match[1]);
     expect(versions[0]).toBe(pkg.version);
     expect(read('CHANGELOG.md')).toContain(`### Upgrading from ${versions[1]}`);
   });
 
-  test('.nvmrc names the Node.js major version that package.json\'s engines start from', () => {
+  test(".nvmrc names the Node.js major version that package.json's engines start from", () => {
     const nvmrc = read('.nvmrc').trim();
     expect(nvmrc).toMatch(/^\d+$/);
     expect(pkg.engines.node).toBe(`>=${nvmrc}`);

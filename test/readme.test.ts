@@ -44,7 +44,21 @@ const SOURCES = (() => {
     } else if (!/\.(zip|png|pyc)$/.test(path)) texts.push(readFileSync(path, 'utf8'));
   };
   // test/harness: the variables a test run reads (the README documents them).
-  for (const entry of ['main.ts', 'package.json', 'config', 'contract', 'constructs', 'stacks', 'lambda', 'guardrails', 'tools', 'seed-code', '.ci', 'test/harness']) walk(join(ROOT, entry));
+  for (const entry of [
+    'main.ts',
+    'package.json',
+    'config',
+    'contract',
+    'constructs',
+    'stacks',
+    'lambda',
+    'guardrails',
+    'tools',
+    'seed-code',
+    '.ci',
+    'test/harness',
+  ])
+    walk(join(ROOT, entry));
   return texts.join('\n');
 })();
 
@@ -55,7 +69,10 @@ describe('README structure', () => {
   test('the table of contents links every section, and every link inside the README has its heading', () => {
     const contents = section('Contents');
     const linked = [...contents.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
-    const sections = README.split('\n').filter((line) => line.startsWith('## ')).map((line) => line.slice(3)).filter((title) => title !== 'Contents');
+    const sections = README.split('\n')
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.slice(3))
+      .filter((title) => title !== 'Contents');
     expect(linked).toEqual(sections.map(anchorOf));
     const anchors = headings().map(anchorOf);
     const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
@@ -101,7 +118,11 @@ describe('what the README names exists', () => {
     const candidates = [...new Set(inlineCode())]
       .map((token) => token.split(/\s/)[0])
       .filter((token) => !/[<*:=]/.test(token) && !token.startsWith('/') && !token.startsWith('http'))
-      .filter((token) => (token.includes('/') ? topLevel.includes(token.split('/')[0]) || GENERATED_PATHS.includes(token) : /^\.?[\w.-]+\.(ts|json|md|sh|js|yml|py|tf)$|^\.[a-z]+$/.test(token)));
+      .filter((token) =>
+        token.includes('/')
+          ? topLevel.includes(token.split('/')[0]) || GENERATED_PATHS.includes(token)
+          : /^\.?[\w.-]+\.(ts|json|md|sh|js|yml|py|tf)$|^\.[a-z]+$/.test(token),
+      );
     expect(candidates.length).toBeGreaterThan(20);
     const ignored = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n');
     const missing = candidates.filter((path) => {
@@ -143,8 +164,9 @@ describe('what the README names exists', () => {
 
   test('every variable-like name (UPPER_SNAKE, snake_case) it quotes exists in the code', () => {
     const ruleIds = [...SECURITY_PACK, ...TENANT_RULES].flatMap((rule) => [rule.id, ...rule.checkov]);
-    const names = [...new Set(inlineCode().flatMap((token) => token.match(/\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b/g) ?? []))]
-      .filter((name) => !name.startsWith('SMP_') && !ruleIds.includes(name));
+    const names = [
+      ...new Set(inlineCode().flatMap((token) => token.match(/\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b/g) ?? [])),
+    ].filter((name) => !name.startsWith('SMP_') && !ruleIds.includes(name));
     expect(names.length).toBeGreaterThan(30);
     expect(names.filter((name) => !SOURCES.includes(name) && !AWS_DEFINED.includes(name))).toEqual([]);
   });
@@ -194,7 +216,9 @@ describe('README tables match the code', () => {
 
   test('the project stack inputs are exactly its variables, each with the parameter it comes from', () => {
     const rows = tableRows(section('Project stack inputs'));
-    const fromParameter = Object.fromEntries((PROJECT_PARAMETERS as readonly ProjectParameter[]).filter((parameter) => parameter.variable).map((parameter) => [parameter.variable, parameter.name]));
+    const fromParameter = Object.fromEntries(
+      (PROJECT_PARAMETERS as readonly ProjectParameter[]).filter((parameter) => parameter.variable).map((parameter) => [parameter.variable, parameter.name]),
+    );
     expect(rows.map(([variable]) => unquoted(variable)).sort()).toEqual(Object.keys(sagemakerProject.variable).sort());
     const ruleOf = Object.fromEntries((PROJECT_PARAMETERS as readonly ProjectParameter[]).map((parameter) => [parameter.variable, parameter.rule.expected]));
     for (const [variable, from, checked] of rows) {
@@ -204,27 +228,35 @@ describe('README tables match the code', () => {
     }
   });
 
-  test('a project\'s CI/CD variables are the ones the project stack sets, all of them', () => {
+  test("a project's CI/CD variables are the ones the project stack sets, all of them", () => {
     const listed = inlineCode(section('Creating a project in Studio').split('### ')[0]).filter((token) => /^[A-Z][A-Z_]+$/.test(token));
-    expect([...CI_VARIABLES.common, ...CI_VARIABLES.deploy, ...CI_VARIABLES.oidc, ...CI_VARIABLES.accessKeys].filter((name) => !listed.includes(name))).toEqual([]);
+    expect([...CI_VARIABLES.common, ...CI_VARIABLES.deploy, ...CI_VARIABLES.oidc, ...CI_VARIABLES.accessKeys].filter((name) => !listed.includes(name))).toEqual(
+      [],
+    );
   });
 
   test('the project stack outputs are exactly its outputs', () => {
-    expect(tableRows(section('Project stack outputs')).map(([output]) => unquoted(output)).sort()).toEqual(Object.keys(sagemakerProject.output).sort());
+    expect(
+      tableRows(section('Project stack outputs'))
+        .map(([output]) => unquoted(output))
+        .sort(),
+    ).toEqual(Object.keys(sagemakerProject.output).sort());
   });
 
   test('the service-catalog outputs are exactly its outputs', () => {
-    expect(tableRows(section('Outputs of the `service-catalog` stack')).map(([output]) => unquoted(output)).sort()).toEqual(Object.keys(serviceCatalog.output).sort());
+    expect(
+      tableRows(section('Outputs of the `service-catalog` stack'))
+        .map(([output]) => unquoted(output))
+        .sort(),
+    ).toEqual(Object.keys(serviceCatalog.output).sort());
   });
 
   test('the guardrails table is the pack: every rule with its id, name and checkov ids', () => {
     const rows = tableRows(markedBlock('guardrails'));
     expect(rows).toEqual(
-      [...SECURITY_PACK.map((rule) => ({ rule, suffix: '' })), ...TENANT_RULES.map((rule) => ({ rule, suffix: ' (project stack)' }))].map(({ rule, suffix }) => [
-        `\`${rule.id}\``,
-        `\`${rule.name}\`${suffix}`,
-        rule.checkov.length > 0 ? rule.checkov.join(', ') : 'none',
-      ]),
+      [...SECURITY_PACK.map((rule) => ({ rule, suffix: '' })), ...TENANT_RULES.map((rule) => ({ rule, suffix: ' (project stack)' }))].map(
+        ({ rule, suffix }) => [`\`${rule.id}\``, `\`${rule.name}\`${suffix}`, rule.checkov.length > 0 ? rule.checkov.join(', ') : 'none'],
+      ),
     );
   });
 
@@ -250,26 +282,54 @@ describe('README tables match the code', () => {
       names.commandRunnerTypeLogGroup,
       names.projectTemplateBucket(account),
     ];
-    const projectOwn = [project.artifactBucket, project.ciIdentity, project.pipelineRole, project.seedRole, project.deployTriggerRole, project.seedFunction, project.deployTriggerFunction, project.approvalRule, project.deployFailureQueue, project.deployRecordsTable, project.triggerTokenSecret];
+    const projectOwn = [
+      project.artifactBucket,
+      project.ciIdentity,
+      project.pipelineRole,
+      project.seedRole,
+      project.deployTriggerRole,
+      project.seedFunction,
+      project.deployTriggerFunction,
+      project.approvalRule,
+      project.deployFailureQueue,
+      project.deployRecordsTable,
+      project.triggerTokenSecret,
+    ];
     const expected = [...new Set([...platformNames, ...projectOwn].map(generic))];
     const table = markedBlock('names');
     const inTable = [...new Set(inlineCode(table).filter((token) => token.includes('<prefix>')))];
     expect(inTable.sort()).toEqual(expected.sort());
     expect(inlineCode(table)).toEqual(
-      expect.arrayContaining([stateKeyOf('<project id>'), project.modelPackageGroup, project.buildCodeRepository, project.deployCodeRepository, `${project.endpointPrefix}staging`, `${project.endpointPrefix}prod`]),
+      expect.arrayContaining([
+        stateKeyOf('<project id>'),
+        project.modelPackageGroup,
+        project.buildCodeRepository,
+        project.deployCodeRepository,
+        `${project.endpointPrefix}staging`,
+        `${project.endpointPrefix}prod`,
+      ]),
     );
-    expect(section('Names')).toContain(`\`<prefix>\` stands for \`<organization>-<environment>-<role>\` from the configuration\n(\`${names.prefix}\` on the defaults)`);
+    expect(section('Names')).toContain(
+      `\`<prefix>\` stands for \`<organization>-<environment>-<role>\` from the configuration\n(\`${names.prefix}\` on the defaults)`,
+    );
 
     // Elsewhere too: a name with <prefix> is a derived name, a function's log group, or a pattern over the project names.
     const functions = [names.codeBuildRunner.function, project.seedFunction, project.deployTriggerFunction].map((name) => `/aws/lambda/${generic(name)}`);
     const patterns = [`${generic(names.projectResourcePrefix)}p-*`, `${generic(project.prefix)}*`];
-    const everywhere = [...new Set(inlineCode().flatMap((token) => token.split(/\s+(?![^<>]*>)/)).filter((word) => word.includes('<prefix>') && word !== '<prefix>'))];
+    const everywhere = [
+      ...new Set(
+        inlineCode()
+          .flatMap((token) => token.split(/\s+(?![^<>]*>)/))
+          .filter((word) => word.includes('<prefix>') && word !== '<prefix>'),
+      ),
+    ];
     expect(everywhere.filter((token) => ![...expected, ...functions, ...patterns].includes(token))).toEqual([]);
   });
 
   test('the provider versions to mirror are the ones the stacks require', () => {
     const sourceOf = (source: string) => (source.includes('/') ? source : `hashicorp/${source}`);
-    const providers = (stack: Record<string, any>) => Object.values<any>(stack.terraform.required_providers).map((provider) => `${sourceOf(provider.source)}\` ${provider.version}`);
+    const providers = (stack: Record<string, any>) =>
+      Object.values<any>(stack.terraform.required_providers).map((provider) => `${sourceOf(provider.source)}\` ${provider.version}`);
     const deploy = section('Deploy').replace(/\s+/g, ' ');
     expect(providers(serviceCatalog)).toEqual([`hashicorp/aws\` 5.100.0`]);
     expect(deploy).toContain(`platform stack's only provider, \`registry.terraform.io/${providers(serviceCatalog)[0]}`);
@@ -317,7 +377,9 @@ describe('README figures match the code', () => {
     };
     const rows = latencyRows(measurements);
     for (const engine of ['codebuild', 'commandrunner'] as const) {
-      const steps = rows.filter((row) => row.measure.startsWith(`  ${engine}: `)).map((row) => [row.measure.slice(`  ${engine}: `.length), row.value, row.status]);
+      const steps = rows
+        .filter((row) => row.measure.startsWith(`  ${engine}: `))
+        .map((row) => [row.measure.slice(`  ${engine}: `.length), row.value, row.status]);
       const total = rows.find((row) => row.measure === `${engine}: Studio "Create" → project ready`)!;
       expect(tableRows(markedBlock(`latency:${engine}`))).toEqual([...steps, ['**Studio "Create" → project ready**', `**${total.value}**`, '']]);
     }

@@ -116,7 +116,10 @@ const BASELINE_TSCONFIG = 'tsconfig.baseline.json';
 
 function writeBaselineEntry(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, BASELINE_TSCONFIG), `${JSON.stringify({ extends: '../tsconfig.json', 'ts-node': { swc: false, transpileOnly: false } }, null, 2)}\n`);
+  writeFileSync(
+    join(RESULTS_DIR, BASELINE_TSCONFIG),
+    `${JSON.stringify({ extends: '../tsconfig.json', 'ts-node': { swc: false, transpileOnly: false } }, null, 2)}\n`,
+  );
   const path = join(RESULTS_DIR, 'barrel-baseline.ts');
   writeFileSync(
     path,
@@ -164,20 +167,36 @@ export function lambdaHandlerRows(runs: number): Row[] {
   const manifest = seedManifest(seedRoot);
   const handlers = {
     'deploy-trigger': bundleLambda(join(ROOT, 'lambda', 'deploy-trigger', 'handler.ts')),
-    'seed-code': bundleLambda(join(ROOT, 'lambda', 'seed-code', 'handler.ts'), { fingerprint: seedCodeFingerprint(manifest), write: (dir) => packageSeedCode(seedRoot, dir, manifest) }),
+    'seed-code': bundleLambda(join(ROOT, 'lambda', 'seed-code', 'handler.ts'), {
+      fingerprint: seedCodeFingerprint(manifest),
+      write: (dir) => packageSeedCode(seedRoot, dir, manifest),
+    }),
   };
   return Object.entries(handlers).flatMap(([name, { dir }]) => {
     const file = join(dir, 'index.js');
     const coldMs = Array.from({ length: Math.max(runs, 5) }, () => {
       const timing = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`;
-      const run = spawnSync('node', ['--no-warnings', '-e', timing], { encoding: 'utf8', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' } });
+      const run = spawnSync('node', ['--no-warnings', '-e', timing], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' },
+      });
       return Number(run.stdout.trim());
     });
     const kb = statSync(file).size / 1024;
     const cold = median(coldMs);
     return [
-      { measure: `Lambda handler ${name}: index.js`, value: `${kb.toFixed(0)} KB (AWS SDK from the runtime)`, target: '≤ 100 KB', status: kb <= 100 ? 'ok' : 'over target' },
-      { measure: `Lambda handler ${name}: cold require (median of ${coldMs.length})`, value: `${cold.toFixed(0)} ms (${Math.min(...coldMs).toFixed(0)}-${Math.max(...coldMs).toFixed(0)} ms)`, target: '≤ 150 ms', status: cold <= 150 ? 'ok' : 'over target' },
+      {
+        measure: `Lambda handler ${name}: index.js`,
+        value: `${kb.toFixed(0)} KB (AWS SDK from the runtime)`,
+        target: '≤ 100 KB',
+        status: kb <= 100 ? 'ok' : 'over target',
+      },
+      {
+        measure: `Lambda handler ${name}: cold require (median of ${coldMs.length})`,
+        value: `${cold.toFixed(0)} ms (${Math.min(...coldMs).toFixed(0)}-${Math.max(...coldMs).toFixed(0)} ms)`,
+        target: '≤ 150 ms',
+        status: cold <= 150 ? 'ok' : 'over target',
+      },
     ];
   });
 }
@@ -196,7 +215,9 @@ async function measureAll(measures: Measure[], runs: number, context: SectionCon
       const run = timed(measure, context.workDir);
       results.get(measure)!.push(run);
       const machine = run.machineCpuSeconds === undefined ? '' : `, machine cpu ${seconds(run.machineCpuSeconds)}`;
-      process.stderr.write(`  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)} (cpu ${seconds(run.cpuSeconds)}${machine}), ${megabytes(run.peakBytes)}\n`);
+      process.stderr.write(
+        `  ${measure.name} run ${round}/${runs}: ${seconds(run.seconds)} (cpu ${seconds(run.cpuSeconds)}${machine}), ${megabytes(run.peakBytes)}\n`,
+      );
       measured(results);
       await context.checkpoint();
     }
@@ -220,7 +241,10 @@ function measureRow(measure: Measure, runs: Run[]): Row {
   const peak = median(runs.map((run) => run.peakBytes));
   const over = (measure.maxSeconds !== undefined && wall > measure.maxSeconds) || (measure.maxBytes !== undefined && peak > measure.maxBytes);
   const failed = runs.filter((run) => run.exitCode !== 0).length;
-  const targets = [measure.maxSeconds !== undefined ? `≤ ${measure.maxSeconds} s` : '', measure.maxBytes !== undefined ? `≤ ${megabytes(measure.maxBytes)}` : ''].filter(Boolean);
+  const targets = [
+    measure.maxSeconds !== undefined ? `≤ ${measure.maxSeconds} s` : '',
+    measure.maxBytes !== undefined ? `≤ ${megabytes(measure.maxBytes)}` : '',
+  ].filter(Boolean);
   return {
     measure: `${measure.name} (median of ${runs.length})`,
     value:
@@ -235,7 +259,9 @@ function measureRow(measure: Measure, runs: Run[]): Row {
 export function formatRows(rows: Row[]): string {
   const table = [{ measure: 'measure', value: 'figure', target: 'target', status: 'status' }, ...rows];
   const width = (key: keyof Row) => Math.max(...table.map((row) => row[key].length));
-  return table.map((row) => [row.measure.padEnd(width('measure')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.status].join('  ').trimEnd()).join('\n');
+  return table
+    .map((row) => [row.measure.padEnd(width('measure')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.status].join('  ').trimEnd())
+    .join('\n');
 }
 
 /** Thrown when Ctrl-C stops the bench: what was measured is kept, the temporary folder is removed. */
@@ -261,8 +287,7 @@ export interface BenchSection {
   run(report: (rows: Row[]) => void, context: SectionContext): Promise<void>;
 }
 
-const duration = (totalSeconds: number) =>
-  totalSeconds < 90 ? `${Math.round(totalSeconds)} s` : `${Math.round(totalSeconds / 60)} min`;
+const duration = (totalSeconds: number) => (totalSeconds < 90 ? `${Math.round(totalSeconds)} s` : `${Math.round(totalSeconds / 60)} min`);
 
 /** What the bench says before it starts: how long it should take, section by section, and where its figures go. */
 export function expectedDurationLine(sections: readonly BenchSection[], resultsFile: string): string {
@@ -316,7 +341,12 @@ export async function runBench(sections: readonly BenchSection[], resultsFile: s
     return write();
   } catch (error) {
     const stopped = error instanceof BenchInterrupted ? 'Interrupted' : `Stopped by an error (${(error as Error).message})`;
-    write(`${stopped} during ${sections[current].name}: ${sections.slice(current).map((section) => section.name).join(', ')} not (fully) measured.`);
+    write(
+      `${stopped} during ${sections[current].name}: ${sections
+        .slice(current)
+        .map((section) => section.name)
+        .join(', ')} not (fully) measured.`,
+    );
     throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
@@ -375,7 +405,12 @@ async function main(): Promise<void> {
             const [appRuns, baselineRuns] = [results.get(app)!, results.get(baseline)!];
             if (appRuns.length > 0 && baselineRuns.length > 0) {
               const ratio = median(baselineRuns.map((run) => run.seconds)) / median(appRuns.map((run) => run.seconds));
-              rows.splice(2, 0, { measure: 'app synth speed-up over the baseline', value: `${ratio.toFixed(1)}x`, target: '≥ 3x', status: ratio >= 3 ? 'ok' : 'over target' });
+              rows.splice(2, 0, {
+                measure: 'app synth speed-up over the baseline',
+                value: `${ratio.toFixed(1)}x`,
+                target: '≥ 3x',
+                status: ratio >= 3 ? 'ok' : 'over target',
+              });
             }
             report(rows);
           });
@@ -397,12 +432,23 @@ async function main(): Promise<void> {
         const archives = assetArchives(outdir);
         const lambdaBundles = archives.filter((archive) => !archive.name.includes('terraform-code-file'));
         for (const bundle of lambdaBundles) {
-          rows.push({ measure: `Lambda bundle ${bundle.name}`, value: `${(bundle.bytes / 1024).toFixed(0)} KB zipped`, target: '≤ 1 MB', status: bundle.bytes <= MB ? 'ok' : 'over target' });
+          rows.push({
+            measure: `Lambda bundle ${bundle.name}`,
+            value: `${(bundle.bytes / 1024).toFixed(0)} KB zipped`,
+            target: '≤ 1 MB',
+            status: bundle.bytes <= MB ? 'ok' : 'over target',
+          });
         }
-        if (lambdaBundles.length === 0) rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
+        if (lambdaBundles.length === 0)
+          rows.push({ measure: 'Lambda bundles', value: 'none in cdktf.out (no stack bundles a Lambda yet)', target: '≤ 1 MB each', status: '' });
         rows.push(...lambdaHandlerRows(runs));
         const tfCode = tfCodeZip(archives);
-        rows.push({ measure: 'tf-code.zip', value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)', target: '', status: '' });
+        rows.push({
+          measure: 'tf-code.zip',
+          value: tfCode ? `${(tfCode.bytes / 1024).toFixed(1)} KB (${tfCode.how})` : 'not available (synth or zip missing)',
+          target: '',
+          status: '',
+        });
         report(rows);
       },
     },
@@ -418,7 +464,9 @@ async function main(): Promise<void> {
   process.stderr.write(`${expectedDurationLine(sections, relative(ROOT, resultsFile))}\n`);
   process.stderr.write(`bench: ${cpus().length} cores, load average ${startLoad.map((load) => load.toFixed(2)).join(' ')}\n`);
   const footer = () =>
-    `${cpus().length} cores; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')} at start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at end ` +
+    `${cpus().length} cores; load average ${startLoad.map((load) => load.toFixed(2)).join(' ')} at start, ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')} at end ` +
     '(other processes on the machine slow every figure alike; the ratio is taken from interleaved runs). ' +
     'Peak memory is the largest single process of a run (GNU time, ru_maxrss); cpu is user + system time of all its processes; ' +
     'machine cpu is all CPU time the machine spent during the run (/proc/stat), helpers the run does not wait for included.';

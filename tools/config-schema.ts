@@ -28,7 +28,10 @@ export function fieldDescriptions(source = readFileSync(join(ROOT, 'config', 'de
     for (const property of literal.properties) {
       if (!ts.isPropertyAssignment(property)) continue;
       const name = [...path, property.name.getText(file)];
-      const doc = ts.getJSDocCommentsAndTags(property).filter(ts.isJSDoc).map((jsDoc) => ts.getTextOfJSDocComment(jsDoc.comment) ?? '');
+      const doc = ts
+        .getJSDocCommentsAndTags(property)
+        .filter(ts.isJSDoc)
+        .map((jsDoc) => ts.getTextOfJSDocComment(jsDoc.comment) ?? '');
       if (doc.length > 0) descriptions.set(name.join('.'), doc.join(' ').replace(/\s+/g, ' ').trim());
       const value = unwrap(property.initializer);
       if (ts.isObjectLiteralExpression(value)) walk(value, name);

@@ -162,7 +162,9 @@ function main(): void {
   const mirrorSetting = process.env[MIRROR_VARIABLE];
   const mirror = mirrorSetting ? resolve(mirrorSetting) : undefined;
   if (mirror && !existsSync(mirror)) {
-    fail(`npm run ${command}: refused. ${MIRROR_VARIABLE}=${mirrorSetting} names ${mirror}, which does not exist: fix the path, or unset it to install providers from the registry.`);
+    fail(
+      `npm run ${command}: refused. ${MIRROR_VARIABLE}=${mirrorSetting} names ${mirror}, which does not exist: fix the path, or unset it to install providers from the registry.`,
+    );
   }
 
   const outdir = process.env.CDKTF_OUTDIR ? resolve(process.env.CDKTF_OUTDIR) : join(ROOT, OUTDIR);

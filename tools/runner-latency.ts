@@ -112,7 +112,9 @@ export function measureInit(resultsDir: string, runs: number): RunnerMeasurement
     rmSync(work, { recursive: true, force: true });
   }
   const middle = (timings: InitTiming[]) =>
-    timings.length === 0 ? undefined : { seconds: median(timings.map((timing) => timing.seconds)), cpuSeconds: median(timings.map((timing) => timing.cpuSeconds)) };
+    timings.length === 0
+      ? undefined
+      : { seconds: median(timings.map((timing) => timing.seconds)), cpuSeconds: median(timings.map((timing) => timing.cpuSeconds)) };
   return { coldInit: middle(cold), warmInit: middle(warm), providerArchiveBytes: mirror.bytes, runs: cold.length };
 }
 
@@ -127,28 +129,59 @@ export function latencyBudget(measured: RunnerMeasurements): Record<'codebuild' 
   const warm = measured.warmInit?.seconds;
   const archiveMb = measured.providerArchiveBytes ? Math.round(measured.providerArchiveBytes / 1e6) : 150;
   const initStep = (what: string, seconds: number | undefined, source: string): BudgetStep =>
-    seconds === undefined ? { step: what, low: 0, high: 0, source: 'not measured on this machine (no provider mirror)' } : { step: what, low: seconds, high: seconds, source };
+    seconds === undefined
+      ? { step: what, low: 0, high: 0, source: 'not measured on this machine (no provider mirror)' }
+      : { step: what, low: seconds, high: seconds, source };
   const shared = {
-    terraformInstall: { step: 'terraform release: download (~27 MB) + SHA-256 + unzip', low: 2, high: 5, source: 'estimate: archive size from releases.hashicorp.com; not cached by either engine' },
+    terraformInstall: {
+      step: 'terraform release: download (~27 MB) + SHA-256 + unzip',
+      low: 2,
+      high: 5,
+      source: 'estimate: archive size from releases.hashicorp.com; not cached by either engine',
+    },
     apply: { step: 'terraform plan + apply of the project stack', low: 60, high: 90, source: APPLY_SOURCE },
   };
   return {
     codebuild: [
       { step: 'CloudFormation invokes the function; StartBuild', low: 1, high: 3, source: 'estimate: one asynchronous Lambda invocation and one API call' },
       { step: 'CodeBuild queue + provisioning (on-demand, AL2023 standard:5.0)', low: 25, high: 60, source: CODEBUILD_PROVISIONING_SOURCE },
-      { step: 'S3 cache restore (plugin cache + lock files)', low: 2, high: 5, source: `estimate: ~${archiveMb} MB compressed from the platform bucket in the same region` },
+      {
+        step: 'S3 cache restore (plugin cache + lock files)',
+        low: 2,
+        high: 5,
+        source: `estimate: ~${archiveMb} MB compressed from the platform bucket in the same region`,
+      },
       shared.terraformInstall,
       initStep('terraform init, warm plugin cache + lock file', warm, `measured here (median of ${measured.runs})`),
       shared.apply,
-      { step: 'EventBridge build event → function → response PUT', low: 1, high: 5, source: 'estimate: EventBridge delivery is typically sub-second to seconds' },
+      {
+        step: 'EventBridge build event → function → response PUT',
+        low: 1,
+        high: 5,
+        source: 'estimate: EventBridge delivery is typically sub-second to seconds',
+      },
     ],
     commandrunner: [
-      { step: 'CommandRunner handler launches EC2 (Amazon Linux 2, t3.medium) and boots it', low: 30, high: 60, source: 'observed EC2 launch-to-boot times (martysweet.co.uk/ec2-launch-times, 2023); not published by AWS' },
+      {
+        step: 'CommandRunner handler launches EC2 (Amazon Linux 2, t3.medium) and boots it',
+        low: 30,
+        high: 60,
+        source: 'observed EC2 launch-to-boot times (martysweet.co.uk/ec2-launch-times, 2023); not published by AWS',
+      },
       { step: 'user data: CloudWatch agent, aws s3 cp of the script', low: 5, high: 15, source: 'estimate' },
       shared.terraformInstall,
-      initStep(`terraform init, cold: aws provider (${archiveMb} MB) unpacked and hashed, download not included`, cold, `measured here (median of ${measured.runs}); plus the download, not measurable offline`),
+      initStep(
+        `terraform init, cold: aws provider (${archiveMb} MB) unpacked and hashed, download not included`,
+        cold,
+        `measured here (median of ${measured.runs}); plus the download, not measurable offline`,
+      ),
       shared.apply,
-      { step: 'CloudFormation polling: first check at 90 s, then every 30 s', low: 0, high: 30, source: 'CommandRunner source (DESIGN.md §7): the answer waits for the next poll' },
+      {
+        step: 'CloudFormation polling: first check at 90 s, then every 30 s',
+        low: 0,
+        high: 30,
+        source: 'CommandRunner source (DESIGN.md §7): the answer waits for the next poll',
+      },
     ],
   };
 }
@@ -159,7 +192,12 @@ const range = (low: number, high: number) => (low === high ? `${low.toFixed(1)} 
 export function latencyRows(measured: RunnerMeasurements): Row[] {
   const rows: Row[] = [];
   const timing = (what: string, value?: InitTiming) =>
-    rows.push({ measure: `${what} (median of ${measured.runs})`, value: value ? `${value.seconds.toFixed(2)} s, cpu ${value.cpuSeconds.toFixed(2)} s` : 'not measured (no provider mirror or zip)', target: '', status: '' });
+    rows.push({
+      measure: `${what} (median of ${measured.runs})`,
+      value: value ? `${value.seconds.toFixed(2)} s, cpu ${value.cpuSeconds.toFixed(2)} s` : 'not measured (no provider mirror or zip)',
+      target: '',
+      status: '',
+    });
   timing('terraform init aws provider, no cache', measured.coldInit);
   timing('terraform init aws provider, warm cache + lock file', measured.warmInit);
   const budget = latencyBudget(measured);
@@ -169,7 +207,12 @@ export function latencyRows(measured: RunnerMeasurements): Row[] {
     const high = budget[engine].reduce((sum, step) => sum + step.high, 0);
     // CommandRunner answers on a poll: 90 s at the earliest.
     const floor = engine === 'commandrunner' ? Math.max(low, 90) : low;
-    rows.push({ measure: `${engine}: Studio "Create" → project ready`, value: range(floor, high), target: engine === 'codebuild' ? '≤ 180 s' : '', status: engine === 'codebuild' ? (high <= 180 ? 'ok' : 'over target') : '' });
+    rows.push({
+      measure: `${engine}: Studio "Create" → project ready`,
+      value: range(floor, high),
+      target: engine === 'codebuild' ? '≤ 180 s' : '',
+      status: engine === 'codebuild' ? (high <= 180 ? 'ok' : 'over target') : '',
+    });
   }
   return rows;
 }

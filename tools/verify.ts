@@ -62,7 +62,8 @@ async function verifyStack(
 
   const variables = spec.variables(config);
   const missing = missingVariables(synthesized, variables);
-  if (missing.length > 0) return result({ problems: [`no value for variable(s) ${missing.join(', ')}: add them to the spec of ${name} in test/harness/plan-specs.ts`] });
+  if (missing.length > 0)
+    return result({ problems: [`no value for variable(s) ${missing.join(', ')}: add them to the spec of ${name} in test/harness/plan-specs.ts`] });
 
   const removed = workspace.transform.removedProviders;
   step(`terraform init${removed.length > 0 ? ` (without ${removed.join(', ')}: not installable offline)` : ''}`);
@@ -72,7 +73,10 @@ async function verifyStack(
   const errors = validation.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   const warnings = [...new Set(validation.diagnostics.filter((diagnostic) => diagnostic.severity !== 'error').map((diagnostic) => diagnostic.summary))];
   if (!validation.valid || errors.length > 0) {
-    return result({ warnings, problems: errors.map((diagnostic) => `terraform validate: ${diagnostic.summary}${diagnostic.detail ? `: ${diagnostic.detail}` : ''}`) });
+    return result({
+      warnings,
+      problems: errors.map((diagnostic) => `terraform validate: ${diagnostic.summary}${diagnostic.detail ? `: ${diagnostic.detail}` : ''}`),
+    });
   }
 
   workspace.update((stack) => useFakeAws(stack, fakeAws, config.region));
@@ -80,7 +84,15 @@ async function verifyStack(
   const planned = await workspace.plan(variables);
   if (!planned.ok) return result({ warnings, problems: [`terraform plan failed:\n${planned.output}`] });
 
-  const context: PlanContext = { stack: name, config, synthesized, variables, plan: planned.plan, planOutput: planned.output, resources: plannedResources(planned.plan) };
+  const context: PlanContext = {
+    stack: name,
+    config,
+    synthesized,
+    variables,
+    plan: planned.plan,
+    planOutput: planned.output,
+    resources: plannedResources(planned.plan),
+  };
   const checks = [...COMMON_CHECKS, ...spec.checks];
   step(`${checks.length} checks on the plan of ${resourceActions(planned.plan).size} resources`);
   const problems = checks.flatMap((check) => check.problems(context).map((problem) => `${check.name}: ${problem}`));
@@ -155,7 +167,12 @@ export function formatReport(results: StackVerification[]): string {
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const table = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  const table = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
   const details = results.flatMap((result) => [
     ...(result.removedAddresses.length > 0 ? [`${result.stack}: removed offline (not planned): ${result.removedAddresses.join(', ')}`] : []),
     ...result.warnings.map((warning) => `${result.stack}: terraform validate warning: ${warning}`),

@@ -204,7 +204,11 @@ export class CodeBuildRunner extends Construct {
         detail: { 'project-name': [props.projectName], 'build-status': FINISHED_STATUSES },
       }),
     });
-    invokeFromRule(this, this.rule, this.function, { statementId: 'InvokeFromFinishedBuildsRule', retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 }, deadLetterArn: this.failureQueue.arn });
+    invokeFromRule(this, this.rule, this.function, {
+      statementId: 'InvokeFromFinishedBuildsRule',
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
+      deadLetterArn: this.failureQueue.arn,
+    });
     new SqsQueuePolicy(this, 'failures-policy', {
       queueUrl: this.failureQueue.url,
       policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableBuildEvents')).json,

@@ -75,9 +75,14 @@ export class CommandRunnerType extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     this.role.addToPolicy('command-runner-handler', commandRunnerHandlerStatements(aws, props, logGroup.arn));
-    suppress(this.role, IamNoWriteOnWildcardResource.id, 'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to the handler\'s namespace', {
-      appliesTo: ['HandlerMetrics'],
-    });
+    suppress(
+      this.role,
+      IamNoWriteOnWildcardResource.id,
+      "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to the handler's namespace",
+      {
+        appliesTo: ['HandlerMetrics'],
+      },
+    );
 
     this.type = new CloudformationType(this, 'type', {
       type: 'RESOURCE',
@@ -158,13 +163,7 @@ function commandRunnerHandlerStatements(aws: AwsContext, props: CommandRunnerTyp
       sid: 'LaunchResources',
       effect: 'Allow',
       actions: ['ec2:RunInstances'],
-      resources: [
-        `arn:${aws.partition}:ec2:${aws.region}::image/*`,
-        ...subnets,
-        ec2('network-interface/*'),
-        ec2('security-group/*'),
-        ec2('volume/*'),
-      ],
+      resources: [`arn:${aws.partition}:ec2:${aws.region}::image/*`, ...subnets, ec2('network-interface/*'), ec2('security-group/*'), ec2('volume/*')],
     },
     {
       sid: 'TagRunnerResources',
@@ -200,9 +199,7 @@ function commandRunnerHandlerStatements(aws: AwsContext, props: CommandRunnerTyp
       // PutMetricData supports no resource-level permissions; the namespace condition scopes it.
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
-      condition: [
-        { test: 'StringEquals', variable: 'cloudwatch:namespace', values: [`AWS/CloudFormation/${COMMAND_RUNNER_TYPE_NAME.replace(/::/g, '/')}`] },
-      ],
+      condition: [{ test: 'StringEquals', variable: 'cloudwatch:namespace', values: [`AWS/CloudFormation/${COMMAND_RUNNER_TYPE_NAME.replace(/::/g, '/')}`] }],
     },
   ];
   if (!props.usesOwnSecurityGroup) {

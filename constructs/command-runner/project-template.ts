@@ -220,7 +220,10 @@ function checkCommandSize(document: Record<string, CfnValue>): void {
 }
 
 /** The template's one resource, and its outputs, for the engine. */
-function terraformRun(engine: TemplateEngine, runner: RunnerSettings): { resource: Record<string, CfnValue>; outputs: Record<string, CfnValue>; description: string } {
+function terraformRun(
+  engine: TemplateEngine,
+  runner: RunnerSettings,
+): { resource: Record<string, CfnValue>; outputs: Record<string, CfnValue>; description: string } {
   if (engine.kind === 'codebuild') {
     const resource = terraformRunResource({
       serviceToken: engine.serviceToken,
@@ -228,7 +231,7 @@ function terraformRun(engine: TemplateEngine, runner: RunnerSettings): { resourc
       terraformCodeSha256: runner.terraformCode.sha256,
       runnerScriptSha256: runner.runnerScript.sha256,
     }) as Record<string, CfnValue>;
-    return { resource, outputs: {}, description: 'runs the sagemaker-project Terraform stack in the platform\'s CodeBuild project' };
+    return { resource, outputs: {}, description: "runs the sagemaker-project Terraform stack in the platform's CodeBuild project" };
   }
   const commandRunner = engine.commandRunner;
   const properties: Record<string, CfnValue> = {
@@ -254,7 +257,10 @@ function buildTemplate(props: ProjectTemplateProps): Record<string, CfnValue> {
   for (const parameter of formParameters) parameters[parameter.name] = parameterDefinition(parameter);
 
   const groups = (Object.keys(PARAMETER_GROUPS) as Array<ProjectParameter['group']>)
-    .map((group) => ({ Label: { default: PARAMETER_GROUPS[group] }, Parameters: formParameters.filter((parameter) => parameter.group === group).map((parameter) => parameter.name) }))
+    .map((group) => ({
+      Label: { default: PARAMETER_GROUPS[group] },
+      Parameters: formParameters.filter((parameter) => parameter.group === group).map((parameter) => parameter.name),
+    }))
     .filter((group) => group.Parameters.length > 0);
   const labels: Record<string, CfnValue> = {};
   for (const parameter of formParameters) labels[parameter.name] = { default: parameter.label };

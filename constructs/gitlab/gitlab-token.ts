@@ -45,13 +45,19 @@ export class GitLabToken extends Construct {
       default: 1,
       nullable: false,
       description: `Raise it (TF_VAR_${TOKEN_VERSION_VARIABLE}) to store a new token: Terraform keeps no copy of the token to compare with.`,
-      validation: [{ condition: `\${var.${TOKEN_VERSION_VARIABLE} >= 1 && floor(var.${TOKEN_VERSION_VARIABLE}) == var.${TOKEN_VERSION_VARIABLE}}`, errorMessage: `${TOKEN_VERSION_VARIABLE} must be a whole number, 1 or more.` }],
+      validation: [
+        {
+          condition: `\${var.${TOKEN_VERSION_VARIABLE} >= 1 && floor(var.${TOKEN_VERSION_VARIABLE}) == var.${TOKEN_VERSION_VARIABLE}}`,
+          errorMessage: `${TOKEN_VERSION_VARIABLE} must be a whole number, 1 or more.`,
+        },
+      ],
     });
     version.overrideLogicalId(TOKEN_VERSION_VARIABLE);
 
     this.secret = new Secret(this, 'secret', {
       secretName: props.secretName,
-      description: 'GitLab access token (api scope) that creates and seeds the repositories of SageMaker projects; read only by the runner and seeding functions',
+      description:
+        'GitLab access token (api scope) that creates and seeds the repositories of SageMaker projects; read only by the runner and seeding functions',
       encryptionKey: props.encryptionKey,
       value: { value: this.tokenVariable.stringValue, version: version.numberValue },
       policyStatements: [

@@ -44,6 +44,10 @@ export class DeployRecordsTable extends Construct {
   /** Item access with `actions` (e.g. GetItem, UpdateItem), and the key's use for this table only. */
   grantItems(grantee: IGrantable, actions: string[], policyName = GRANTS_POLICY): void {
     grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: actions.map((action) => `dynamodb:${action}`), resources: [this.tableArn] }]);
-    this.encryptionKey.grantUse(grantee, { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } }, policyName);
+    this.encryptionKey.grantUse(
+      grantee,
+      { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } },
+      policyName,
+    );
   }
 }

@@ -93,7 +93,11 @@ export class DeployTrigger extends Construct {
       }),
       lifecycle: { precondition: [nameWithinLimit(props.ruleName, NAME_LIMITS.eventRule, 'EventBridge rule name')] },
     });
-    invokeFromRule(this, this.rule, this.function, { statementId: 'InvokeFromModelApprovedRule', retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts }, deadLetterArn: this.failureQueue.arn });
+    invokeFromRule(this, this.rule, this.function, {
+      statementId: 'InvokeFromModelApprovedRule',
+      retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts },
+      deadLetterArn: this.failureQueue.arn,
+    });
     // Lambda hands events that failed every retry to the queue with the function's own role.
     const failureQueueArn = AwsContext.of(this).arn('sqs', props.failureQueueName);
     props.role.addToPolicy('failure-queue', [{ sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [failureQueueArn] }]);
@@ -105,7 +109,8 @@ export class DeployTrigger extends Construct {
     });
     new SqsQueuePolicy(this, 'failures-policy', {
       queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableApprovalEvents')).json,
+      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableApprovalEvents'))
+        .json,
     });
   }
 }

@@ -38,7 +38,8 @@ export class ProjectBoundary extends Construct {
     const projects = `${props.resourcePrefix}p-*`;
     const projectRoles = aws.arn('iam', `role${props.path}${projects}`, { region: '' });
     const sagemaker = anyProjectSageMakerResources(aws);
-    const prefixed = (prefix: string, statements: PolicyStatement[]) => statements.map((statement) => ({ ...statement, sid: `${prefix}${statement.sid ?? ''}` }));
+    const prefixed = (prefix: string, statements: PolicyStatement[]) =>
+      statements.map((statement) => ({ ...statement, sid: `${prefix}${statement.sid ?? ''}` }));
     const statements: PolicyStatement[] = [
       ...prefixed('Ci', ciSageMakerStatements(sagemaker, [projectRoles])),
       ...prefixed('Pipeline', pipelineStatements(aws, sagemaker, [projectRoles])),
@@ -63,7 +64,10 @@ export class ProjectBoundary extends Construct {
           aws.arn('secretsmanager', `secret:${props.tokenSecretName}-*`),
         ],
       },
-      { ...keyUseStatement(props.platformKey.keyArn, aws.region, { via: ['s3', 'dynamodb', 'secretsmanager'], mode: 'encrypt-decrypt' }), sid: 'PlatformKeyThroughServices' },
+      {
+        ...keyUseStatement(props.platformKey.keyArn, aws.region, { via: ['s3', 'dynamodb', 'secretsmanager'], mode: 'encrypt-decrypt' }),
+        sid: 'PlatformKeyThroughServices',
+      },
       {
         sid: 'ProjectFunctionLogs',
         effect: 'Allow',
@@ -89,7 +93,7 @@ export class ProjectBoundary extends Construct {
     suppress(
       this,
       IamPassRoleScoped.id,
-      'a boundary caps every project at once: it admits passing the roles under the project IAM path (each created with this boundary) to SageMaker; each role\'s own policy names its one pipeline role',
+      "a boundary caps every project at once: it admits passing the roles under the project IAM path (each created with this boundary) to SageMaker; each role's own policy names its one pipeline role",
       { appliesTo: ['CiPassPipelineRole', 'PipelinePassRoleToOwnJobs'] },
     );
   }

@@ -221,7 +221,7 @@ export function pipelineStatements(aws: AwsContext, resources: SageMakerResource
 
 /** Why the JobMetrics statement may name every resource. */
 export const JOB_METRICS_SUPPRESSION =
-  'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to SageMaker\'s /aws/sagemaker/ namespaces';
+  "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to SageMaker's /aws/sagemaker/ namespaces";
 
 /** What a project function does with its own log group (created by Terraform, so no CreateLogGroup). */
 export function functionLogStatements(logGroupArn: string): PolicyStatement[] {

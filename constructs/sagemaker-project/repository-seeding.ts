@@ -88,7 +88,11 @@ export class RepositorySeeding extends Construct {
       },
     });
     // Only aws_lambda_invocation calls it, synchronously: its failure fails the apply, no event is left to capture.
-    suppress(this.function, LambdaAsyncFailuresCaptured.id, 'invoked only synchronously, by aws_lambda_invocation while terraform applies; a failure fails the apply');
+    suppress(
+      this.function,
+      LambdaAsyncFailuresCaptured.id,
+      'invoked only synchronously, by aws_lambda_invocation while terraform applies; a failure fails the apply',
+    );
     this.invocation = new LambdaInvocation(this, 'invocation', {
       functionName: this.function.functionName,
       input: Fn.jsonencode({ seedCodeDigest: fingerprint }),

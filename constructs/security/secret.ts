@@ -71,13 +71,17 @@ export class Secret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] }]);
+    grantee.addToPolicy(policyName, [
+      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
+    ]);
     this.grantKey(grantee, 'decrypt', policyName);
   }
 
   /** Putting a new value (and encryption for this secret only). */
   grantWrite(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] }]);
+    grantee.addToPolicy(policyName, [
+      { effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
+    ]);
     this.grantKey(grantee, 'encrypt-decrypt', policyName);
   }
 
@@ -105,7 +109,9 @@ export class ExistingSecret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] }]);
+    grantee.addToPolicy(policyName, [
+      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
+    ]);
     this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode: 'decrypt', context: { key: 'SecretARN', values: [this.secretArn] } }, policyName);
   }
 }

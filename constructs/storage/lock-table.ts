@@ -44,6 +44,10 @@ export class LockTable extends Construct {
     grantee.addToPolicy(policyName, [
       { effect: 'Allow', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.tableArn] },
     ]);
-    this.encryptionKey.grantUse(grantee, { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } }, policyName);
+    this.encryptionKey.grantUse(
+      grantee,
+      { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } },
+      policyName,
+    );
   }
 }

@@ -68,7 +68,13 @@ export class PlatformStateStore extends Construct {
     this.bucket.grantReadWrite(runner, `${this.statePrefix}*`);
     this.bucket.grantRead(runner, `${ARTIFACT_KEYS.root}*`);
     runner.addToPolicy(GRANTS_POLICY, [
-      { sid: 'FindArtifactsOfOlderVersions', effect: 'Allow', actions: ['s3:ListBucketVersions'], resources: [this.bucket.bucketArn], condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${ARTIFACT_KEYS.root}*`] }] },
+      {
+        sid: 'FindArtifactsOfOlderVersions',
+        effect: 'Allow',
+        actions: ['s3:ListBucketVersions'],
+        resources: [this.bucket.bucketArn],
+        condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${ARTIFACT_KEYS.root}*`] }],
+      },
     ]);
     this.lockTable.grantLock(runner);
   }

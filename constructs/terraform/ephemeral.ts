@@ -17,7 +17,11 @@ export class EphemeralResource extends Construct {
     config: Record<string, unknown>,
   ) {
     super(scope, id);
-    this.name = this.node.path.split('/').slice(1).join('_').replace(/[^A-Za-z0-9_-]/g, '_');
+    this.name = this.node.path
+      .split('/')
+      .slice(1)
+      .join('_')
+      .replace(/[^A-Za-z0-9_-]/g, '_');
     TerraformStack.of(this).addOverride(`ephemeral.${type}.${this.name}`, config);
   }
 

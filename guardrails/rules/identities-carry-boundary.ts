@@ -8,7 +8,7 @@ export const IdentitiesCarryBoundary: Rule = {
   id: 'SMP_IDENTITIES_BOUNDED',
   name: 'IdentitiesCarryBoundary',
   checkov: [],
-  fix: 'Give the role or user permissions_boundary = the platform\'s project boundary (ProjectIdentities passes it to every Role and User).',
+  fix: "Give the role or user permissions_boundary = the platform's project boundary (ProjectIdentities passes it to every Role and User).",
   check: (stack) =>
     ['aws_iam_role', 'aws_iam_user'].flatMap((type) =>
       stack

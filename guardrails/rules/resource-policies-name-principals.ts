@@ -2,7 +2,15 @@ import { isAnyone, Statement, statementViolations } from '../policies';
 import { Rule } from '../rule';
 
 /** Condition keys that confine a `*` principal to one account, organization, source or endpoint. */
-const CONFINING_KEYS = ['aws:principalaccount', 'aws:principalorgid', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceowner', 'aws:sourcevpce', 'aws:sourcevpc'];
+const CONFINING_KEYS = [
+  'aws:principalaccount',
+  'aws:principalorgid',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceowner',
+  'aws:sourcevpce',
+  'aws:sourcevpc',
+];
 
 const confined = (statement: Statement): boolean =>
   statement.conditions.some((condition) => CONFINING_KEYS.includes(condition.variable.toLowerCase()) && condition.values.length > 0);

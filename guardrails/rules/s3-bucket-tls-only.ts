@@ -21,7 +21,8 @@ function deniesInsecureTransport(stack: SynthesizedStack, bucket: StackElement, 
     coversBucket &&
     coversObjects &&
     statement.conditions.some(
-      (condition) => /^Bool(IfExists)?$/.test(condition.test) && condition.variable.toLowerCase() === 'aws:securetransport' && condition.values.includes('false'),
+      (condition) =>
+        /^Bool(IfExists)?$/.test(condition.test) && condition.variable.toLowerCase() === 'aws:securetransport' && condition.values.includes('false'),
     )
   );
 }

@@ -20,14 +20,14 @@ function exposures(stack: SynthesizedStack): Array<{ element: StackElement; wher
       where: 'the output value',
       value: output.config.value,
       protectedBy: output.config.sensitive === true,
-      fix: 'Output the secret\'s name or ARN instead; if the value itself must be an output, mark it sensitive.',
+      fix: "Output the secret's name or ARN instead; if the value itself must be an output, mark it sensitive.",
     })),
     ...stack.ofType('aws_lambda_function').map((fn) => ({
       element: fn,
       where: 'an environment variable',
       value: blocks(fn.config.environment).map((environment) => environment.variables),
       protectedBy: false,
-      fix: 'Pass the secret\'s name or ARN and read the value at run time (the function\'s role gets readStatements()).',
+      fix: "Pass the secret's name or ARN and read the value at run time (the function's role gets readStatements()).",
     })),
     ...['gitlab_project_variable', 'gitlab_group_variable'].flatMap((type) =>
       stack.ofType(type).map((variable) => ({

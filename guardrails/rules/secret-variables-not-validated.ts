@@ -9,10 +9,13 @@ export const SecretVariablesNotValidated: Rule = {
   id: 'SMP_SECRET_VARIABLES_NOT_VALIDATED',
   name: 'SecretVariablesNotValidated',
   checkov: [],
-  fix: 'Remove the validation block; check the value\'s shape with a lifecycle precondition on the resource that uses it (GitLabToken does).',
+  fix: "Remove the validation block; check the value's shape with a lifecycle precondition on the resource that uses it (GitLabToken does).",
   check: (stack) =>
     stack
       .ofType('variable', 'variable')
       .filter(({ config }) => (config.sensitive === true || config.ephemeral === true) && Array.isArray(config.validation) && config.validation.length > 0)
-      .map((variable) => ({ element: variable, problem: 'is a secret variable with a validation block: Terraform prints its value when the validation fails.' })),
+      .map((variable) => ({
+        element: variable,
+        problem: 'is a secret variable with a validation block: Terraform prints its value when the validation fails.',
+      })),
 };

@@ -18,6 +18,9 @@ export const SecretsNotInState: Rule = {
     ...stack
       .ofType('aws_secretsmanager_secret_version')
       .filter((version) => version.config.secret_string !== undefined || version.config.secret_binary !== undefined)
-      .map((version) => ({ element: version, problem: 'writes the secret with secret_string or secret_binary, which keep the value in the state and the plan.' })),
+      .map((version) => ({
+        element: version,
+        problem: 'writes the secret with secret_string or secret_binary, which keep the value in the state and the plan.',
+      })),
   ],
 };

@@ -30,7 +30,7 @@ export const SecretsReadableByNamedPrincipals: Rule = {
   id: 'SMP_SECRETS_NAMED_READERS',
   name: 'SecretsReadableByNamedPrincipals',
   checkov: [],
-  fix: 'Grant secretsmanager:GetSecretValue on the secrets\' ARNs (Secret.readStatements() does), and name the principals in secret policies.',
+  fix: "Grant secretsmanager:GetSecretValue on the secrets' ARNs (Secret.readStatements() does), and name the principals in secret policies.",
   check: (stack) => [
     ...statementViolations(stack, ['identity'], unnamedSecretReadProblem),
     ...statementViolations(stack, ['resource'], (statement, policy) =>

@@ -46,7 +46,10 @@ export async function handler(event: ModelPackageStateChange, context: Invocatio
     const retry = { policy: RETRY_POLICY, budget, log };
     const secretArn = requiredSetting(env, SETTINGS.triggerTokenSecretArn);
     const token = await readSecret(clients.secrets, secretArn, TRIGGER_TOKEN, retry);
-    const gitlab = new GitLab({ url: requiredSetting(env, SETTINGS.gitlabUrl), credentialSource: `secret ${secretArn}` }, { ...retry, budget: budget.reserving(RECORD_RESERVE_MS) });
+    const gitlab = new GitLab(
+      { url: requiredSetting(env, SETTINGS.gitlabUrl), credentialSource: `secret ${secretArn}` },
+      { ...retry, budget: budget.reserving(RECORD_RESERVE_MS) },
+    );
     const deployProjectId = requiredSetting(env, SETTINGS.deployProjectId);
     const startPipeline = async (modelPackageArn: string, requestId: string): Promise<StartedPipeline> => {
       const pipeline = await gitlab.request<{ id: number; web_url: string }>({

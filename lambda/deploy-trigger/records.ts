@@ -34,14 +34,21 @@ export type RecordDecision =
 /** What to do about a package whose record exists (pure: the record and the time decide). */
 export function decideOnRecord(record: DeployRecord, now: number): RecordDecision {
   if (record.claimedPipelineId !== undefined) {
-    return { action: 'done', pipeline: { id: record.claimedPipelineId, webUrl: record.pipelineUrl ?? '' }, reason: `pipeline ${record.claimedPipelineId} claimed it` };
+    return {
+      action: 'done',
+      pipeline: { id: record.claimedPipelineId, webUrl: record.pipelineUrl ?? '' },
+      reason: `pipeline ${record.claimedPipelineId} claimed it`,
+    };
   }
   if (record.state === 'TRIGGERED') {
     const pipeline = record.pipelineId === undefined ? undefined : { id: record.pipelineId, webUrl: record.pipelineUrl ?? '' };
     return { action: 'done', pipeline, reason: `GitLab started pipeline ${record.pipelineId ?? '?'} for it` };
   }
   if (record.state === 'IN_PROGRESS' && (record.leaseExpiresAt ?? 0) > now) {
-    return { action: 'wait', reason: `another invocation is starting its pipeline (request ${record.requestId}, for ${Math.ceil(((record.leaseExpiresAt ?? now) - now) / 1000)} s more)` };
+    return {
+      action: 'wait',
+      reason: `another invocation is starting its pipeline (request ${record.requestId}, for ${Math.ceil(((record.leaseExpiresAt ?? now) - now) / 1000)} s more)`,
+    };
   }
   return {
     action: 'take-over',
@@ -89,7 +96,9 @@ export class DeployRecords {
   /** Runs a conditional write: true when it applied, false when its condition did not hold. */
   private async conditional(operation: string, command: PutItemCommand | UpdateItemCommand | DeleteItemCommand): Promise<boolean> {
     try {
-      await callAws(`DynamoDB.${operation}`, (abortSignal) => this.client.send(command as UpdateItemCommand, { abortSignal }), this.retry, { idempotent: true });
+      await callAws(`DynamoDB.${operation}`, (abortSignal) => this.client.send(command as UpdateItemCommand, { abortSignal }), this.retry, {
+        idempotent: true,
+      });
       return true;
     } catch (error) {
       if (isAwsError(error, 'ConditionalCheckFailedException')) return false;
@@ -144,8 +153,7 @@ export class DeployRecords {
       new UpdateItemCommand({
         TableName: this.table,
         Key: this.key(previous.modelPackageArn),
-        ConditionExpression:
-          '#requestId = :previous AND attribute_not_exists(#claimed) AND #state <> :triggered AND (#state = :uncertain OR #lease < :now)',
+        ConditionExpression: '#requestId = :previous AND attribute_not_exists(#claimed) AND #state <> :triggered AND (#state = :uncertain OR #lease < :now)',
         UpdateExpression:
           'SET #requestId = :requestId, #state = :inProgress, #lease = :lease, #attempts = #attempts + :one, #lastEvent = :event, #updated = :updated ' +
           'REMOVE #lastError ADD #superseded :previousSet',
@@ -179,10 +187,15 @@ export class DeployRecords {
 
   /** Records the pipeline GitLab started for `requestId`; false when another request superseded it meanwhile. */
   markTriggered(modelPackageArn: string, requestId: string, pipeline: StartedPipeline): Promise<boolean> {
-    return this.updateOwn(modelPackageArn, requestId, 'SET #state = :state, #pipelineId = :pipelineId, #pipelineUrl = :pipelineUrl, #updated = :updated REMOVE #lease, #lastError', {
-      names: { '#state': A.state, '#pipelineId': A.pipelineId, '#pipelineUrl': A.pipelineUrl, '#lease': A.leaseExpiresAt, '#lastError': A.lastError },
-      values: { ':state': s('TRIGGERED'), ':pipelineId': n(pipeline.id), ':pipelineUrl': s(pipeline.webUrl) },
-    });
+    return this.updateOwn(
+      modelPackageArn,
+      requestId,
+      'SET #state = :state, #pipelineId = :pipelineId, #pipelineUrl = :pipelineUrl, #updated = :updated REMOVE #lease, #lastError',
+      {
+        names: { '#state': A.state, '#pipelineId': A.pipelineId, '#pipelineUrl': A.pipelineUrl, '#lease': A.leaseExpiresAt, '#lastError': A.lastError },
+        values: { ':state': s('TRIGGERED'), ':pipelineId': n(pipeline.id), ':pipelineUrl': s(pipeline.webUrl) },
+      },
+    );
   }
 
   /** Leaves the record to a later invocation: GitLab may or may not have started the pipeline of `requestId`. */

@@ -6,7 +6,13 @@ import { decideOnRecord, DeployRecord, DeployRecords, StartedPipeline } from './
 export type DeployTriggerResult =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'started'; readonly modelPackageArn: string; readonly requestId: string; readonly pipelineId: number; readonly pipelineUrl: string }
-  | { readonly status: 'already-started'; readonly modelPackageArn: string; readonly pipelineId?: number; readonly pipelineUrl?: string; readonly reason: string }
+  | {
+      readonly status: 'already-started';
+      readonly modelPackageArn: string;
+      readonly pipelineId?: number;
+      readonly pipelineUrl?: string;
+      readonly reason: string;
+    }
   | { readonly status: 'in-progress'; readonly modelPackageArn: string; readonly reason: string };
 
 /** GitLab may have started the pipeline: Lambda retries the event, and the retry finds out before starting another. */
@@ -38,7 +44,12 @@ const MAX_ROUNDS = 4;
  * known to have started); returns a result instead when a pipeline was started or another
  * invocation is starting one.
  */
-async function takeRecord(modelPackageArn: string, requestId: string, eventId: string, dependencies: StartDeployDependencies): Promise<DeployTriggerResult | undefined> {
+async function takeRecord(
+  modelPackageArn: string,
+  requestId: string,
+  eventId: string,
+  dependencies: StartDeployDependencies,
+): Promise<DeployTriggerResult | undefined> {
   const { records, log, leaseExpiresAt } = dependencies;
   const now = dependencies.now ?? Date.now;
   if (await records.begin(modelPackageArn, requestId, leaseExpiresAt, eventId)) return undefined;
@@ -96,7 +107,11 @@ export async function startDeployOnce(modelPackageArn: string, eventId: string, 
     throw error;
   }
   if (!(await records.markTriggered(modelPackageArn, requestId, pipeline))) {
-    log.warn('Another invocation superseded this request while GitLab started its pipeline: that pipeline stops at its claim', { modelPackageArn, requestId, pipelineId: pipeline.id });
+    log.warn('Another invocation superseded this request while GitLab started its pipeline: that pipeline stops at its claim', {
+      modelPackageArn,
+      requestId,
+      pipelineId: pipeline.id,
+    });
   }
   log.info('Deploy pipeline started', { modelPackageArn, requestId, pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl });
   return { status: 'started', modelPackageArn, requestId, pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl };

@@ -48,7 +48,8 @@ export interface RunnerBuild {
   readonly logLink?: string;
 }
 
-export type BuildDecision = { readonly kind: 'answer'; readonly context: BuildRequestContext; readonly answer: Answer } | { readonly kind: 'ignore'; readonly reason: string };
+export type BuildDecision =
+  { readonly kind: 'answer'; readonly context: BuildRequestContext; readonly answer: Answer } | { readonly kind: 'ignore'; readonly reason: string };
 
 /** Physical id of the resource of one SageMaker project: the same across updates, named after the project id. */
 export const projectPhysicalId = (projectId: string) => `sagemaker-project/${projectId}`;
@@ -59,7 +60,10 @@ export const nothingCreatedPhysicalId = (requestId: string) => `${NOTHING_CREATE
 
 const TERRAFORM_ACTION_KEY = runnerKeyOf(PROJECT_PARAMETERS.find((parameter) => parameter.name === 'TerraformAction')!);
 
-const failed = (reason: string, physicalResourceId: string): RequestDecision => ({ kind: 'answer', answer: { Status: 'FAILED', Reason: reason, PhysicalResourceId: physicalResourceId } });
+const failed = (reason: string, physicalResourceId: string): RequestDecision => ({
+  kind: 'answer',
+  answer: { Status: 'FAILED', Reason: reason, PhysicalResourceId: physicalResourceId },
+});
 
 /** What a Create, Update or Delete asks for, decided from the request alone (no I/O). */
 export function decideRequest(request: CloudFormationRequest): RequestDecision {
@@ -69,10 +73,21 @@ export function decideRequest(request: CloudFormationRequest): RequestDecision {
   if (request.RequestType === 'Delete') {
     const physicalId = request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId);
     if (physicalId.startsWith(NOTHING_CREATED_PREFIX)) {
-      return { kind: 'answer', answer: { Status: 'SUCCESS', Reason: 'Nothing to delete: the Create of this resource failed before it changed anything.', PhysicalResourceId: physicalId } };
+      return {
+        kind: 'answer',
+        answer: {
+          Status: 'SUCCESS',
+          Reason: 'Nothing to delete: the Create of this resource failed before it changed anything.',
+          PhysicalResourceId: physicalId,
+        },
+      };
     }
     // Properties that never passed the check never started a run, so there is nothing to destroy.
-    if (!check.ok) return { kind: 'answer', answer: { Status: 'SUCCESS', Reason: `Nothing to delete: no run was ever started with these properties. ${invalid}`, PhysicalResourceId: physicalId } };
+    if (!check.ok)
+      return {
+        kind: 'answer',
+        answer: { Status: 'SUCCESS', Reason: `Nothing to delete: no run was ever started with these properties. ${invalid}`, PhysicalResourceId: physicalId },
+      };
     return startBuild(request, 'destroy', check.properties, physicalId);
   }
 
@@ -93,12 +108,7 @@ export function decideRequest(request: CloudFormationRequest): RequestDecision {
   return startBuild(request, 'apply', check.properties, projectPhysicalId(check.properties.projectId));
 }
 
-function startBuild(
-  request: CloudFormationRequest,
-  action: BuildPlan['action'],
-  properties: ProjectProperties,
-  physicalId: string,
-): RequestDecision {
+function startBuild(request: CloudFormationRequest, action: BuildPlan['action'], properties: ProjectProperties, physicalId: string): RequestDecision {
   const context: BuildRequestContext = {
     RequestType: request.RequestType,
     ResponseURL: request.ResponseURL,
@@ -143,7 +153,8 @@ function failureReason(build: RunnerBuild, expected: string): string {
   }
   if (build.status === 'TIMED_OUT') {
     const phase = build.phases.find((candidate) => candidate.status === 'TIMED_OUT')?.type;
-    const queued = phase === 'QUEUED' ? 'waited in the queue longer than its queued timeout' : `ran longer than its ${build.timeoutMinutes ?? '?'}-minute timeout`;
+    const queued =
+      phase === 'QUEUED' ? 'waited in the queue longer than its queued timeout' : `ran longer than its ${build.timeoutMinutes ?? '?'}-minute timeout`;
     return withLog(`The runner build ${queued}${phase ? ` (phase ${phase})` : ''}, so CodeBuild stopped it.`, build);
   }
   if (build.status === 'STOPPED') return withLog('The runner build was stopped before it finished.', build);
@@ -166,15 +177,23 @@ export function decideBuild(build: RunnerBuild): BuildDecision {
   if (!context) return { kind: 'ignore', reason: `build ${build.id} carries no CloudFormation request: it was not started by this function` };
   const expected = context.RequestType === 'Delete' ? 'destroyed' : 'applied';
   if (build.status === 'SUCCEEDED' && build.exported[BUILD_EXPORTS.result] === expected) {
-    return { kind: 'answer', context, answer: { Status: 'SUCCESS', Reason: `Terraform ${expected} (build ${build.id}).`, PhysicalResourceId: context.PhysicalResourceId } };
+    return {
+      kind: 'answer',
+      context,
+      answer: { Status: 'SUCCESS', Reason: `Terraform ${expected} (build ${build.id}).`, PhysicalResourceId: context.PhysicalResourceId },
+    };
   }
-  const physicalId = context.RequestType === 'Create' && !createMayHaveChanged(build) ? nothingCreatedPhysicalId(context.RequestId) : context.PhysicalResourceId;
+  const physicalId =
+    context.RequestType === 'Create' && !createMayHaveChanged(build) ? nothingCreatedPhysicalId(context.RequestId) : context.PhysicalResourceId;
   return { kind: 'answer', context, answer: { Status: 'FAILED', Reason: failureReason(build, expected), PhysicalResourceId: physicalId } };
 }
 
 /** The answer for a request whose build could not be started: no build runs, so a Create changed nothing. */
 export function decideStartFailure(request: CloudFormationRequest, error: string): Answer {
-  const physicalId = request.RequestType === 'Create' ? nothingCreatedPhysicalId(request.RequestId) : (request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId));
+  const physicalId =
+    request.RequestType === 'Create'
+      ? nothingCreatedPhysicalId(request.RequestId)
+      : (request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId));
   return { Status: 'FAILED', Reason: `The runner build could not be started (${error}).`, PhysicalResourceId: physicalId };
 }
 
@@ -185,7 +204,12 @@ export function decideStartFailure(request: CloudFormationRequest, error: string
  */
 export function decideCrashedRequest(request: CloudFormationRequest, error: string): Answer {
   const reason = `The provisioning function failed while handling this ${request.RequestType} (${error}); its log group has the details.`;
-  if (request.RequestType !== 'Create') return { Status: 'FAILED', Reason: reason, PhysicalResourceId: request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId) };
+  if (request.RequestType !== 'Create')
+    return { Status: 'FAILED', Reason: reason, PhysicalResourceId: request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId) };
   const check = checkProperties(request.ResourceProperties);
-  return { Status: 'FAILED', Reason: reason, PhysicalResourceId: check.ok ? projectPhysicalId(check.properties.projectId) : nothingCreatedPhysicalId(request.RequestId) };
+  return {
+    Status: 'FAILED',
+    Reason: reason,
+    PhysicalResourceId: check.ok ? projectPhysicalId(check.properties.projectId) : nothingCreatedPhysicalId(request.RequestId),
+  };
 }

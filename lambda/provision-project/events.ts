@@ -46,7 +46,11 @@ export function isBuildStateChange(event: unknown): event is BuildStateChange {
 }
 
 export function isQueueEvent(event: unknown): event is QueueEvent {
-  return isObject(event) && Array.isArray(event.Records) && event.Records.every((record) => isObject(record) && record.eventSource === 'aws:sqs' && isString(record.body));
+  return (
+    isObject(event) &&
+    Array.isArray(event.Records) &&
+    event.Records.every((record) => isObject(record) && record.eventSource === 'aws:sqs' && isString(record.body))
+  );
 }
 
 export function isInvocationRecord(value: unknown): value is InvocationRecord {

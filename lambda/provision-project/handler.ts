@@ -53,7 +53,12 @@ export function createProvisionHandler(dependencies: ProvisionDependencies) {
     try {
       ({ buildId } = await dependencies.builds.start(project, decision.build.idempotencyToken, decision.build.variables));
     } catch (error) {
-      return answer(log, request.ResponseURL, request, decideStartFailure(request, `StartBuild of ${project}: ${(error as Error).name}: ${(error as Error).message}`));
+      return answer(
+        log,
+        request.ResponseURL,
+        request,
+        decideStartFailure(request, `StartBuild of ${project}: ${(error as Error).name}: ${(error as Error).message}`),
+      );
     }
     log.info(`Started terraform ${decision.build.action}`, { buildId });
     return { kind: 'build-started', buildId };

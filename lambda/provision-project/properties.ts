@@ -67,6 +67,9 @@ export function checkProperties(raw: Readonly<Record<string, unknown>> | undefin
  */
 export function runnerValues(properties: ProjectProperties): Record<string, string> {
   return Object.fromEntries(
-    CODEBUILD_PARAMETERS.filter((parameter) => properties.parameters[parameter.name] !== '').map((parameter) => [runnerKeyOf(parameter), properties.parameters[parameter.name]]),
+    CODEBUILD_PARAMETERS.filter((parameter) => properties.parameters[parameter.name] !== '').map((parameter) => [
+      runnerKeyOf(parameter),
+      properties.parameters[parameter.name],
+    ]),
   );
 }

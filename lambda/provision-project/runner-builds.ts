@@ -34,7 +34,11 @@ export function runnerBuildOf(build: Build): RunnerBuild {
     phases: (build.phases ?? []).map((phase) => ({
       type: phase.phaseType ?? '?',
       status: phase.phaseStatus,
-      message: phase.contexts?.map((context) => context.message).filter(Boolean).join('; ') || undefined,
+      message:
+        phase.contexts
+          ?.map((context) => context.message)
+          .filter(Boolean)
+          .join('; ') || undefined,
     })),
     timeoutMinutes: build.timeoutInMinutes,
     logLink: build.logs?.deepLink,

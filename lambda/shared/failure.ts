@@ -15,7 +15,12 @@ export type RetryAdvice = 'retry' | 'ambiguous' | 'final';
 
 /** A cause kept for diagnosis: name, code and a redacted message, nothing else. */
 export class FailureCause extends Error {
-  constructor(name: string, message: string, readonly code?: string, options?: { cause?: FailureCause }) {
+  constructor(
+    name: string,
+    message: string,
+    readonly code?: string,
+    options?: { cause?: FailureCause },
+  ) {
     super(message, options);
     this.name = name;
   }
@@ -90,7 +95,10 @@ export function describeNetworkFailure(code: string | undefined, host: string): 
     };
   }
   if (code === 'ENOTFOUND') {
-    return { advice: 'final', explanation: `the host name ${host} does not resolve (ENOTFOUND): check the GitLab URL, and the function's DNS if it runs in a VPC` };
+    return {
+      advice: 'final',
+      explanation: `the host name ${host} does not resolve (ENOTFOUND): check the GitLab URL, and the function's DNS if it runs in a VPC`,
+    };
   }
   if (NOT_SENT.has(code)) return { advice: 'retry', explanation: `${host} could not be reached (${code})` };
   return { advice: 'ambiguous', explanation: `the connection to ${host} broke (${code}); the request may have been processed` };

@@ -55,7 +55,7 @@ function hintFor(status: number, message: string, endpoint: GitLabEndpoint): str
     case 403:
       return `GitLab refused the request (403): the owner of the credential from ${endpoint.credentialSource} lacks the role it needs (Maintainer of the project, api scope).`;
     case 404:
-      return 'GitLab answered 404: the project or object does not exist, or the credential\'s owner cannot see it.';
+      return "GitLab answered 404: the project or object does not exist, or the credential's owner cannot see it.";
     default:
       return `GitLab answered ${status}.`;
   }
@@ -103,7 +103,13 @@ export async function sendToGitLab<T>(endpoint: GitLabEndpoint, request: GitLabR
     text = await response.text();
   } catch (error) {
     // The answer broke off (a timeout while reading counts too): the request was processed or not.
-    throw new RequestError(`${label}: GitLab's answer (${response.status}) broke off`, label, 'ambiguous', { status: response.status }, { cause: safeCause(error, secrets) });
+    throw new RequestError(
+      `${label}: GitLab's answer (${response.status}) broke off`,
+      label,
+      'ambiguous',
+      { status: response.status },
+      { cause: safeCause(error, secrets) },
+    );
   }
   if (!response.ok) {
     const said = redact(gitlabMessage(text), secrets).slice(0, 500);
@@ -115,7 +121,9 @@ export async function sendToGitLab<T>(endpoint: GitLabEndpoint, request: GitLabR
   try {
     return (text ? JSON.parse(text) : undefined) as T;
   } catch {
-    throw new RequestError(`${label}: GitLab answered ${response.status} with a body that is not JSON; is ${endpoint.url} a GitLab?`, label, 'final', { status: response.status });
+    throw new RequestError(`${label}: GitLab answered ${response.status} with a body that is not JSON; is ${endpoint.url} a GitLab?`, label, 'final', {
+      status: response.status,
+    });
   }
 }
 

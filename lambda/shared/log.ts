@@ -12,7 +12,9 @@ export interface Logger {
  * names and outcomes, never a secret value: no field of this logger ever receives the token.
  */
 export function createLogger(context: LogFields, write: (line: string) => void = (line) => console.log(line)): Logger {
-  const emit = (level: string) => (message: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ level, message, ...context, ...fields }));
+  const emit =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) =>
+      write(JSON.stringify({ level, message, ...context, ...fields }));
   return { info: emit('INFO'), warn: emit('WARN'), error: emit('ERROR') };
 }

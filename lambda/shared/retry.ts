@@ -116,7 +116,14 @@ export async function withRetries<T>(
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       const delayMs = error.details.retryAfterMs ?? backoffDelay(context.policy, number, context.random);
-      const fields = { request, attempt: number, durationMs: Date.now() - started, status: error.details.status, code: error.details.code, advice: error.advice };
+      const fields = {
+        request,
+        attempt: number,
+        durationMs: Date.now() - started,
+        status: error.details.status,
+        code: error.details.code,
+        advice: error.advice,
+      };
       const stop = error.advice === 'final' ? undefined : stopReason(error, number, delayMs, options.idempotent, context);
       if (error.advice === 'final' || stop !== undefined) {
         context.log.warn(`Request failed: ${error.message}`, fields);

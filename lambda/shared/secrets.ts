@@ -25,10 +25,16 @@ export interface SecretPurpose {
 export async function readSecret(client: SecretsManagerClient, secretArn: string, purpose: SecretPurpose, retry: RetryContext): Promise<string> {
   let value: string | undefined;
   try {
-    value = (await callAws('SecretsManager.GetSecretValue', (abortSignal) => client.send(new GetSecretValueCommand({ SecretId: secretArn }), { abortSignal }), retry, { idempotent: true })).SecretString;
+    value = (
+      await callAws('SecretsManager.GetSecretValue', (abortSignal) => client.send(new GetSecretValueCommand({ SecretId: secretArn }), { abortSignal }), retry, {
+        idempotent: true,
+      })
+    ).SecretString;
   } catch (error) {
     if (isAwsError(error, 'ResourceNotFoundException')) {
-      throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) does not exist or has no current value: ${purpose.whenMissing}.`, { cause: error });
+      throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) does not exist or has no current value: ${purpose.whenMissing}.`, {
+        cause: error,
+      });
     }
     if (isAwsError(error, 'AccessDeniedException')) {
       throw new SecretUnavailableError(
@@ -51,10 +57,15 @@ export async function readSecret(client: SecretsManagerClient, secretArn: string
 /** Stores `value` as the new current version of secret `secretArn` (created by Terraform without a value). */
 export async function putSecret(client: SecretsManagerClient, secretArn: string, value: string, retry: RetryContext): Promise<void> {
   try {
-    await callAws('SecretsManager.PutSecretValue', (abortSignal) => client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }), { abortSignal }), retry, {
-      idempotent: true,
-      secrets: [value],
-    });
+    await callAws(
+      'SecretsManager.PutSecretValue',
+      (abortSignal) => client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }), { abortSignal }),
+      retry,
+      {
+        idempotent: true,
+        secrets: [value],
+      },
+    );
   } catch (error) {
     if (isAwsError(error, 'AccessDeniedException') || isAwsError(error, 'ResourceNotFoundException')) {
       throw new SecretUnavailableError(

@@ -23,12 +23,14 @@ export const PSEUDO_PARAMETERS = new Set([
  */
 export function renderTerraform(text: string, values: Record<string, string> = {}): string {
   const marked = mapInterpolations(text, (expression) => `\u0000${expression}\u0000`);
-  return marked
-    .replace(/\$\$\{/g, '${')
-    .replace(/%%\{/g, '%{')
-    // NUL marks where an interpolation was: it cannot occur in the template's text.
-    // eslint-disable-next-line no-control-regex
-    .replace(/\$\{\u0000([^\u0000]*)\u0000\}/g, (_whole, expression: string) => values[expression] ?? `<${expression}>`);
+  return (
+    marked
+      .replace(/\$\$\{/g, '${')
+      .replace(/%%\{/g, '%{')
+      // NUL marks where an interpolation was: it cannot occur in the template's text.
+      // eslint-disable-next-line no-control-regex
+      .replace(/\$\{\u0000([^\u0000]*)\u0000\}/g, (_whole, expression: string) => values[expression] ?? `<${expression}>`)
+  );
 }
 
 /** The project template object of a synthesized service-catalog stack: its resource and its rendered, parsed body. */

@@ -34,7 +34,13 @@ describe('CommandRunner configuration', () => {
       securityGroupId: 'sg-0123456789abcdef0',
       typeReleasePackage: 's3://platform-artifacts/commandrunner/awsutility-cloudformation-commandrunner.zip',
     });
-    expect(config.runner).toEqual({ engine: 'commandrunner', artifactBucketOnDelete: 'keep', roleName: '', terraformVersion: '1.12.0', terraformSha256: 'a'.repeat(64) });
+    expect(config.runner).toEqual({
+      engine: 'commandrunner',
+      artifactBucketOnDelete: 'keep',
+      roleName: '',
+      terraformVersion: '1.12.0',
+      terraformSha256: 'a'.repeat(64),
+    });
     expect(config.s3ProjectTemplate.enabled).toBe(true);
     expect(config.serviceCatalog.retainedTemplateVersions).toEqual(['0123456789ab', 'ba9876543210']);
   });
@@ -115,7 +121,9 @@ describe('CommandRunner configuration', () => {
     });
 
     test('an S3 project template switch that is not a boolean', () => {
-      expect(problemsOf({ SMP_S3_PROJECT_TEMPLATE_ENABLED: 'yes' })).toContain('s3ProjectTemplate.enabled = "yes": must be true or false (from SMP_S3_PROJECT_TEMPLATE_ENABLED)');
+      expect(problemsOf({ SMP_S3_PROJECT_TEMPLATE_ENABLED: 'yes' })).toContain(
+        's3ProjectTemplate.enabled = "yes": must be true or false (from SMP_S3_PROJECT_TEMPLATE_ENABLED)',
+      );
     });
 
     test('an S3 project template bucket name over the S3 limit, checked only when publishing', () => {

@@ -38,7 +38,16 @@ describe('SMP_* variables', () => {
  * What the scan skips: folders that hold no source of ours, test/config (it misspells variables on
  * purpose) and the list itself.
  */
-const SKIPPED = new Set(['node_modules', '.git', 'cdktf.out', 'bench-results', 'coverage', '.terraform', join('test', 'config'), join('config', 'environment.ts')]);
+const SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  'cdktf.out',
+  'bench-results',
+  'coverage',
+  '.terraform',
+  join('test', 'config'),
+  join('config', 'environment.ts'),
+]);
 const SOURCE_EXTENSIONS = new Set(['.ts', '.js', '.mjs', '.cjs', '.sh', '.py', '.json', '.yml', '.yaml', '.tf', '.hcl']);
 
 function sourceFiles(folder: string): string[] {

@@ -1,15 +1,13 @@
 import { describeJsonSyntaxError, findJsonSyntaxError } from '../../config/json-syntax';
 
 describe('JSON syntax errors', () => {
-  test.each([
-    ['{}'],
-    ['  {"a": [1, -2.5e3, 0, true, false, null, "x\\"y\\u00e9\\n"], "b": {"c": {}}, "d": []}\n'],
-    ['[]'],
-    ['"text"'],
-  ])('valid JSON has none: %s', (text) => {
-    expect(JSON.parse(text)).toBeDefined();
-    expect(findJsonSyntaxError(text)).toBeUndefined();
-  });
+  test.each([['{}'], ['  {"a": [1, -2.5e3, 0, true, false, null, "x\\"y\\u00e9\\n"], "b": {"c": {}}, "d": []}\n'], ['[]'], ['"text"']])(
+    'valid JSON has none: %s',
+    (text) => {
+      expect(JSON.parse(text)).toBeDefined();
+      expect(findJsonSyntaxError(text)).toBeUndefined();
+    },
+  );
 
   test.each([
     ['{"a": 1,}', 8, 'expected another field after "," (JSON allows no trailing comma), found "}"'],
@@ -33,11 +31,9 @@ describe('JSON syntax errors', () => {
     const text = '{\n\t"gitlab": {\n\t\t"url": "https://gitlab.acme.io",\r\n\t},\n}';
     const error = findJsonSyntaxError(text)!;
     expect(describeJsonSyntaxError('/work/project.config.json', text, error)).toBe(
-      [
-        '/work/project.config.json:4:2: invalid JSON: expected another field after "," (JSON allows no trailing comma), found "}"',
-        '4 | \t},',
-        '  | \t^',
-      ].join('\n'),
+      ['/work/project.config.json:4:2: invalid JSON: expected another field after "," (JSON allows no trailing comma), found "}"', '4 | \t},', '  | \t^'].join(
+        '\n',
+      ),
     );
   });
 });

@@ -62,7 +62,9 @@ describe('configuration', () => {
 
     test('names too long for the S3 bucket limit', () => {
       const message = problemsOf({ SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'machinelearningteam', SMP_REGION: 'ap-southeast-2' });
-      expect(message).toMatch(/S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-ap-southeast-2" is \d+ characters; the limit is 63/);
+      expect(message).toMatch(
+        /S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-ap-southeast-2" is \d+ characters; the limit is 63/,
+      );
       expect(message).toContain('Shorten organization or environment or role or region');
     });
 
@@ -242,7 +244,9 @@ describe('configuration', () => {
     // terraformSha256 keeps its (valid) default but no longer matches the version: put back alone it
     // still fails, so its whole group is; the bucket name is checked all the same.
     const message = problemsOf({ SMP_RUNNER_TERRAFORM_VERSION: '1.12.0', SMP_ORGANIZATION: 'averyveryverylongorg', SMP_ROLE: 'machinelearningteam' });
-    expect(message).toContain('  - runner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4');
+    expect(message).toContain(
+      '  - runner.terraformSha256 = "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc": is the checksum of Terraform 1.11.4',
+    );
     expect(message).toContain(
       '  - S3 bucket name "averyveryverylongorg-dev-machinelearningteam-tfstate-123456789012-us-east-1" is 75 characters; the limit is 63. ' +
         'Shorten organization or environment or role or region. (organization: SMP_ORGANIZATION; environment: embedded default; role: SMP_ROLE; region: embedded default)',

@@ -12,17 +12,28 @@ describe('AwsContext', () => {
     });
     expect(built[0]).toBe(built[1]);
     expect(json).toHaveDataSource(DataAwsCallerIdentity);
-    for (const type of ['aws_caller_identity', 'aws_partition', 'aws_region']) expect(Object.keys(all(tf, type, 'data'))).toEqual([expect.stringMatching(/^aws-context_/)]);
+    for (const type of ['aws_caller_identity', 'aws_partition', 'aws_region'])
+      expect(Object.keys(all(tf, type, 'data'))).toEqual([expect.stringMatching(/^aws-context_/)]);
   });
 
   test('builds ARNs from partition, region and account; empty strings leave region or account out', () => {
     const { tf } = synthScope((scope) => {
       const aws = AwsContext.of(scope);
       new TerraformOutput(scope, 'arns', {
-        value: [aws.arn('sqs', 'queue'), aws.arn('iam', 'role/r', { region: '' }), aws.arn('ssm', 'parameter/p', { account: '' }), aws.arn('s3', 'b', { region: '', account: '' })],
+        value: [
+          aws.arn('sqs', 'queue'),
+          aws.arn('iam', 'role/r', { region: '' }),
+          aws.arn('ssm', 'parameter/p', { account: '' }),
+          aws.arn('s3', 'b', { region: '', account: '' }),
+        ],
       });
     });
     const { partition, region, account } = awsRefs(tf);
-    expect(tf.output.arns.value).toEqual([`arn:${partition}:sqs:${region}:${account}:queue`, `arn:${partition}:iam::${account}:role/r`, `arn:${partition}:ssm:${region}::parameter/p`, `arn:${partition}:s3:::b`]);
+    expect(tf.output.arns.value).toEqual([
+      `arn:${partition}:sqs:${region}:${account}:queue`,
+      `arn:${partition}:iam::${account}:role/r`,
+      `arn:${partition}:ssm:${region}::parameter/p`,
+      `arn:${partition}:s3:::b`,
+    ]);
   });
 });

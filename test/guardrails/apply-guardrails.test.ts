@@ -69,7 +69,15 @@ describe('the security pack applied to the app', () => {
     const stacks = [SAGEMAKER_PROJECT_STACK, 'service-catalog'].map((name) => new SynthesizedStack(name, written(app, name)));
     for (const stack of stacks) expect(evaluate(stack, SECURITY_PACK).findings).toEqual([]);
     const types = new Set(stacks.flatMap((stack) => stack.elements.map((element) => element.type)));
-    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_cloudwatch_log_group', 'aws_secretsmanager_secret', 'aws_kms_key', 'aws_iam_role_policy', 'output']) {
+    for (const type of [
+      'aws_s3_bucket',
+      'aws_dynamodb_table',
+      'aws_cloudwatch_log_group',
+      'aws_secretsmanager_secret',
+      'aws_kms_key',
+      'aws_iam_role_policy',
+      'output',
+    ]) {
       expect(types).toContain(type);
     }
   });
@@ -77,8 +85,11 @@ describe('the security pack applied to the app', () => {
   test('every suppression in the app is listed with its reason (review them when they change)', () => {
     const app = buildApp(testConfig(variants[1][1]), { outdir: outdir() });
     app.synth();
-    const suppressed = [SAGEMAKER_PROJECT_STACK, 'service-catalog'].flatMap((name) => evaluate(new SynthesizedStack(name, written(app, name)), SECURITY_PACK).suppressed);
-    const jobMetrics = "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to SageMaker's /aws/sagemaker/ namespaces";
+    const suppressed = [SAGEMAKER_PROJECT_STACK, 'service-catalog'].flatMap(
+      (name) => evaluate(new SynthesizedStack(name, written(app, name)), SECURITY_PACK).suppressed,
+    );
+    const jobMetrics =
+      "cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to SageMaker's /aws/sagemaker/ namespaces";
     const boundaryPassRole =
       "a boundary caps every project at once: it admits passing the roles under the project IAM path (each created with this boundary) to SageMaker; each role's own policy names its one pipeline role";
     expect(suppressed.map(({ ruleId, path, subject, reason }) => ({ ruleId, path, subject, reason }))).toEqual([
@@ -156,7 +167,9 @@ describe('suppressions', () => {
       suppress(role, IamNoWriteOnWildcardResource.id, 'cloudwatch:PutMetricData supports no resource-level permissions', { appliesTo: ['NoResourceLevel'] });
     });
     const message = synthFailure(app);
-    expect(message).toContain('CKV_AWS_111 IamNoWriteOnWildcardResource at guarded/role/policy-p-document (data.aws_iam_policy_document.role_policy-p-document_');
+    expect(message).toContain(
+      'CKV_AWS_111 IamNoWriteOnWildcardResource at guarded/role/policy-p-document (data.aws_iam_policy_document.role_policy-p-document_',
+    );
     expect(message).toContain('statement Careless: allows s3:PutObject on every resource.');
     expect(message).not.toContain('NoResourceLevel');
   });
@@ -174,7 +187,9 @@ describe('suppressions', () => {
       suppress(new S3Bucket(stack, 'b', { bucket: 'b' }), 'CKV_AWS_999', REASON);
     });
     const message = synthFailure(app);
-    expect(message).toContain(`${SUPPRESSION_RULE_ID} SuppressionsNameARuleAndAReason at guarded/seed (aws_lambda_function.seed): a suppression of "CKV_AWS_116" is not accepted`);
+    expect(message).toContain(
+      `${SUPPRESSION_RULE_ID} SuppressionsNameARuleAndAReason at guarded/seed (aws_lambda_function.seed): a suppression of "CKV_AWS_116" is not accepted`,
+    );
     expect(message).toContain('CKV_AWS_116 LambdaAsyncFailuresCaptured at guarded/seed');
     expect(message).toContain('a suppression of "CKV_AWS_999" is not accepted: it names CKV_AWS_999, which is not a rule of the applied pack.');
   });

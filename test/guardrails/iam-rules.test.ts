@@ -110,7 +110,10 @@ describe('SMP_IAM_PASSROLE_SCOPED IamPassRoleScoped', () => {
 
 describe('SMP_RESOURCE_POLICY_PRINCIPALS ResourcePoliciesNamePrincipals', () => {
   test('EncryptionKey (account root and the logs service) complies', () => {
-    const result = findings(ResourcePoliciesNamePrincipals, (stack) => new EncryptionKey(stack, 'key', { alias: 'alias/k', description: 'k', logGroupArns: ['arn:aws:logs:us-east-1:123456789012:log-group:x'] }));
+    const result = findings(
+      ResourcePoliciesNamePrincipals,
+      (stack) => new EncryptionKey(stack, 'key', { alias: 'alias/k', description: 'k', logGroupArns: ['arn:aws:logs:us-east-1:123456789012:log-group:x'] }),
+    );
     expect(result).toEqual([]);
   });
 
@@ -121,7 +124,14 @@ describe('SMP_RESOURCE_POLICY_PRINCIPALS ResourcePoliciesNamePrincipals', () => 
         enableKeyRotation: true,
         policy: policyDocument(stack, 'key-policy', [
           { sid: 'Anyone', effect: 'Allow', principals: anyone, actions: ['kms:Decrypt'], resources: ['*'] },
-          { sid: 'OwnAccount', effect: 'Allow', principals: anyone, actions: ['kms:Decrypt'], resources: ['*'], condition: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: ['123456789012'] }] },
+          {
+            sid: 'OwnAccount',
+            effect: 'Allow',
+            principals: anyone,
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            condition: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: ['123456789012'] }],
+          },
         ]).json,
       });
       new Role(stack, 'open-role', { roleName: 'open', description: 'o', trust: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: anyone }] });
@@ -141,7 +151,10 @@ describe('SMP_POLICY_READABLE PoliciesReadable', () => {
       new IamRolePolicy(stack, 'file', { role: 'r', policy: Fn.file('policy.json') });
     });
     expect(result).toEqual([
-      { path: 'test/file', problem: 'policy: the policy ${file("policy.json")} is neither an aws_iam_policy_document of this stack, JSON, nor jsonencode({...})' },
+      {
+        path: 'test/file',
+        problem: 'policy: the policy ${file("policy.json")} is neither an aws_iam_policy_document of this stack, JSON, nor jsonencode({...})',
+      },
     ]);
   });
 });

@@ -20,8 +20,12 @@ const fn = (stack: TerraformStack, props: Partial<LambdaFunctionConfig> = {}) =>
 
 describe('CKV_AWS_363 LambdaRuntimeCurrent', () => {
   test('current runtimes and newer ones pass, deprecated ones do not', () => {
-    expect(['nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.14', 'java21', 'provided.al2023', 'ruby3.4'].filter((runtime) => !isCurrentRuntime(runtime))).toEqual([]);
-    expect(['nodejs20.x', 'nodejs18.x', 'python3.11', 'python3.9', 'java17', 'go1.x', 'provided.al2', 'dotnet8', 'ruby3.2'].filter(isCurrentRuntime)).toEqual([]);
+    expect(
+      ['nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.14', 'java21', 'provided.al2023', 'ruby3.4'].filter((runtime) => !isCurrentRuntime(runtime)),
+    ).toEqual([]);
+    expect(['nodejs20.x', 'nodejs18.x', 'python3.11', 'python3.9', 'java17', 'go1.x', 'provided.al2', 'dotnet8', 'ruby3.2'].filter(isCurrentRuntime)).toEqual(
+      [],
+    );
   });
 
   test('a function on nodejs22.x complies; one on nodejs20.x is named', () => {
@@ -53,7 +57,10 @@ describe('CKV_AWS_116 LambdaAsyncFailuresCaptured', () => {
   test('an on-failure destination of an event invoke config pointing at the function complies', () => {
     const result = findings(LambdaAsyncFailuresCaptured, (stack) => {
       const created = fn(stack, { deadLetterConfig: undefined });
-      new LambdaFunctionEventInvokeConfig(stack, 'invoke', { functionName: created.functionName, destinationConfig: { onFailure: { destination: QUEUE_ARN } } });
+      new LambdaFunctionEventInvokeConfig(stack, 'invoke', {
+        functionName: created.functionName,
+        destinationConfig: { onFailure: { destination: QUEUE_ARN } },
+      });
     });
     expect(result).toEqual([]);
   });

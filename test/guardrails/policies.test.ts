@@ -8,7 +8,8 @@ import { synthesized } from './support';
 
 describe('reading jsonencode(...) back into JSON', () => {
   test('objects, tuples, strings, numbers, booleans; references stay references', () => {
-    const text = '${jsonencode({"Statement" = [{"Action" = ["s3:GetObject"], "Resource" = ["${aws_s3_bucket.b.arn}/*", aws_s3_bucket.b.arn], "Max" = 3, "On" = true}]})}';
+    const text =
+      '${jsonencode({"Statement" = [{"Action" = ["s3:GetObject"], "Resource" = ["${aws_s3_bucket.b.arn}/*", aws_s3_bucket.b.arn], "Max" = 3, "On" = true}]})}';
     expect(readJsonencode(text)).toEqual({
       Statement: [{ Action: ['s3:GetObject'], Resource: ['${aws_s3_bucket.b.arn}/*', '${aws_s3_bucket.b.arn}'], Max: 3, On: true }],
     });
@@ -44,7 +45,10 @@ describe('policy documents', () => {
   test('statements merged in through source_policy_documents are checked with the document', () => {
     const stack = synthesized((scope) => {
       const base = new DataAwsIamPolicyDocument(scope, 'base', { statement: [{ sid: 'Base', actions: ['s3:GetObject'], resources: ['*'] }] });
-      const merged = new DataAwsIamPolicyDocument(scope, 'merged', { sourcePolicyDocuments: [base.json], statement: [{ sid: 'Own', actions: ['s3:PutObject'], resources: ['*'] }] });
+      const merged = new DataAwsIamPolicyDocument(scope, 'merged', {
+        sourcePolicyDocuments: [base.json],
+        statement: [{ sid: 'Own', actions: ['s3:PutObject'], resources: ['*'] }],
+      });
       new IamRolePolicy(scope, 'p', { role: 'r', policy: merged.json });
     });
     const [policy] = attachedPolicies(stack);

@@ -19,7 +19,12 @@ import { findings } from './support';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 const tokenVariable = (stack: TerraformStack) => new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
 const secret = (stack: TerraformStack) =>
-  new Secret(stack, 'secret', { secretName: 'acme/gitlab/token', description: 'token', encryptionKey: new EncryptionKey(stack, 'secret-key', { alias: 'alias/secrets', description: 'secrets' }), value: { value: tokenVariable(stack).stringValue, version: 1 } });
+  new Secret(stack, 'secret', {
+    secretName: 'acme/gitlab/token',
+    description: 'token',
+    encryptionKey: new EncryptionKey(stack, 'secret-key', { alias: 'alias/secrets', description: 'secrets' }),
+    value: { value: tokenVariable(stack).stringValue, version: 1 },
+  });
 const readerRole = (stack: TerraformStack) => new Role(stack, 'reader', { roleName: 'reader', description: 'reads', trust: [] });
 
 describe('SMP_SECRET_VALUES_NOT_EXPOSED', () => {
@@ -66,7 +71,9 @@ describe('SMP_SECRET_VALUES_NOT_EXPOSED', () => {
       new ProjectVariable(stack, 'ci-key', { project: '1', key: 'AWS_SECRET_ACCESS_KEY', value: `\${${read.fqn}[0].secret_string}` });
     });
     expect(counted).toEqual([{ path: 'test/ci-key', problem: 'the CI/CD variable value holds a secret value (data.aws_secretsmanager_secret_version.read).' }]);
-    expect(variable(true, false)).toEqual([{ path: 'test/ci-key', problem: 'the CI/CD variable value holds a secret value (data.aws_secretsmanager_secret_version.read.secret_string).' }]);
+    expect(variable(true, false)).toEqual([
+      { path: 'test/ci-key', problem: 'the CI/CD variable value holds a secret value (data.aws_secretsmanager_secret_version.read.secret_string).' },
+    ]);
     expect(variable(false, true)).toHaveLength(1);
   });
 });
@@ -82,9 +89,19 @@ describe('SMP_SECRETS_NAMED_READERS', () => {
   test('a name prefix complies; "*" and every secret of the account are findings', () => {
     const result = findings(SecretsReadableByNamedPrincipals, (stack) => {
       readerRole(stack).addToPolicy('read', [
-        { sid: 'Prefix', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:acme/gitlab/*'] },
+        {
+          sid: 'Prefix',
+          effect: 'Allow',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:acme/gitlab/*'],
+        },
         { sid: 'Anything', effect: 'Allow', actions: ['secretsmanager:Get*'], resources: ['*'] },
-        { sid: 'AllSecrets', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'] },
+        {
+          sid: 'AllSecrets',
+          effect: 'Allow',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'],
+        },
       ]);
     });
     expect(result).toEqual([
@@ -102,7 +119,9 @@ describe('SMP_SECRETS_NAMED_READERS', () => {
       const created = new SecretsmanagerSecret(stack, 'open', { name: 'open', kmsKeyId: KEY_ARN });
       new SecretsmanagerSecretPolicy(stack, 'open-policy', {
         secretArn: created.arn,
-        policy: policyDocument(stack, 'open-doc', [{ sid: 'Everyone', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }] }]).json,
+        policy: policyDocument(stack, 'open-doc', [
+          { sid: 'Everyone', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }] },
+        ]).json,
       });
     });
     expect(result).toEqual([{ path: 'test/open-doc', subject: 'Everyone', problem: 'the secret policy allows anyone ("*").' }]);

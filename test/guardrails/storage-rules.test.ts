@@ -76,7 +76,9 @@ describe('S3 rules see the separate resources of aws provider v5', () => {
       const bucket = bareBucket(stack);
       new S3BucketPolicy(stack, 'policy', {
         bucket: bucket.id,
-        policy: policyDocument(stack, 'doc', [{ effect: 'Allow', actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`], principals: [{ type: 'AWS', identifiers: [KEY_ARN] }] }]).json,
+        policy: policyDocument(stack, 'doc', [
+          { effect: 'Allow', actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`], principals: [{ type: 'AWS', identifiers: [KEY_ARN] }] },
+        ]).json,
       });
     });
     expect(result).toEqual([{ path: 'test/bare', problem: 'no bucket policy denies s3:* on the bucket and its objects when aws:SecureTransport is false.' }]);
@@ -99,7 +101,13 @@ describe('S3 rules see the separate resources of aws provider v5', () => {
         policy: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
-            { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [bucket.arn, `${bucket.arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
           ],
         }),
       });
@@ -109,10 +117,17 @@ describe('S3 rules see the separate resources of aws provider v5', () => {
 });
 
 describe('DynamoDB rules', () => {
-  const bareTable = (stack: TerraformStack) => new DynamodbTable(stack, 'table', { name: 'locks', hashKey: 'LockID', attribute: [{ name: 'LockID', type: 'S' }] });
+  const bareTable = (stack: TerraformStack) =>
+    new DynamodbTable(stack, 'table', { name: 'locks', hashKey: 'LockID', attribute: [{ name: 'LockID', type: 'S' }] });
 
   test.each(named([DynamoDbPointInTimeRecoveryEnabled, DynamoDbEncryptedWithKms]))('%s: LockTable complies', (_, rule) => {
-    expect(findings(rule, (stack) => new LockTable(stack, 'lock', { tableName: 'locks', encryptionKey: new EncryptionKey(stack, 'key', { alias: 'alias/locks', description: 'locks' }) }))).toEqual([]);
+    expect(
+      findings(
+        rule,
+        (stack) =>
+          new LockTable(stack, 'lock', { tableName: 'locks', encryptionKey: new EncryptionKey(stack, 'key', { alias: 'alias/locks', description: 'locks' }) }),
+      ),
+    ).toEqual([]);
   });
 
   test('CKV_AWS_28: a table without point-in-time recovery is named', () => {

@@ -39,7 +39,11 @@ const ciRole = (stack: TerraformStack, test: string, subjects: string[]) =>
 
 describe('SMP_OIDC_TRUST_EXACT GitLabOidcTrustExact', () => {
   test('StringEquals on the exact project paths and branch complies', () => {
-    expect(findings(GitLabOidcTrustExact, (stack) => ciRole(stack, 'StringEquals', [gitlabSubject('ml-team/churn-model-build', 'main'), gitlabSubject('ml-team/churn-model-deploy', 'main')]))).toEqual([]);
+    expect(
+      findings(GitLabOidcTrustExact, (stack) =>
+        ciRole(stack, 'StringEquals', [gitlabSubject('ml-team/churn-model-build', 'main'), gitlabSubject('ml-team/churn-model-deploy', 'main')]),
+      ),
+    ).toEqual([]);
   });
 
   test('a namespace wildcard with StringLike (the trust of one role for every project) is named with its subjects', () => {
@@ -47,7 +51,8 @@ describe('SMP_OIDC_TRUST_EXACT GitLabOidcTrustExact', () => {
       {
         path: 'test/ci/trust',
         subject: '#1',
-        problem: 'trusts the sub claim with StringLike ["project_path:ml-team/*:ref_type:branch:ref:main"]: a wildcard or pattern admits other projects or branches.',
+        problem:
+          'trusts the sub claim with StringLike ["project_path:ml-team/*:ref_type:branch:ref:main"]: a wildcard or pattern admits other projects or branches.',
       },
     ]);
   });
@@ -61,7 +66,17 @@ describe('SMP_OIDC_TRUST_EXACT GitLabOidcTrustExact', () => {
   });
 
   test('service trust is not concerned', () => {
-    expect(findings(GitLabOidcTrustExact, (stack) => new Role(stack, 'fn', { roleName: 'fn', description: 'fn', trust: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }] }))).toEqual([]);
+    expect(
+      findings(
+        GitLabOidcTrustExact,
+        (stack) =>
+          new Role(stack, 'fn', {
+            roleName: 'fn',
+            description: 'fn',
+            trust: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
+          }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -93,7 +108,11 @@ describe('SMP_SECRETS_NOT_IN_STATE SecretsNotInState', () => {
     expect(
       findings(SecretsNotInState, (stack) => {
         new EphemeralResource(stack, 'token', 'aws_secretsmanager_secret_version', { secret_id: 'acme/token' });
-        new GitLabToken(stack, 'gitlab-token', { secretName: 'acme/token', encryptionKey: new EncryptionKey(stack, 'key', { alias: 'alias/k', description: 'k' }), readerArnPatterns: ['arn:aws:iam::123456789012:role/runner'] });
+        new GitLabToken(stack, 'gitlab-token', {
+          secretName: 'acme/token',
+          encryptionKey: new EncryptionKey(stack, 'key', { alias: 'alias/k', description: 'k' }),
+          readerArnPatterns: ['arn:aws:iam::123456789012:role/runner'],
+        });
       }),
     ).toEqual([]);
   });
@@ -102,7 +121,10 @@ describe('SMP_SECRETS_NOT_IN_STATE SecretsNotInState', () => {
     expect(
       findings(SecretsNotInState, (stack) => {
         new DataAwsSecretsmanagerSecretVersion(stack, 'read', { secretId: 'acme/token' });
-        new SecretsmanagerSecretVersion(stack, 'write', { secretId: 'acme/token', secretString: new TerraformVariable(stack, 'token', { type: 'string', sensitive: true }).stringValue });
+        new SecretsmanagerSecretVersion(stack, 'write', {
+          secretId: 'acme/token',
+          secretString: new TerraformVariable(stack, 'token', { type: 'string', sensitive: true }).stringValue,
+        });
       }),
     ).toEqual([
       { path: 'test/read', problem: 'reads a secret through a data source, which keeps its value in the state and the plan.' },

@@ -12,7 +12,8 @@ import * as childProcess from 'node:child_process';
 export const CHILD_TIMEOUT_MS = 90_000;
 
 /** The command as an error names it. */
-const describe = (command: string, args: readonly string[]) => [command, ...args].map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
+const describe = (command: string, args: readonly string[]) =>
+  [command, ...args].map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
 
 const killedMessage = (command: string, args: readonly string[], timeout: number, stdout: unknown, stderr: unknown) =>
   `${describe(command, args)} did not finish within ${timeout / 1000} s and was killed; it printed:\n${String(stdout ?? '')}\n${String(stderr ?? '')}`;
@@ -28,7 +29,8 @@ export const spawnSync = ((command: string, argsOrOptions?: unknown, maybeOption
   const { args, options } = split(argsOrOptions, maybeOptions);
   const timeout = (options.timeout as number | undefined) ?? CHILD_TIMEOUT_MS;
   const result = childProcess.spawnSync(command, args, { ...options, timeout, killSignal: 'SIGKILL' });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new Error(killedMessage(command, args, timeout, result.stdout, result.stderr));
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT')
+    throw new Error(killedMessage(command, args, timeout, result.stdout, result.stderr));
   return result;
 }) as typeof childProcess.spawnSync;
 
@@ -40,7 +42,7 @@ export const execFileSync = ((command: string, argsOrOptions?: unknown, maybeOpt
     return childProcess.execFileSync(command, args, { ...options, timeout, killSignal: 'SIGKILL' });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stdout?: unknown; stderr?: unknown };
-    if (failure.code === 'ETIMEDOUT') throw new Error(killedMessage(command, args, timeout, failure.stdout, failure.stderr));
+    if (failure.code === 'ETIMEDOUT') throw new Error(killedMessage(command, args, timeout, failure.stdout, failure.stderr), { cause: error });
     throw error;
   }
 }) as typeof childProcess.execFileSync;

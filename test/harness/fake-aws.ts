@@ -8,9 +8,12 @@ import { dirname, join } from 'node:path';
 export const FAKE_ACCOUNT_ID = '123456789012';
 
 /** Answers one AWS API request: the action, the parsed form body and the target header. */
-export type FakeAwsHandler = (request: { action: string; form: URLSearchParams; target?: string; body: string }) =>
-  | { status?: number; contentType?: string; body: string }
-  | undefined;
+export type FakeAwsHandler = (request: {
+  action: string;
+  form: URLSearchParams;
+  target?: string;
+  body: string;
+}) => { status?: number; contentType?: string; body: string } | undefined;
 
 const callerIdentity: FakeAwsHandler = ({ action }) =>
   action === 'GetCallerIdentity'
@@ -35,10 +38,18 @@ export function secretsManager(secrets: Record<string, string>, region = 'us-eas
     if (!(name in secrets)) {
       return { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
     }
-    const metadata = { ARN: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`, Name: name, CreatedDate: 1700000000, LastChangedDate: 1700000000 };
+    const metadata = {
+      ARN: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`,
+      Name: name,
+      CreatedDate: 1700000000,
+      LastChangedDate: 1700000000,
+    };
     if (target === 'secretsmanager.GetResourcePolicy') return { body: JSON.stringify({ ARN: metadata.ARN, Name: name }) };
-    if (target === 'secretsmanager.DescribeSecret') return { body: JSON.stringify({ ...metadata, VersionIdsToStages: { '00000000-0000-0000-0000-000000000001': ['AWSCURRENT'] } }) };
-    return { body: JSON.stringify({ ...metadata, SecretString: secrets[name], VersionId: '00000000-0000-0000-0000-000000000001', VersionStages: ['AWSCURRENT'] }) };
+    if (target === 'secretsmanager.DescribeSecret')
+      return { body: JSON.stringify({ ...metadata, VersionIdsToStages: { '00000000-0000-0000-0000-000000000001': ['AWSCURRENT'] } }) };
+    return {
+      body: JSON.stringify({ ...metadata, SecretString: secrets[name], VersionId: '00000000-0000-0000-0000-000000000001', VersionStages: ['AWSCURRENT'] }),
+    };
   };
 }
 

@@ -60,7 +60,10 @@ export function removeUninstallableProviders(stack: JsonObject, options: Offline
       }
     }
   }
-  for (const [block, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+  for (const [block, prefix] of [
+    ['resource', ''],
+    ['data', 'data.'],
+  ] as const) {
     const section = config[block];
     if (!isObject(section)) continue;
     for (const type of Object.keys(section)) {

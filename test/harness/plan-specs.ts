@@ -78,7 +78,9 @@ function expectEqual(what: string, actual: unknown, expected: unknown): string[]
 function expectPlanned(what: string, resources: PlannedResource[], type: string, attribute: string, value: unknown): string[] {
   return ofType(resources, type).some((resource) => resource.values[attribute] === value)
     ? []
-    : [`${what}: no ${type} with ${attribute} = ${JSON.stringify(value)} (planned: ${JSON.stringify(ofType(resources, type).map((resource) => resource.values[attribute]))})`];
+    : [
+        `${what}: no ${type} with ${attribute} = ${JSON.stringify(value)} (planned: ${JSON.stringify(ofType(resources, type).map((resource) => resource.values[attribute]))})`,
+      ];
 }
 
 const outputValue = (plan: any, name: string): unknown => plan.output_changes?.[name]?.after;
@@ -100,21 +102,21 @@ export const COMMON_CHECKS: PlanCheck[] = [
     problems: ({ plan }) => {
       const actions = resourceActions(plan);
       const other = [...actions].filter(([, list]) => !(list.length === 1 && list[0] === 'create'));
-      return [
-        ...(actions.size === 0 ? ['the plan creates nothing'] : []),
-        ...other.map(([address, list]) => `${address} is planned to ${list.join('+')}`),
-      ];
+      return [...(actions.size === 0 ? ['the plan creates nothing'] : []), ...other.map(([address, list]) => `${address} is planned to ${list.join('+')}`)];
     },
   },
   {
     name: 'secret variables never show in the plan output',
     problems: ({ synthesized, variables, planOutput }) =>
       Object.entries(synthesized.variable ?? {})
-        .filter(([name, declaration]: [string, any]) => (declaration.sensitive === true || declaration.ephemeral === true) && (variables[name] ?? '') !== '' && planOutput.includes(variables[name]))
+        .filter(
+          ([name, declaration]: [string, any]) =>
+            (declaration.sensitive === true || declaration.ephemeral === true) && (variables[name] ?? '') !== '' && planOutput.includes(variables[name]),
+        )
         .map(([name]) => `the plan output shows the value of the secret variable ${name}`),
   },
   {
-    name: 'resolved policies pass the guardrails\' policy rules',
+    name: "resolved policies pass the guardrails' policy rules",
     problems: ({ stack, synthesized, resources }) =>
       evaluate(stackFromPlan(stack, synthesized, resources), RESOLVED_POLICY_RULES)
         // Suppressions are checked against the whole pack at synth; here only policy rules apply.
@@ -142,10 +144,14 @@ export function projectVariables(): Record<string, string> {
 }
 
 /** The CloudFormation parameter feeding a project variable: what a validation message must name. */
-const parameterOf = (variable: string) => (PROJECT_PARAMETERS as readonly ProjectParameter[]).find((parameter) => parameter.variable === variable)?.name ?? variable;
+const parameterOf = (variable: string) =>
+  (PROJECT_PARAMETERS as readonly ProjectParameter[]).find((parameter) => parameter.variable === variable)?.name ?? variable;
 
 /** The policy documents planned for roles and users (inline and managed), by the name of their principal. */
-function policiesOf(resources: PlannedResource[], principal: (resource: PlannedResource) => string | undefined): Array<{ principal: string; statements: any[] }> {
+function policiesOf(
+  resources: PlannedResource[],
+  principal: (resource: PlannedResource) => string | undefined,
+): Array<{ principal: string; statements: any[] }> {
   return resources.flatMap((resource) => {
     const name = principal(resource);
     return name && typeof resource.values.policy === 'string' ? [{ principal: name, statements: [JSON.parse(resource.values.policy).Statement].flat() }] : [];
@@ -166,27 +172,38 @@ export const STACK_SPECS: Record<string, StackSpec> = {
     variables: projectVariables,
     standIns: gitlabProjectStandIns,
     // The gitlab provider reads the token through an ephemeral resource; the key and secret are looked up by name.
-    awsAnswers: (config) => [secretsManager({ [config.names.gitlabTokenSecret]: VERIFY_GITLAB_TOKEN }, config.region), kms({ [config.names.kmsAlias]: VERIFY_KEY_ID }, config.region)],
+    awsAnswers: (config) => [
+      secretsManager({ [config.names.gitlabTokenSecret]: VERIFY_GITLAB_TOKEN }, config.region),
+      kms({ [config.names.kmsAlias]: VERIFY_KEY_ID }, config.region),
+    ],
     checks: [
       {
-        name: 'the artifact bucket is named after the platform and the project id, SSE-KMS with the platform key, and is the stack\'s output',
+        name: "the artifact bucket is named after the platform and the project id, SSE-KMS with the platform key, and is the stack's output",
         problems: ({ config, resources, plan }) => {
           const bucket = `${config.names.projectResourcePrefix}${projectVariables().sagemaker_project_id}`;
-          const encryption = ofType(resources, 'aws_s3_bucket_server_side_encryption_configuration')[0]?.values.rule?.[0]?.apply_server_side_encryption_by_default?.[0];
+          const encryption = ofType(resources, 'aws_s3_bucket_server_side_encryption_configuration')[0]?.values.rule?.[0]
+            ?.apply_server_side_encryption_by_default?.[0];
           return [
             ...expectPlanned('artifact bucket', resources, 'aws_s3_bucket', 'bucket', bucket),
             ...expectEqual('output artifact_bucket', outputValue(plan, 'artifact_bucket'), bucket),
-            ...expectEqual('artifact bucket encryption', encryption, { kms_master_key_id: `arn:aws:kms:${config.region}:${FAKE_ACCOUNT_ID}:key/${VERIFY_KEY_ID}`, sse_algorithm: 'aws:kms' }),
+            ...expectEqual('artifact bucket encryption', encryption, {
+              kms_master_key_id: `arn:aws:kms:${config.region}:${FAKE_ACCOUNT_ID}:key/${VERIFY_KEY_ID}`,
+              sse_algorithm: 'aws:kms',
+            }),
           ];
         },
       },
       {
-        name: 'every tagged resource carries the project\'s name and id',
+        name: "every tagged resource carries the project's name and id",
         problems: ({ resources }) => {
           const variables = projectVariables();
           return resources
             .filter((resource) => resource.values.tags_all !== undefined)
-            .filter((resource) => resource.values.tags_all?.['sagemaker:project-id'] !== variables.sagemaker_project_id || resource.values.tags_all?.['sagemaker:project-name'] !== variables.sagemaker_project_name)
+            .filter(
+              (resource) =>
+                resource.values.tags_all?.['sagemaker:project-id'] !== variables.sagemaker_project_id ||
+                resource.values.tags_all?.['sagemaker:project-name'] !== variables.sagemaker_project_name,
+            )
             .map((resource) => `${resource.address} is planned without the project tags: ${JSON.stringify(resource.values.tags_all)}`);
         },
       },
@@ -195,13 +212,15 @@ export const STACK_SPECS: Record<string, StackSpec> = {
         problems: ({ config: { names }, resources }) => {
           const boundary = `arn:aws:iam::${FAKE_ACCOUNT_ID}:policy${names.projectIamPath}${names.projectBoundary}`;
           return [...ofType(resources, 'aws_iam_role'), ...ofType(resources, 'aws_iam_user')].flatMap((identity) => [
-            ...(identity.values.permissions_boundary === boundary ? [] : [`${identity.address} has boundary ${identity.values.permissions_boundary}, not ${boundary}`]),
+            ...(identity.values.permissions_boundary === boundary
+              ? []
+              : [`${identity.address} has boundary ${identity.values.permissions_boundary}, not ${boundary}`]),
             ...(identity.values.path === names.projectIamPath ? [] : [`${identity.address} is under ${identity.values.path}, not ${names.projectIamPath}`]),
           ]);
         },
       },
       {
-        name: 'the CI role trusts exactly the project\'s two GitLab projects on the default branch (StringEquals)',
+        name: "the CI role trusts exactly the project's two GitLab projects on the default branch (StringEquals)",
         problems: ({ config, resources }) => {
           const ciRole = ofType(resources, 'aws_iam_role').find((role) => String(role.values.name).endsWith('-ci'));
           if (!ciRole) return config.gitlab.ciAuthMode === 'oidc' ? ['no CI role is planned'] : [];
@@ -215,18 +234,25 @@ export const STACK_SPECS: Record<string, StackSpec> = {
           return [
             ...(statement.Condition?.StringLike ? [`the CI role's trust uses StringLike: ${JSON.stringify(statement.Condition.StringLike)}`] : []),
             ...expectEqual('CI role audience', statement.Condition?.StringEquals?.[`${host}:aud`], config.gitlab.url),
-            ...(subjects.length === 2 && subjects.every((subject: string) => subject.startsWith('project_path:ml-team/') && subject.endsWith(`:ref_type:branch:ref:${branch}`))
+            ...(subjects.length === 2 &&
+            subjects.every((subject: string) => subject.startsWith('project_path:ml-team/') && subject.endsWith(`:ref_type:branch:ref:${branch}`))
               ? []
               : [`the CI role trusts ${JSON.stringify(subjects)}, not the two project paths (like ${JSON.stringify(expected)})`]),
           ];
         },
       },
       {
-        name: 'no project role may read the namespace token except the seeding function\'s',
+        name: "no project role may read the namespace token except the seeding function's",
         problems: ({ config, resources }) =>
           policiesOf(resources, (resource) => (resource.type === 'aws_iam_role_policy' ? String(resource.values.role) : undefined))
             .filter(({ principal }) => !principal.endsWith('-seed-code'))
-            .filter(({ statements }) => statements.some((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes(config.names.gitlabTokenSecret)))
+            .filter(({ statements }) =>
+              statements.some(
+                (statement) =>
+                  [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+                  JSON.stringify(statement.Resource).includes(config.names.gitlabTokenSecret),
+              ),
+            )
             .map(({ principal }) => `${principal} may read the namespace token`),
       },
       {
@@ -249,7 +275,12 @@ export const STACK_SPECS: Record<string, StackSpec> = {
     rejected: () => [
       // Checked by a precondition (Terraform prints a failed validation block's sensitive value); the value must not show.
       { variables: { [TOKEN_VARIABLE]: 'glpat-typo with space' }, mustName: TOKEN_VARIABLE, mustNotShow: 'glpat-typo with space', fullPlan: true },
-      { variables: { [TOKEN_VARIABLE]: '{"token": "glpat-in-json-000000000000"}' }, mustName: TOKEN_VARIABLE, mustNotShow: 'glpat-in-json-000000000000', fullPlan: true },
+      {
+        variables: { [TOKEN_VARIABLE]: '{"token": "glpat-in-json-000000000000"}' },
+        mustName: TOKEN_VARIABLE,
+        mustNotShow: 'glpat-in-json-000000000000',
+        fullPlan: true,
+      },
     ],
     checks: [
       {
@@ -268,10 +299,12 @@ export const STACK_SPECS: Record<string, StackSpec> = {
         ],
       },
       {
-        name: 'only the runner touches project state, only the deployer writes the runner\'s artifacts',
+        name: "only the runner touches project state, only the deployer writes the runner's artifacts",
         problems: ({ config: { names }, resources }) => {
-          const policy = ofType(resources, 'aws_s3_bucket_policy').find((candidate) => String(candidate.values.policy).includes('ProjectStateOnlyForTheRunner'));
-          if (!policy) return ['the state bucket\'s policy is not planned resolved'];
+          const policy = ofType(resources, 'aws_s3_bucket_policy').find((candidate) =>
+            String(candidate.values.policy).includes('ProjectStateOnlyForTheRunner'),
+          );
+          if (!policy) return ["the state bucket's policy is not planned resolved"];
           const statements: any[] = JSON.parse(policy.values.policy).Statement;
           const denyUnless = (sid: string) => statements.find((statement) => statement.Sid === sid)?.Condition?.ArnNotEquals?.['aws:PrincipalArn'];
           return [

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 
 /** Names of the directories directly in `path` (none when it does not exist). */
 export function directoriesIn(path: string): string[] {
-  return existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+  return existsSync(path)
+    ? readdirSync(path, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+    : [];
 }
 
 /** One provider of a filesystem mirror: `hostname/namespace/type`, its type and its directory. */

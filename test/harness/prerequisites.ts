@@ -46,7 +46,13 @@ export interface Machine {
 }
 
 /** This machine, as the tests will use it. */
-export const thisMachine = (): Machine => ({ path: process.env.PATH ?? '', terraform: TERRAFORM_BIN, mirror: PLUGIN_MIRROR, seedPython: SEED_PYTHON, systemPython: SYSTEM_PYTHON });
+export const thisMachine = (): Machine => ({
+  path: process.env.PATH ?? '',
+  terraform: TERRAFORM_BIN,
+  mirror: PLUGIN_MIRROR,
+  seedPython: SEED_PYTHON,
+  systemPython: SYSTEM_PYTHON,
+});
 
 /** One missing piece: what it is, and the Debian package or the command that provides it. */
 export interface Missing {
@@ -101,31 +107,43 @@ function missingPython({ seedPython, systemPython, path }: Machine): Missing[] {
   const debianPython = (python: string) => python === systemPython;
   const check = (python: string, modules: string[]): Missing[] => {
     const missing = missingModules(python, modules, path);
-    if (missing === undefined) return debianPython(python) ? [{ what: `${python} cannot be run`, debianPackage: 'python3' }] : [{ what: `${python} (SEED_PYTHON) cannot be run`, fix: 'install it or unset SEED_PYTHON' }];
+    if (missing === undefined)
+      return debianPython(python)
+        ? [{ what: `${python} cannot be run`, debianPackage: 'python3' }]
+        : [{ what: `${python} (SEED_PYTHON) cannot be run`, fix: 'install it or unset SEED_PYTHON' }];
     return missing.map((module) =>
-      debianPython(python) ? { what: `Python module ${module} for ${python}`, debianPackage: SEED_MODULES[module].debian } : { what: `Python module ${module} for ${python} (SEED_PYTHON)`, fix: `${python} -m pip install ${SEED_MODULES[module].pip}` },
+      debianPython(python)
+        ? { what: `Python module ${module} for ${python}`, debianPackage: SEED_MODULES[module].debian }
+        : { what: `Python module ${module} for ${python} (SEED_PYTHON)`, fix: `${python} -m pip install ${SEED_MODULES[module].pip}` },
     );
   };
-  return seedPython === systemPython ? check(systemPython, Object.keys(SEED_MODULES)) : [...check(seedPython, Object.keys(SEED_MODULES)), ...check(systemPython, ['jmespath'])];
+  return seedPython === systemPython
+    ? check(systemPython, Object.keys(SEED_MODULES))
+    : [...check(seedPython, Object.keys(SEED_MODULES)), ...check(systemPython, ['jmespath'])];
 }
 
 /** Everything the integration tests need that `machine` lacks. */
 export function findMissing(machine: Machine = thisMachine()): Missing[] {
-  const tools = Object.entries(TOOLS).filter(([command]) => !onPath(command, machine.path)).map(([command, debianPackage]) => ({ what: `${command} (not on PATH)`, debianPackage }));
+  const tools = Object.entries(TOOLS)
+    .filter(([command]) => !onPath(command, machine.path))
+    .map(([command, debianPackage]) => ({ what: `${command} (not on PATH)`, debianPackage }));
   return [...missingTerraform(machine), ...missingMirror(machine), ...missingPython(machine), ...tools];
 }
 
 const aptInstall = (packages: string[]) => `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 
-
 /** Installs Debian packages with apt-get, its output on `log`; throws when apt-get fails. */
 function install(packages: string[], machine: Machine, log: (text: string) => void): void {
   log(`\nThe integration tests need Debian packages this machine lacks; installing them: ${aptInstall(packages)}\n`);
   const env = { ...process.env, PATH: machine.path, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     const run = spawnSync('apt-get', args, { encoding: 'utf8', env, timeout: 15 * 60_000 });
     log(`${run.stdout ?? ''}${run.stderr ?? ''}`);
-    if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${run.status ?? run.signal}); run \`${aptInstall(packages)}\` as root and try again`);
+    if (run.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed (exit ${run.status ?? run.signal}); run \`${aptInstall(packages)}\` as root and try again`);
   }
 }
 

@@ -74,7 +74,11 @@ export function mirroredBinaries(mirror: string): MirroredBinary[] {
       const name = existsSync(platformDir) ? readdirSync(platformDir).find((file) => file.startsWith(`terraform-provider-${type}`)) : undefined;
       return name === undefined ? undefined : join(platformDir, name);
     };
-    const binary = directoriesIn(dir).sort(compareVersions).reverse().map(binaryOf).find((path) => path !== undefined);
+    const binary = directoriesIn(dir)
+      .sort(compareVersions)
+      .reverse()
+      .map(binaryOf)
+      .find((path) => path !== undefined);
     return binary ? [{ source, binary }] : [];
   });
 }
@@ -161,7 +165,9 @@ export interface StartedServerSets {
  * does not start, stopping those that did.
  */
 export async function startServerSets(providers: MirroredBinary[], count: number, timeoutMs = 60_000): Promise<StartedServerSets> {
-  const attempts = await Promise.allSettled(Array.from({ length: count * providers.length }, (_, index) => startServer(providers[index % providers.length], timeoutMs)));
+  const attempts = await Promise.allSettled(
+    Array.from({ length: count * providers.length }, (_, index) => startServer(providers[index % providers.length], timeoutMs)),
+  );
   const started = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
   const stop = async () => {
     await Promise.all(

@@ -76,7 +76,9 @@ const alive = (pid: number): boolean => {
 export function assertServerAlive(info: ServerInfo): void {
   if (alive(info.pid)) return;
   const log = existsSync(info.log) ? readFileSync(info.log, 'utf8').trim() : '(no log)';
-  throw new Error(`the Python fork server (${info.python}, pid ${info.pid}) has exited; its log (${info.log}):\n${log}\nSEED_PYTHON_FORK_SERVER=0 runs every command in a fresh interpreter.`);
+  throw new Error(
+    `the Python fork server (${info.python}, pid ${info.pid}) has exited; its log (${info.log}):\n${log}\nSEED_PYTHON_FORK_SERVER=0 runs every command in a fresh interpreter.`,
+  );
 }
 
 /** The arguments that run `python ARGS...` through the server. */

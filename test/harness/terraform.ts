@@ -85,7 +85,8 @@ export class TerraformWorkdir {
   static fromDirectory(source: string, options: DirectoryOptions = {}): TerraformWorkdir {
     const dir = mkdtempSync(join(tmpdir(), 'tf-module-'));
     for (const name of readdirSync(source)) if (TERRAFORM_FILE.test(name)) copyFileSync(join(source, name), join(dir, name));
-    for (const [name, content] of Object.entries(options.overrides ?? {})) writeFileSync(join(dir, `${name}_override.tf.json`), JSON.stringify(content, null, 2));
+    for (const [name, content] of Object.entries(options.overrides ?? {}))
+      writeFileSync(join(dir, `${name}_override.tf.json`), JSON.stringify(content, null, 2));
     for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
     return new TerraformWorkdir(dir);
   }

@@ -78,9 +78,14 @@ async function runRequest(cfnRequest: CloudFormationRequest, end: Parameters<Fak
 const identity = (requestId: string) => ({ StackId: STACK_ID, RequestId: requestId, LogicalResourceId: 'TerraformRun' });
 
 describe('Create, Update and Delete', () => {
-  test('Create starts one apply build with the contract\'s keys, and its success answers SUCCESS with the project\'s physical id', async () => {
+  test("Create starts one apply build with the contract's keys, and its success answers SUCCESS with the project's physical id", async () => {
     const { response, build } = await runRequest(request('Create', 'req-create'), { status: 'SUCCEEDED', exported: APPLIED });
-    expect(response).toEqual({ Status: 'SUCCESS', Reason: `Terraform applied (build ${build.id}).`, PhysicalResourceId: PROJECT_PHYSICAL_ID, ...identity('req-create') });
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      Reason: `Terraform applied (build ${build.id}).`,
+      PhysicalResourceId: PROJECT_PHYSICAL_ID,
+      ...identity('req-create'),
+    });
     expect(codebuild.starts).toHaveLength(1);
     const overrides = Object.fromEntries(codebuild.starts[0].environmentVariablesOverride!.map((variable) => [variable.name, variable.value]));
     expect(codebuild.starts[0]).toMatchObject({ projectName: RUNNER_PROJECT, idempotencyToken: 'req-create' });
@@ -119,12 +124,21 @@ describe('Create, Update and Delete', () => {
       OldResourceProperties: { ...PROPERTIES, GitDeployRepoName: '' },
     });
     const { response, build } = await runRequest(update, { status: 'SUCCEEDED', exported: APPLIED });
-    expect(response).toEqual({ Status: 'SUCCESS', Reason: `Terraform applied (build ${build.id}).`, PhysicalResourceId: PROJECT_PHYSICAL_ID, ...identity('req-update') });
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      Reason: `Terraform applied (build ${build.id}).`,
+      PhysicalResourceId: PROJECT_PHYSICAL_ID,
+      ...identity('req-update'),
+    });
     expect(codebuild.starts[0].environmentVariablesOverride).toContainEqual({ name: 'TERRAFORM_ACTION', value: 'apply', type: 'PLAINTEXT' });
   });
 
   test('Update that changes the project id fails at once, keeping the physical id, and starts nothing', async () => {
-    const update = request('Update', 'req-move', { PhysicalResourceId: PROJECT_PHYSICAL_ID, ResourceProperties: { ...PROPERTIES, SageMakerProjectId: 'p-zzzzzzzzzzzz' }, OldResourceProperties: PROPERTIES });
+    const update = request('Update', 'req-move', {
+      PhysicalResourceId: PROJECT_PHYSICAL_ID,
+      ResourceProperties: { ...PROPERTIES, SageMakerProjectId: 'p-zzzzzzzzzzzz' },
+      OldResourceProperties: PROPERTIES,
+    });
     expect(await handler()(update)).toMatchObject({ kind: 'answered' });
     expect(server.responsesTo('req-move')).toEqual([
       {
@@ -138,13 +152,24 @@ describe('Create, Update and Delete', () => {
   });
 
   test('Delete runs destroy and answers SUCCESS with the physical id it was given', async () => {
-    const { response, build } = await runRequest(request('Delete', 'req-delete', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), { status: 'SUCCEEDED', exported: DESTROYED });
-    expect(response).toEqual({ Status: 'SUCCESS', Reason: `Terraform destroyed (build ${build.id}).`, PhysicalResourceId: PROJECT_PHYSICAL_ID, ...identity('req-delete') });
+    const { response, build } = await runRequest(request('Delete', 'req-delete', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), {
+      status: 'SUCCEEDED',
+      exported: DESTROYED,
+    });
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      Reason: `Terraform destroyed (build ${build.id}).`,
+      PhysicalResourceId: PROJECT_PHYSICAL_ID,
+      ...identity('req-delete'),
+    });
     expect(codebuild.starts[0].environmentVariablesOverride).toContainEqual({ name: 'TERRAFORM_ACTION', value: 'destroy', type: 'PLAINTEXT' });
   });
 
   test('a Delete whose build reports "applied" is not a successful destroy', async () => {
-    const { response } = await runRequest(request('Delete', 'req-wrong-result', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), { status: 'SUCCEEDED', exported: APPLIED });
+    const { response } = await runRequest(request('Delete', 'req-wrong-result', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), {
+      status: 'SUCCEEDED',
+      exported: APPLIED,
+    });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(/^The runner build finished without the result "destroyed" \(result: applied\)\. Build /);
   });
@@ -152,7 +177,9 @@ describe('Create, Update and Delete', () => {
 
 describe('Delete after a failed Create', () => {
   test('invalid properties: Create fails naming the property, and its Delete succeeds without a build', async () => {
-    await handler()(request('Create', 'req-bad', { ResourceProperties: { ...PROPERTIES, SageMakerProjectId: '../p-victim', GitlabURL: 'https://evil.example' } }));
+    await handler()(
+      request('Create', 'req-bad', { ResourceProperties: { ...PROPERTIES, SageMakerProjectId: '../p-victim', GitlabURL: 'https://evil.example' } }),
+    );
     const [created] = server.responsesTo('req-bad');
     expect(created).toEqual({
       Status: 'FAILED',
@@ -162,14 +189,24 @@ describe('Delete after a failed Create', () => {
       PhysicalResourceId: 'nothing-created/req-bad',
       ...identity('req-bad'),
     });
-    await handler()(request('Delete', 'req-bad-delete', { PhysicalResourceId: created.PhysicalResourceId, ResourceProperties: { ...PROPERTIES, SageMakerProjectId: '../p-victim' } }));
+    await handler()(
+      request('Delete', 'req-bad-delete', {
+        PhysicalResourceId: created.PhysicalResourceId,
+        ResourceProperties: { ...PROPERTIES, SageMakerProjectId: '../p-victim' },
+      }),
+    );
     expect(server.responsesTo('req-bad-delete')).toEqual([
-      { Status: 'SUCCESS', Reason: 'Nothing to delete: the Create of this resource failed before it changed anything.', PhysicalResourceId: 'nothing-created/req-bad', ...identity('req-bad-delete') },
+      {
+        Status: 'SUCCESS',
+        Reason: 'Nothing to delete: the Create of this resource failed before it changed anything.',
+        PhysicalResourceId: 'nothing-created/req-bad',
+        ...identity('req-bad-delete'),
+      },
     ]);
     expect(codebuild.starts).toHaveLength(0);
   });
 
-  test('a run refused before terraform touched anything (another stack\'s project): the Delete destroys nothing', async () => {
+  test("a run refused before terraform touched anything (another stack's project): the Delete destroys nothing", async () => {
     const { response, build } = await runRequest(request('Create', 'req-foreign'), { status: 'SUCCEEDED', exported: failedAt('check the project binding') });
     expect(response).toEqual({
       Status: 'FAILED',
@@ -182,12 +219,18 @@ describe('Delete after a failed Create', () => {
     expect(codebuild.starts).toHaveLength(1);
   });
 
-  test('a run that failed during terraform apply keeps the project\'s id, so the Delete destroys what it made', async () => {
+  test("a run that failed during terraform apply keeps the project's id, so the Delete destroys what it made", async () => {
     const { response } = await runRequest(request('Create', 'req-half'), { status: 'SUCCEEDED', exported: failedAt('terraform apply') });
     expect(response.PhysicalResourceId).toBe(PROJECT_PHYSICAL_ID);
-    const { response: deleted } = await runRequest(request('Delete', 'req-half-delete', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), { status: 'SUCCEEDED', exported: DESTROYED });
+    const { response: deleted } = await runRequest(request('Delete', 'req-half-delete', { PhysicalResourceId: PROJECT_PHYSICAL_ID }), {
+      status: 'SUCCEEDED',
+      exported: DESTROYED,
+    });
     expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PROJECT_PHYSICAL_ID });
-    expect(codebuild.starts.map((start) => start.environmentVariablesOverride!.find((variable) => variable.name === 'TERRAFORM_ACTION')!.value)).toEqual(['apply', 'destroy']);
+    expect(codebuild.starts.map((start) => start.environmentVariablesOverride!.find((variable) => variable.name === 'TERRAFORM_ACTION')!.value)).toEqual([
+      'apply',
+      'destroy',
+    ]);
   });
 });
 
@@ -206,7 +249,11 @@ describe('failures answer FAILED, never a hang', () => {
     const phases = [
       { phaseType: 'SUBMITTED', phaseStatus: 'SUCCEEDED' },
       { phaseType: 'PROVISIONING', phaseStatus: 'SUCCEEDED' },
-      { phaseType: 'INSTALL', phaseStatus: 'FAILED', message: 'COMMAND_EXECUTION_ERROR: Error while executing command: mkdir -p /root/.cache. Reason: exit status 1' },
+      {
+        phaseType: 'INSTALL',
+        phaseStatus: 'FAILED',
+        message: 'COMMAND_EXECUTION_ERROR: Error while executing command: mkdir -p /root/.cache. Reason: exit status 1',
+      },
     ];
     const { response, build } = await runRequest(request('Create', 'req-install'), { status: 'FAILED', phases });
     expect(response).toEqual({
@@ -217,7 +264,7 @@ describe('failures answer FAILED, never a hang', () => {
     });
   });
 
-  test('build timeout: the build\'s own timeout answers FAILED; a Create cut off in the run keeps the project\'s id', async () => {
+  test("build timeout: the build's own timeout answers FAILED; a Create cut off in the run keeps the project's id", async () => {
     const phases = [...ALL_PHASES.slice(0, 6), { phaseType: 'BUILD', phaseStatus: 'TIMED_OUT' }];
     const { response, build } = await runRequest(request('Create', 'req-timeout'), { status: 'TIMED_OUT', phases });
     expect(response).toEqual({
@@ -229,7 +276,10 @@ describe('failures answer FAILED, never a hang', () => {
   });
 
   test('a build stuck in the queue times out there and answers FAILED with nothing created', async () => {
-    const phases = [{ phaseType: 'SUBMITTED', phaseStatus: 'SUCCEEDED' }, { phaseType: 'QUEUED', phaseStatus: 'TIMED_OUT' }];
+    const phases = [
+      { phaseType: 'SUBMITTED', phaseStatus: 'SUCCEEDED' },
+      { phaseType: 'QUEUED', phaseStatus: 'TIMED_OUT' },
+    ];
     const { response, build } = await runRequest(request('Create', 'req-queued'), { status: 'TIMED_OUT', phases });
     expect(response).toEqual({
       Status: 'FAILED',
@@ -239,12 +289,17 @@ describe('failures answer FAILED, never a hang', () => {
     });
   });
 
-  test('function error: Lambda\'s on-failure record of a crashed Create answers FAILED with the error', async () => {
+  test("function error: Lambda's on-failure record of a crashed Create answers FAILED with the error", async () => {
     const crashed = request('Create', 'req-crash');
     const record = {
       version: '1.0',
       timestamp: '2026-11-30T12:00:00.000Z',
-      requestContext: { requestId: 'e4b3-lambda', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:provision:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 1 },
+      requestContext: {
+        requestId: 'e4b3-lambda',
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:provision:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 1,
+      },
       requestPayload: crashed,
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: e4b3 Error: Runtime exited with error: signal: killed' },
@@ -254,7 +309,8 @@ describe('failures answer FAILED, never a hang', () => {
     expect(server.responsesTo('req-crash')).toEqual([
       {
         Status: 'FAILED',
-        Reason: 'The provisioning function failed while handling this Create (Runtime.ExitError: RequestId: e4b3 Error: Runtime exited with error: signal: killed); its log group has the details.',
+        Reason:
+          'The provisioning function failed while handling this Create (Runtime.ExitError: RequestId: e4b3 Error: Runtime exited with error: signal: killed); its log group has the details.',
         PhysicalResourceId: PROJECT_PHYSICAL_ID,
         ...identity('req-crash'),
       },
@@ -267,7 +323,11 @@ describe('failures answer FAILED, never a hang', () => {
     codebuild.failures.BatchGetBuilds.push(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(handler()(event)).rejects.toThrow('Rate exceeded');
     expect(server.received).toHaveLength(0);
-    const record = { requestContext: { condition: 'RetriesExhausted' }, requestPayload: event, responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' } };
+    const record = {
+      requestContext: { condition: 'RetriesExhausted' },
+      requestPayload: event,
+      responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' },
+    };
     await handler()({ Records: [{ eventSource: 'aws:sqs', messageId: 'm-2', body: JSON.stringify(record) }] });
     expect(server.responsesTo('req-retry')).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: PROJECT_PHYSICAL_ID })]);
   });
@@ -304,7 +364,10 @@ describe('at most one build per request', () => {
     await handler()(request('Create', 'req-other'));
     const build = codebuild.onlyBuild();
     expect(await handler()(stateChange(build))).toEqual({ kind: 'ignored', reason: `build ${build.id} is IN_PROGRESS, not finished` });
-    expect(await handler()(stateChange(build, 'someone-elses-project'))).toEqual({ kind: 'ignored', reason: `build of project someone-elses-project, not of ${RUNNER_PROJECT}` });
+    expect(await handler()(stateChange(build, 'someone-elses-project'))).toEqual({
+      kind: 'ignored',
+      reason: `build of project someone-elses-project, not of ${RUNNER_PROJECT}`,
+    });
     expect(server.received).toHaveLength(0);
   });
 });
@@ -323,12 +386,14 @@ describe('responses', () => {
     expect(JSON.parse(responseBody(identity('r'), { Status: 'SUCCESS', Reason: 'ok', PhysicalResourceId: 'x' })).Reason).toBe('ok');
   });
 
-  test('responses go to https URLs only (CloudFormation\'s are presigned S3 URLs)', async () => {
+  test("responses go to https URLs only (CloudFormation's are presigned S3 URLs)", async () => {
     await expect(putResponse('http://bucket.s3.amazonaws.com/x', '{}')).rejects.toThrow('the response URL must be https, got http://bucket.s3.amazonaws.com');
   });
 
   test('a Delete of properties that never passed the check succeeds without a build', () => {
-    const decision = decideRequest(request('Delete', 'req-x', { PhysicalResourceId: 'Stack-TerraformRun-1A2B3C', ResourceProperties: { SageMakerProjectId: 'nope' } }));
+    const decision = decideRequest(
+      request('Delete', 'req-x', { PhysicalResourceId: 'Stack-TerraformRun-1A2B3C', ResourceProperties: { SageMakerProjectId: 'nope' } }),
+    );
     expect(decision).toMatchObject({ kind: 'answer', answer: { Status: 'SUCCESS', PhysicalResourceId: 'Stack-TerraformRun-1A2B3C' } });
   });
 });

@@ -37,7 +37,8 @@ describe('one retry layer', () => {
     ).catch((error: Error) => error);
     return { outcome, sleeps, timeouts };
   }
-  const failure = (advice: 'retry' | 'ambiguous' | 'final', retryAfterMs?: number) => new RequestError('GET /x: failed', 'GET /x', advice, { status: 503, retryAfterMs });
+  const failure = (advice: 'retry' | 'ambiguous' | 'final', retryAfterMs?: number) =>
+    new RequestError('GET /x: failed', 'GET /x', advice, { status: 503, retryAfterMs });
 
   test('retries what was not processed, with backoff or the asked delay, and bounds each request by the time left', async () => {
     const { outcome, sleeps, timeouts } = await run([failure('retry'), failure('retry', 2500)], { idempotent: false, budgetMs: 8000 });
@@ -56,7 +57,16 @@ describe('one retry layer', () => {
   test('a final failure is thrown as it is; the attempt limit and the budget end the others with a reason', async () => {
     const final = failure('final');
     expect((await run([final], { idempotent: true, budgetMs: 60000 })).outcome).toBe(final);
-    expect(((await run([1, 2, 3, 4].map(() => failure('retry')), { idempotent: true, budgetMs: 60000 })).outcome as Error).message).toContain('(gave up: 4 attempts made)');
+    expect(
+      (
+        (
+          await run(
+            [1, 2, 3, 4].map(() => failure('retry')),
+            { idempotent: true, budgetMs: 60000 },
+          )
+        ).outcome as Error
+      ).message,
+    ).toContain('(gave up: 4 attempts made)');
     expect(((await run([failure('retry', 60000)], { idempotent: true, budgetMs: 10000 })).outcome as Error).message).toContain(
       '(gave up: the server asked to wait 60 s (Retry-After), but only 10 s remain before the function must stop)',
     );

@@ -21,7 +21,10 @@ describe('seed decisions', () => {
       action: 'refuse',
       found: expect.stringContaining('branch main holds commits that are not this project\'s seed commit (newest: abcdef12 "Seed model-build code'),
     });
-    expect(decideSeeding({ emptyRepo: false, otherBranches: ['dev'] }, ID, 'main')).toEqual({ action: 'refuse', found: 'branch main does not exist, but the repository has other branches (dev)' });
+    expect(decideSeeding({ emptyRepo: false, otherBranches: ['dev'] }, ID, 'main')).toEqual({
+      action: 'refuse',
+      found: 'branch main does not exist, but the repository has other branches (dev)',
+    });
   });
 
   test('the trailer must be a line of its own', () => {
@@ -33,7 +36,12 @@ describe('seed decisions', () => {
     expect(isText(Buffer.from('héllo\n'))).toBe(true);
     expect(isText(Buffer.from([0x68, 0x00, 0x69]))).toBe(false);
     expect(isText(Buffer.from([0xc3, 0x28]))).toBe(false);
-    expect(commitActions([{ path: 'a.py', content: Buffer.from('print(1)\n') }, { path: 'm.bin', content: Buffer.from([0, 1, 255]) }])).toEqual([
+    expect(
+      commitActions([
+        { path: 'a.py', content: Buffer.from('print(1)\n') },
+        { path: 'm.bin', content: Buffer.from([0, 1, 255]) },
+      ]),
+    ).toEqual([
       { action: 'create', file_path: 'a.py', content: 'print(1)\n', encoding: 'text' },
       { action: 'create', file_path: 'm.bin', content: 'AAH/', encoding: 'base64' },
     ]);
@@ -55,8 +63,18 @@ describe('deploy trigger decision', () => {
 
 describe('CI access key decision', () => {
   const key = (id: string, created: number, active = true): UserKey => ({ id, active, created });
-  const variable = (key: string, value: string, flags: Partial<{ masked: boolean; protected: boolean; raw: boolean }> = {}) => ({ key, value, masked: true, protected: true, raw: true, ...flags });
-  const holding = (id: string, flags = {}): ProjectKeyVariables => ({ keyId: variable('AWS_ACCESS_KEY_ID', id), secret: variable('AWS_SECRET_ACCESS_KEY', 'secret', flags) });
+  const variable = (key: string, value: string, flags: Partial<{ masked: boolean; protected: boolean; raw: boolean }> = {}) => ({
+    key,
+    value,
+    masked: true,
+    protected: true,
+    raw: true,
+    ...flags,
+  });
+  const holding = (id: string, flags = {}): ProjectKeyVariables => ({
+    keyId: variable('AWS_ACCESS_KEY_ID', id),
+    secret: variable('AWS_SECRET_ACCESS_KEY', 'secret', flags),
+  });
 
   test('keeps the active key both projects hold, and deletes the rest', () => {
     expect(decideAccessKey([key('A', 1), key('B', 2)], [holding('A'), holding('A')])).toEqual({ action: 'keep', keyId: 'A', remove: ['B'] });
@@ -71,11 +89,19 @@ describe('CI access key decision', () => {
   });
 
   test('rotates an inactive or unknown key', () => {
-    expect(decideAccessKey([key('A', 1, false)], [holding('A'), holding('A')])).toMatchObject({ action: 'rotate', reason: 'the key in the variables is inactive' });
-    expect(decideAccessKey([], [holding('A'), holding('A')])).toMatchObject({ action: 'rotate', reason: 'the variables hold no key of the CI user', removeFirst: [], removeAfter: [] });
+    expect(decideAccessKey([key('A', 1, false)], [holding('A'), holding('A')])).toMatchObject({
+      action: 'rotate',
+      reason: 'the key in the variables is inactive',
+    });
+    expect(decideAccessKey([], [holding('A'), holding('A')])).toMatchObject({
+      action: 'rotate',
+      reason: 'the variables hold no key of the CI user',
+      removeFirst: [],
+      removeAfter: [],
+    });
   });
 
-  test('makes room for the new key under IAM\'s limit of two: unreferenced keys first, then the oldest', () => {
+  test("makes room for the new key under IAM's limit of two: unreferenced keys first, then the oldest", () => {
     expect(decideAccessKey([key('OLD', 1), key('USED', 2)], [holding('USED'), holding('GONE')])).toEqual({
       action: 'rotate',
       reason: 'the projects hold different keys',

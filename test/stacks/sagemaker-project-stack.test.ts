@@ -13,10 +13,16 @@ const oidcApp = synthBoth();
 const accessKeysApp = synthBoth({ SMP_GITLAB_CI_AUTH_MODE: 'access-keys' });
 const stack = oidcApp.sagemakerProject;
 const accessKeys = accessKeysApp.sagemakerProject;
-const configured = synthBoth({ SMP_GITLAB_URL: 'https://gitlab.acme.io', SMP_GITLAB_NAMESPACE: 'ds/projects', SMP_GITLAB_DEFAULT_BRANCH: 'develop', SMP_LOGS_RETENTION_DAYS: '30' }).sagemakerProject;
+const configured = synthBoth({
+  SMP_GITLAB_URL: 'https://gitlab.acme.io',
+  SMP_GITLAB_NAMESPACE: 'ds/projects',
+  SMP_GITLAB_DEFAULT_BRANCH: 'develop',
+  SMP_LOGS_RETENTION_DAYS: '30',
+}).sagemakerProject;
 
 const values = (synthesized: Synthesized, type: string) => Object.values(resources(synthesized, type)) as any[];
-const ref = (synthesized: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') => `\${${addressOf(synthesized, type, pathSuffix, kind)}.${attribute}}`;
+const ref = (synthesized: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') =>
+  `\${${addressOf(synthesized, type, pathSuffix, kind)}.${attribute}}`;
 const PREFIX = 'example-dev-mlops-${var.sagemaker_project_id}';
 const BOUNDARY = /:iam::\$\{[^}]+\}:policy\/example-dev-mlops\/example-dev-mlops-project-boundary$/;
 /** Statements of every inline policy of the role at `rolePath`. */
@@ -31,7 +37,7 @@ const buildProject = (synthesized: Synthesized) => addressOf(synthesized, 'gitla
 const deployProject = (synthesized: Synthesized) => addressOf(synthesized, 'gitlab_project', 'deploy-repository/project');
 
 describe('sagemaker-project stack: variables, providers, state', () => {
-  test('its only variables are the form\'s per-project values and the stack id: every platform value is written in at synth', () => {
+  test("its only variables are the form's per-project values and the stack id: every platform value is written in at synth", () => {
     const form = (PROJECT_PARAMETERS as readonly ProjectParameter[]).flatMap((parameter) => (parameter.variable ? [parameter.variable] : []));
     expect(Object.keys(stack.variable).sort()).toEqual([...form, 'cloudformation_stack_id'].sort());
     expect(Object.keys(accessKeys.variable).sort()).toEqual(Object.keys(stack.variable).sort());
@@ -39,7 +45,17 @@ describe('sagemaker-project stack: variables, providers, state', () => {
 
   test('every AWS resource carries the project tags and the platform tag', () => {
     expect(stack.provider.aws).toEqual([
-      { default_tags: [{ tags: { 'sagemaker:project-name': '${var.sagemaker_project_name}', 'sagemaker:project-id': '${var.sagemaker_project_id}', 'sagemaker-projects:platform': 'example-dev-mlops' } }] },
+      {
+        default_tags: [
+          {
+            tags: {
+              'sagemaker:project-name': '${var.sagemaker_project_name}',
+              'sagemaker:project-id': '${var.sagemaker_project_id}',
+              'sagemaker-projects:platform': 'example-dev-mlops',
+            },
+          },
+        ],
+      },
     ]);
   });
 
@@ -63,16 +79,24 @@ describe('sagemaker-project stack: variables, providers, state', () => {
 });
 
 describe('sagemaker-project stack: identities', () => {
-  test('every role carries the platform\'s boundary, path and the project tags', () => {
+  test("every role carries the platform's boundary, path and the project tags", () => {
     for (const synthesized of [stack, accessKeys]) {
       for (const role of values(synthesized, 'aws_iam_role')) {
-        expect(role).toMatchObject({ path: '/example-dev-mlops/', permissions_boundary: expect.stringMatching(BOUNDARY), tags: { 'sagemaker:project-name': '${var.sagemaker_project_name}', 'sagemaker:project-id': '${var.sagemaker_project_id}' } });
+        expect(role).toMatchObject({
+          path: '/example-dev-mlops/',
+          permissions_boundary: expect.stringMatching(BOUNDARY),
+          tags: { 'sagemaker:project-name': '${var.sagemaker_project_name}', 'sagemaker:project-id': '${var.sagemaker_project_id}' },
+        });
       }
     }
-    expect(only(accessKeys, 'aws_iam_user')).toMatchObject({ name: `${PREFIX}-ci`, path: '/example-dev-mlops/', permissions_boundary: expect.stringMatching(BOUNDARY) });
+    expect(only(accessKeys, 'aws_iam_user')).toMatchObject({
+      name: `${PREFIX}-ci`,
+      path: '/example-dev-mlops/',
+      permissions_boundary: expect.stringMatching(BOUNDARY),
+    });
   });
 
-  test('the CI role trusts the platform GitLab\'s OIDC provider, exactly this project\'s two GitLab projects, on the configured branch', () => {
+  test("the CI role trusts the platform GitLab's OIDC provider, exactly this project's two GitLab projects, on the configured branch", () => {
     const [trust] = statementsOf(stack, byPath(stack, 'aws_iam_role', 'identities/ci-role/role').assume_role_policy);
     expect(trust.principals).toEqual([{ type: 'Federated', identifiers: [expect.stringMatching(/:iam::\$\{[^}]+\}:oidc-provider\/gitlab\.example\.com$/)] }]);
     expect(trust.condition).toEqual([
@@ -80,29 +104,41 @@ describe('sagemaker-project stack: identities', () => {
       {
         test: 'StringEquals',
         variable: 'gitlab.example.com:sub',
-        values: [`project_path:\${${buildProject(stack)}.path_with_namespace}:ref_type:branch:ref:main`, `project_path:\${${deployProject(stack)}.path_with_namespace}:ref_type:branch:ref:main`],
+        values: [
+          `project_path:\${${buildProject(stack)}.path_with_namespace}:ref_type:branch:ref:main`,
+          `project_path:\${${deployProject(stack)}.path_with_namespace}:ref_type:branch:ref:main`,
+        ],
       },
     ]);
     const [configuredTrust] = statementsOf(configured, byPath(configured, 'aws_iam_role', 'identities/ci-role/role').assume_role_policy);
-    expect(configuredTrust.condition[1]).toMatchObject({ variable: 'gitlab.acme.io:sub', values: [expect.stringMatching(/:ref:develop$/), expect.stringMatching(/:ref:develop$/)] });
+    expect(configuredTrust.condition[1]).toMatchObject({
+      variable: 'gitlab.acme.io:sub',
+      values: [expect.stringMatching(/:ref:develop$/), expect.stringMatching(/:ref:develop$/)],
+    });
   });
 
-  test('CI and the pipeline role act on this project\'s names (SageMaker names lowered) and its artifact bucket', () => {
+  test("CI and the pipeline role act on this project's names (SageMaker names lowered) and its artifact bucket", () => {
     const ci = policiesOf(stack, 'identities/ci-role/role');
-    expect(ci.find((statement) => statement.sid === 'RunModelBuildPipeline').resources[0]).toMatch(/:pipeline\/\$\{lower\("\$\{var\.sagemaker_project_name\}-\$\{var\.sagemaker_project_id\}"\)\}$/);
+    expect(ci.find((statement) => statement.sid === 'RunModelBuildPipeline').resources[0]).toMatch(
+      /:pipeline\/\$\{lower\("\$\{var\.sagemaker_project_name\}-\$\{var\.sagemaker_project_id\}"\)\}$/,
+    );
     expect(ci.find((statement) => statement.sid === 'DeployProjectEndpoints').resources[0]).toMatch(/:model\/\$\{var\.sagemaker_project_id\}-\*$/);
     for (const statements of [ci, policiesOf(stack, 'identities/pipeline-role/role')]) {
-      expect(statements.find((statement) => statement.actions.includes('s3:PutObject')).resources).toEqual([expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}\/\*$/)]);
+      expect(statements.find((statement) => statement.actions.includes('s3:PutObject')).resources).toEqual([
+        expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}\/\*$/),
+      ]);
     }
   });
 
-  test('only the seeding function\'s role reads the namespace token; the deploy trigger reads its own trigger token; CI and pipeline read no secret', () => {
+  test("only the seeding function's role reads the namespace token; the deploy trigger reads its own trigger token; CI and pipeline read no secret", () => {
     const reads = (role: string) =>
       policiesOf(stack, `identities/${role}-role/role`)
         .filter((statement) => statement.actions.includes('secretsmanager:GetSecretValue'))
         .flatMap((statement) => statement.resources);
     expect(reads('seed')).toEqual([namespaceTokenArn]);
-    expect(reads('deploy-trigger')).toEqual([expect.stringMatching(/:secret:example-dev-mlops\/\$\{var\.sagemaker_project_id\}\/deploy-trigger-token-\?\?\?\?\?\?$/)]);
+    expect(reads('deploy-trigger')).toEqual([
+      expect.stringMatching(/:secret:example-dev-mlops\/\$\{var\.sagemaker_project_id\}\/deploy-trigger-token-\?\?\?\?\?\?$/),
+    ]);
     expect(reads('ci')).toEqual([]);
     expect(reads('pipeline')).toEqual([]);
     const writes = policiesOf(stack, 'identities/seed-role/role').filter((statement) => statement.actions.includes('secretsmanager:PutSecretValue'));
@@ -110,16 +146,24 @@ describe('sagemaker-project stack: identities', () => {
   });
 
   test('CI and the deploy trigger use the deploy records with the actions each needs', () => {
-    const itemActions = (role: string) => policiesOf(stack, `identities/${role}-role/role`).filter((statement) => statement.actions.some((action: string) => action.endsWith('Item')));
+    const itemActions = (role: string) =>
+      policiesOf(stack, `identities/${role}-role/role`).filter((statement) => statement.actions.some((action: string) => action.endsWith('Item')));
     expect(itemActions('ci').map((statement) => statement.actions)).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
-    expect(itemActions('deploy-trigger').map((statement) => statement.actions)).toEqual([['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']]);
+    expect(itemActions('deploy-trigger').map((statement) => statement.actions)).toEqual([
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    ]);
   });
 
-  test('access-keys mode: no CI role and no key; only the seeding function rotates the CI user\'s own key', () => {
+  test("access-keys mode: no CI role and no key; only the seeding function rotates the CI user's own key", () => {
     expect(values(accessKeys, 'aws_iam_role').map((role) => role.name)).not.toContain(`${PREFIX}-ci`);
     expect(resources(accessKeys, 'aws_iam_access_key')).toEqual({});
     expect(policiesOf(accessKeys, 'identities/seed-role/role').filter((statement) => statement.sid === 'RotateOwnCiUserKey')).toEqual([
-      { sid: 'RotateOwnCiUserKey', effect: 'Allow', actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'], resources: [expect.stringMatching(/:user\/example-dev-mlops\/example-dev-mlops-\$\{var\.sagemaker_project_id\}-ci$/)] },
+      {
+        sid: 'RotateOwnCiUserKey',
+        effect: 'Allow',
+        actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
+        resources: [expect.stringMatching(/:user\/example-dev-mlops\/example-dev-mlops-\$\{var\.sagemaker_project_id\}-ci$/)],
+      },
     ]);
     expect(values(stack, 'aws_iam_role_policy').filter((policy) => policy.name === 'ci-access-key')).toEqual([]);
   });
@@ -128,32 +172,51 @@ describe('sagemaker-project stack: identities', () => {
 describe('sagemaker-project stack: AWS resources', () => {
   test('the artifact bucket is <platform prefix>-<project id>, SSE-KMS with the platform key, emptied with the project', () => {
     expect(byPath(stack, 'aws_s3_bucket', 'artifact-bucket/bucket')).toMatchObject({ bucket: PREFIX, force_destroy: true });
-    expect(byPath(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'artifact-bucket/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(platformKeyArn);
+    expect(
+      byPath(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'artifact-bucket/encryption').rule[0].apply_server_side_encryption_by_default
+        .kms_master_key_id,
+    ).toBe(platformKeyArn);
   });
 
-  test('the artifact bucket\'s policy names this project\'s CI and pipeline identities and the runner, and denies everyone else its objects', () => {
+  test("the artifact bucket's policy names this project's CI and pipeline identities and the runner, and denies everyone else its objects", () => {
     const statements = statementsOf(stack, byPath(stack, 'aws_s3_bucket_policy', 'artifact-bucket/policy').policy);
     expect(statements.find((statement) => statement.sid === 'OnlyThisProjectAndTheRunner')).toEqual({
       sid: 'OnlyThisProjectAndTheRunner',
       effect: 'Deny',
       principals: [{ type: '*', identifiers: ['*'] }],
       actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
-      resources: [expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}$/), expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}\/\*$/)],
+      resources: [
+        expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}$/),
+        expect.stringMatching(/:s3:::example-dev-mlops-\$\{var\.sagemaker_project_id\}\/\*$/),
+      ],
       condition: [
         {
           test: 'ArnNotEquals',
           variable: 'aws:PrincipalArn',
-          values: [expect.stringMatching(/role\/example-dev-mlops\/.*-ci$/), expect.stringMatching(/role\/example-dev-mlops\/.*-pipeline$/), expect.stringMatching(/role\/example-dev-mlops-project-runner$/)],
+          values: [
+            expect.stringMatching(/role\/example-dev-mlops\/.*-ci$/),
+            expect.stringMatching(/role\/example-dev-mlops\/.*-pipeline$/),
+            expect.stringMatching(/role\/example-dev-mlops-project-runner$/),
+          ],
         },
       ],
     });
-    const keysPolicy = statementsOf(accessKeys, byPath(accessKeys, 'aws_s3_bucket_policy', 'artifact-bucket/policy').policy).find((statement) => statement.sid === 'OnlyThisProjectAndTheRunner');
+    const keysPolicy = statementsOf(accessKeys, byPath(accessKeys, 'aws_s3_bucket_policy', 'artifact-bucket/policy').policy).find(
+      (statement) => statement.sid === 'OnlyThisProjectAndTheRunner',
+    );
     expect(keysPolicy.condition[0].values[0]).toMatch(/:user\/example-dev-mlops\/.*-ci$/);
   });
 
   test('the deploy records table and the trigger token secret are named per project and use the platform key; the secret starts empty', () => {
-    expect(only(stack, 'aws_dynamodb_table')).toMatchObject({ name: `${PREFIX}-deploys`, server_side_encryption: { enabled: true, kms_key_arn: platformKeyArn } });
-    expect(only(stack, 'aws_secretsmanager_secret')).toMatchObject({ name: 'example-dev-mlops/${var.sagemaker_project_id}/deploy-trigger-token', kms_key_id: platformKeyArn, recovery_window_in_days: 0 });
+    expect(only(stack, 'aws_dynamodb_table')).toMatchObject({
+      name: `${PREFIX}-deploys`,
+      server_side_encryption: { enabled: true, kms_key_arn: platformKeyArn },
+    });
+    expect(only(stack, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'example-dev-mlops/${var.sagemaker_project_id}/deploy-trigger-token',
+      kms_key_id: platformKeyArn,
+      recovery_window_in_days: 0,
+    });
     expect(resources(stack, 'aws_secretsmanager_secret_version')).toEqual({});
   });
 
@@ -167,7 +230,8 @@ describe('sagemaker-project stack: AWS resources', () => {
       ...values(stack, 'aws_sqs_queue'),
     ].flatMap((resource) => resource.lifecycle?.precondition ?? []);
     expect(preconditions).toHaveLength(8);
-    for (const precondition of preconditions) expect(precondition.error_message).toMatch(/is longer than \d+ characters: choose a shorter SageMaker project name\.$/);
+    for (const precondition of preconditions)
+      expect(precondition.error_message).toMatch(/is longer than \d+ characters: choose a shorter SageMaker project name\.$/);
   });
 
   test('SageMaker code repositories point at the two GitLab projects on the configured branch', () => {
@@ -188,12 +252,12 @@ describe('sagemaker-project stack: GitLab', () => {
     for (const protection of values(configured, 'gitlab_branch_protection')) expect(protection.branch).toBe('develop');
   });
 
-  test('nobody passes variables to build pipelines; only an Owner (the deploy trigger\'s token owner) to deploy pipelines', () => {
+  test("nobody passes variables to build pipelines; only an Owner (the deploy trigger's token owner) to deploy pipelines", () => {
     expect(byPath(stack, 'gitlab_project', 'build-repository/project').ci_pipeline_variables_minimum_override_role).toBe('no_one_allowed');
     expect(byPath(stack, 'gitlab_project', 'deploy-repository/project').ci_pipeline_variables_minimum_override_role).toBe('owner');
   });
 
-  test('CI variables: the contract\'s common ones on both projects, the deploy records table on the deploy project, the role ARN in oidc mode', () => {
+  test("CI variables: the contract's common ones on both projects, the deploy records table on the deploy project, the role ARN in oidc mode", () => {
     const keysOf = (synthesized: Synthesized, project: string) =>
       values(synthesized, 'gitlab_project_variable')
         .filter((variable) => variable.project === `\${${project}.id}`)
@@ -226,10 +290,13 @@ describe('sagemaker-project stack: seeding and the deploy trigger', () => {
       CI_AUTH_MODE: 'oidc',
       CI_IAM_USER_NAME: '',
     });
-    expect(byPath(accessKeys, 'aws_lambda_function', 'seeding/function/function').environment.variables).toMatchObject({ CI_AUTH_MODE: 'access-keys', CI_IAM_USER_NAME: ref(accessKeys, 'aws_iam_user', 'identities/ci-user/user', 'name') });
+    expect(byPath(accessKeys, 'aws_lambda_function', 'seeding/function/function').environment.variables).toMatchObject({
+      CI_AUTH_MODE: 'access-keys',
+      CI_IAM_USER_NAME: ref(accessKeys, 'aws_iam_user', 'identities/ci-user/user', 'name'),
+    });
   });
 
-  test('seeding runs once the projects\' CI variables and branch protections exist, again when either project changes', () => {
+  test("seeding runs once the projects' CI variables and branch protections exist, again when either project changes", () => {
     const invocation = only(stack, 'aws_lambda_invocation');
     const variables = Object.keys(resources(stack, 'gitlab_project_variable')).map((name) => `gitlab_project_variable.${name}`);
     const protections = Object.keys(resources(stack, 'gitlab_branch_protection')).map((name) => `gitlab_branch_protection.${name}`);
@@ -237,7 +304,7 @@ describe('sagemaker-project stack: seeding and the deploy trigger', () => {
     expect(invocation.triggers).toMatchObject({ build_project: `\${${buildProject(stack)}.id}`, deploy_project: `\${${deployProject(stack)}.id}` });
   });
 
-  test('approvals of the project\'s model package group start its deploy project\'s pipeline', () => {
+  test("approvals of the project's model package group start its deploy project's pipeline", () => {
     const group = addressOf(stack, 'aws_sagemaker_model_package_group', 'model-package-group');
     expect(only(stack, 'aws_cloudwatch_event_rule').event_pattern).toBe(
       `\${jsonencode({"source" = ["aws.sagemaker"], "detail-type" = ["SageMaker Model Package State Change"], "detail" = {"ModelPackageGroupName" = [${group}.model_package_group_name], "ModelApprovalStatus" = ["Approved"]}})}`,
@@ -256,14 +323,21 @@ describe('sagemaker-project stack: seeding and the deploy trigger', () => {
     expect(only(stack, 'aws_sqs_queue').name).toBe(`${PREFIX}-deploy-trigger-failures`);
   });
 
-  test('the functions\' log groups keep logs for the configured days', () => {
+  test("the functions' log groups keep logs for the configured days", () => {
     for (const logGroup of values(stack, 'aws_cloudwatch_log_group')) expect(logGroup.retention_in_days).toBe(90);
     for (const logGroup of values(configured, 'aws_cloudwatch_log_group')) expect(logGroup.retention_in_days).toBe(30);
   });
 });
 
-test('outputs describe the project\'s bucket, group, repositories, seeding and the stack its state belongs to', () => {
-  expect(Object.keys(stack.output).sort()).toEqual(['artifact_bucket', 'build_repository_url', 'cloudformation_stack_id', 'deploy_repository_url', 'model_package_group', 'seeding_result']);
+test("outputs describe the project's bucket, group, repositories, seeding and the stack its state belongs to", () => {
+  expect(Object.keys(stack.output).sort()).toEqual([
+    'artifact_bucket',
+    'build_repository_url',
+    'cloudformation_stack_id',
+    'deploy_repository_url',
+    'model_package_group',
+    'seeding_result',
+  ]);
   for (const output of Object.values(stack.output) as any[]) expect(output.description.length).toBeGreaterThan(10);
   expect(stack.output.cloudformation_stack_id.value).toBe('${var.cloudformation_stack_id}');
   expect(stack.output.seeding_result.value).toBe(`\${${addressOf(stack, 'aws_lambda_invocation', 'seeding/invocation')}.result}`);
@@ -301,10 +375,11 @@ describe.each([
   ['oidc', oidcApp],
   ['access-keys', accessKeysApp],
 ] as const)('the runner may create every AWS resource type of this stack (%s mode)', (_mode, app) => {
-  test('each type has the permission to create it in the platform\'s provisioning policy', () => {
+  test("each type has the permission to create it in the platform's provisioning policy", () => {
     const statements = statementsOf(app.serviceCatalog, byPath(app.serviceCatalog, 'aws_iam_policy', 'command-runner/role/managed-provisioning').policy);
     const types = Object.keys(app.sagemakerProject.resource).filter((type) => type.startsWith('aws_'));
     expect(types.filter((type) => !(type in CREATED_WITH))).toEqual([]);
-    for (const type of types) expect([type, statements.some((statement) => statement.effect === 'Allow' && statement.actions.includes(CREATED_WITH[type]))]).toEqual([type, true]);
+    for (const type of types)
+      expect([type, statements.some((statement) => statement.effect === 'Allow' && statement.actions.includes(CREATED_WITH[type]))]).toEqual([type, true]);
   });
 });

@@ -23,7 +23,11 @@ const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
  * its phase, post_build running after a build phase that ran (failed or not), and the values of
  * `env.exported-variables` read when post_build has ended.
  */
-export function emulateBuild(buildspec: { env?: { 'exported-variables'?: string[] }; phases: Partial<Record<(typeof PHASES)[number], Phase>> }, env: NodeJS.ProcessEnv, workDir: string): EmulatedBuild {
+export function emulateBuild(
+  buildspec: { env?: { 'exported-variables'?: string[] }; phases: Partial<Record<(typeof PHASES)[number], Phase>> },
+  env: NodeJS.ProcessEnv,
+  workDir: string,
+): EmulatedBuild {
   const dir = mkdtempSync(join(workDir, 'codebuild-'));
   const exportedFile = join(dir, 'exported.json');
   const lines = ['set +e', 'smp_failed_phase=""'];
@@ -35,7 +39,9 @@ export function emulateBuild(buildspec: { env?: { 'exported-variables'?: string[
     commands.forEach((command, index) => {
       const file = join(dir, `${phase}-${index}.sh`);
       writeFileSync(file, `${command}\n`);
-      lines.push(`  if [ -z "$smp_phase_failed_${phase}" ]; then . ${JSON.stringify(file)} || { smp_phase_failed_${phase}=1; [ -n "$smp_failed_phase" ] || smp_failed_phase=${phase.toUpperCase()}; }; fi`);
+      lines.push(
+        `  if [ -z "$smp_phase_failed_${phase}" ]; then . ${JSON.stringify(file)} || { smp_phase_failed_${phase}=1; [ -n "$smp_failed_phase" ] || smp_failed_phase=${phase.toUpperCase()}; }; fi`,
+      );
     });
     lines.push('fi');
   });

@@ -51,15 +51,26 @@ export function iamAccessKeys(users: Record<string, FakeAccessKey[]>): FakeAwsHa
     const member = (key: FakeAccessKey) =>
       `<member><UserName>${userName}</UserName><AccessKeyId>${key.id}</AccessKeyId><Status>${key.status}</Status><CreateDate>${key.created.toISOString()}</CreateDate></member>`;
     if (action === 'ListAccessKeys') {
-      return { contentType: 'text/xml', body: xml(action, `<AccessKeyMetadata>${keys.map(member).join('')}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`) };
+      return {
+        contentType: 'text/xml',
+        body: xml(action, `<AccessKeyMetadata>${keys.map(member).join('')}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`),
+      };
     }
     if (action === 'CreateAccessKey') {
       if (keys.length >= 2) return iamError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: 2`, 409);
-      const key: FakeAccessKey = { id: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secret: randomBytes(30).toString('base64'), status: 'Active', created: new Date() };
+      const key: FakeAccessKey = {
+        id: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
+        secret: randomBytes(30).toString('base64'),
+        status: 'Active',
+        created: new Date(),
+      };
       keys.push(key);
       return {
         contentType: 'text/xml',
-        body: xml(action, `<AccessKey><UserName>${userName}</UserName><AccessKeyId>${key.id}</AccessKeyId><Status>Active</Status><SecretAccessKey>${key.secret}</SecretAccessKey><CreateDate>${key.created.toISOString()}</CreateDate></AccessKey>`),
+        body: xml(
+          action,
+          `<AccessKey><UserName>${userName}</UserName><AccessKeyId>${key.id}</AccessKeyId><Status>Active</Status><SecretAccessKey>${key.secret}</SecretAccessKey><CreateDate>${key.created.toISOString()}</CreateDate></AccessKey>`,
+        ),
       };
     }
     const index = keys.findIndex((key) => key.id === form.get('AccessKeyId'));

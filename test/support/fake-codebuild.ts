@@ -11,7 +11,18 @@ export interface BuildEnd {
 }
 
 /** Phases of a build that ran all of its phases. */
-export const ALL_PHASES: NonNullable<BuildEnd['phases']> = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING'].map((phaseType) => ({ phaseType, phaseStatus: 'SUCCEEDED' }));
+export const ALL_PHASES: NonNullable<BuildEnd['phases']> = [
+  'SUBMITTED',
+  'QUEUED',
+  'PROVISIONING',
+  'DOWNLOAD_SOURCE',
+  'INSTALL',
+  'PRE_BUILD',
+  'BUILD',
+  'POST_BUILD',
+  'UPLOAD_ARTIFACTS',
+  'FINALIZING',
+].map((phaseType) => ({ phaseType, phaseStatus: 'SUCCEEDED' }));
 
 /**
  * CodeBuild stubbed at the SDK boundary: a real CodeBuildClient whose `send` answers StartBuild and

@@ -94,7 +94,16 @@ export class FakeGitLab {
   constructor(private readonly token: string) {}
 
   addProject(id: number, pathWithNamespace: string): void {
-    this.projects.set(id, { id, pathWithNamespace, commits: [], tags: new Map(), pipelines: [], triggers: [], variables: new Map(), pipelineVariablesRefused: false });
+    this.projects.set(id, {
+      id,
+      pathWithNamespace,
+      commits: [],
+      tags: new Map(),
+      pipelines: [],
+      triggers: [],
+      variables: new Map(),
+      pipelineVariablesRefused: false,
+    });
   }
 
   commits(projectId: number): FakeCommit[] {
@@ -190,7 +199,7 @@ export class FakeGitLab {
     return project;
   }
 
-  private takeFault(method: string, path: string): Fault & { answer: number | 'hang' } | undefined {
+  private takeFault(method: string, path: string): (Fault & { answer: number | 'hang' }) | undefined {
     const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.answers.length > 0);
     if (!fault) return undefined;
     return { ...fault, answer: fault.forever ? fault.answers[0] : fault.answers.shift()! };
@@ -227,11 +236,15 @@ export class FakeGitLab {
     if (token !== this.token) return send(401, { message: '401 Unauthorized' });
     if (!project) return send(404, { message: '404 Project Not Found' });
     const key = (prefix: string) => (rest.startsWith(prefix) ? rest.slice(prefix.length) : undefined);
-    if (method === 'GET' && rest === '') return send(200, { id: project.id, path_with_namespace: project.pathWithNamespace, empty_repo: project.commits.length === 0 });
+    if (method === 'GET' && rest === '')
+      return send(200, { id: project.id, path_with_namespace: project.pathWithNamespace, empty_repo: project.commits.length === 0 });
     if (method === 'GET' && rest === '/repository/commits') return this.listCommits(project, query, send);
     if (method === 'POST' && rest === '/repository/commits') return this.createCommit(project, body, send);
     if (method === 'GET' && rest === '/repository/branches') {
-      return send(200, [...new Set(project.commits.map((commit) => commit.branch))].map((name) => ({ name })));
+      return send(
+        200,
+        [...new Set(project.commits.map((commit) => commit.branch))].map((name) => ({ name })),
+      );
     }
     if (method === 'GET' && key('/repository/branches/')) {
       const head = project.commits.filter((commit) => commit.branch === key('/repository/branches/')).pop();
@@ -243,7 +256,14 @@ export class FakeGitLab {
     }
     if (method === 'POST' && rest === '/repository/tags') return this.createTag(project, body, send);
     if (method === 'GET' && rest === '/triggers') {
-      return send(200, project.triggers.map((trigger) => ({ id: trigger.id, description: trigger.description, token: trigger.foreign ? trigger.token.slice(0, 4) : trigger.token })));
+      return send(
+        200,
+        project.triggers.map((trigger) => ({
+          id: trigger.id,
+          description: trigger.description,
+          token: trigger.foreign ? trigger.token.slice(0, 4) : trigger.token,
+        })),
+      );
     }
     if (method === 'POST' && rest === '/triggers') {
       if (typeof body?.description !== 'string') return send(400, { message: 'description is missing' });

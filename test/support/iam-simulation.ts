@@ -27,7 +27,11 @@ export interface SimulatedRequest {
  * tests only, never shipped) evaluates it: identity policies, the permissions boundary and the
  * resource policy, same-account. Throws when the simulator rejects the request or a policy as invalid.
  */
-export async function decide(account: string, principal: SimulatedPrincipal, request: SimulatedRequest): Promise<'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'> {
+export async function decide(
+  account: string,
+  principal: SimulatedPrincipal,
+  request: SimulatedRequest,
+): Promise<'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'> {
   const response = await runSimulation(
     {
       request: {
@@ -59,15 +63,24 @@ export function concretePolicy(statements: any[], substitutions: Array<[RegExp, 
   if (text.includes('${')) throw new Error(`unresolved reference in a policy: ${/\$\{[^}]*\}/.exec(text)?.[0]}`);
   return {
     Version: '2012-10-17',
-    Statement: JSON.parse(text).map((statement: any) => ({
-      ...(statement.sid ? { Sid: statement.sid } : {}),
-      Effect: statement.effect ?? 'Allow',
-      ...(statement.principals ? { Principal: Object.fromEntries(statement.principals.map((principal: any) => [principal.type, principal.identifiers])) } : {}),
-      Action: statement.actions,
-      Resource: statement.resources,
-      ...(statement.condition
-        ? { Condition: statement.condition.reduce((all: any, condition: any) => ({ ...all, [condition.test]: { ...all[condition.test], [condition.variable]: condition.values } }), {}) }
-        : {}),
-    })).map((statement: any) => (statement.Principal?.['*'] ? { ...statement, Principal: '*' } : statement)),
+    Statement: JSON.parse(text)
+      .map((statement: any) => ({
+        ...(statement.sid ? { Sid: statement.sid } : {}),
+        Effect: statement.effect ?? 'Allow',
+        ...(statement.principals
+          ? { Principal: Object.fromEntries(statement.principals.map((principal: any) => [principal.type, principal.identifiers])) }
+          : {}),
+        Action: statement.actions,
+        Resource: statement.resources,
+        ...(statement.condition
+          ? {
+              Condition: statement.condition.reduce(
+                (all: any, condition: any) => ({ ...all, [condition.test]: { ...all[condition.test], [condition.variable]: condition.values } }),
+                {},
+              ),
+            }
+          : {}),
+      }))
+      .map((statement: any) => (statement.Principal?.['*'] ? { ...statement, Principal: '*' } : statement)),
   };
 }

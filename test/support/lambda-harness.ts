@@ -128,7 +128,8 @@ export type LambdaHarness = Awaited<ReturnType<typeof startLambdaHarness>>;
 
 /** Makes `env` the functions' settings in process.env (settings of an earlier test removed). */
 export function useEnvironment(env: NodeJS.ProcessEnv): void {
-  for (const name of Object.keys(process.env)) if (!(name in env) && /^(AWS_|GITLAB_|DEPLOY_|SAGEMAKER_|BUILD_|CI_|DEFAULT_|MODEL_)/.test(name)) delete process.env[name];
+  for (const name of Object.keys(process.env))
+    if (!(name in env) && /^(AWS_|GITLAB_|DEPLOY_|SAGEMAKER_|BUILD_|CI_|DEFAULT_|MODEL_)/.test(name)) delete process.env[name];
   Object.assign(process.env, env);
 }
 

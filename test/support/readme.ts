@@ -28,7 +28,9 @@ export function markedBlock(name: string): string {
   const marker = `<!-- ${name} -->`;
   const at = README.indexOf(marker);
   if (at < 0) throw new Error(`README has no marker ${marker}`);
-  const lines = README.slice(at + marker.length).split('\n').slice(1);
+  const lines = README.slice(at + marker.length)
+    .split('\n')
+    .slice(1);
   if (lines[0]?.startsWith('```')) {
     const end = lines.findIndex((line, index) => index > 0 && line.startsWith('```'));
     return lines.slice(1, end).join('\n');

@@ -13,8 +13,19 @@ export const FIXTURE_FILES = {
 
 /** Junk the packaging must leave out, by repository. */
 const JUNK_FILES = {
-  'model-build': ['.DS_Store', 'pipelines/__pycache__/pipeline.cpython-312.pyc', 'pipelines/abalone/stale.pyc', '.pytest_cache/v/cache/nodeids', 'notebooks/.ipynb_checkpoints/x.ipynb'],
-  'model-deploy': ['terraform/.terraform/providers/registry.terraform.io/hashicorp/aws/provider', 'terraform/terraform.tfstate', 'terraform/terraform.tfstate.backup', 'terraform/.DS_Store'],
+  'model-build': [
+    '.DS_Store',
+    'pipelines/__pycache__/pipeline.cpython-312.pyc',
+    'pipelines/abalone/stale.pyc',
+    '.pytest_cache/v/cache/nodeids',
+    'notebooks/.ipynb_checkpoints/x.ipynb',
+  ],
+  'model-deploy': [
+    'terraform/.terraform/providers/registry.terraform.io/hashicorp/aws/provider',
+    'terraform/terraform.tfstate',
+    'terraform/terraform.tfstate.backup',
+    'terraform/.DS_Store',
+  ],
 };
 
 /**

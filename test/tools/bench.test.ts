@@ -1,7 +1,19 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchInterrupted, BenchSection, expectedDurationLine, formatRows, median, parseGnuTime, parseProcStat, Row, Run, runBench, timed } from '../../tools/bench';
+import {
+  BenchInterrupted,
+  BenchSection,
+  expectedDurationLine,
+  formatRows,
+  median,
+  parseGnuTime,
+  parseProcStat,
+  Row,
+  Run,
+  runBench,
+  timed,
+} from '../../tools/bench';
 
 describe('bench arithmetic and report', () => {
   test('median of an odd and an even number of runs', () => {
@@ -11,7 +23,11 @@ describe('bench arithmetic and report', () => {
 
   test('GNU time output (%e %U %S %M) reads as wall and cpu seconds and bytes, after whatever the command printed', () => {
     expect(parseGnuTime('1.27 0.98 0.21 111624\n')).toEqual({ seconds: 1.27, cpuSeconds: 0.98 + 0.21, peakBytes: 111624 * 1024 });
-    expect(parseGnuTime('Command exited with non-zero status 1\n30.05 25.50 3.10 1449160\n')).toEqual({ seconds: 30.05, cpuSeconds: 25.5 + 3.1, peakBytes: 1449160 * 1024 });
+    expect(parseGnuTime('Command exited with non-zero status 1\n30.05 25.50 3.10 1449160\n')).toEqual({
+      seconds: 30.05,
+      cpuSeconds: 25.5 + 3.1,
+      peakBytes: 1449160 * 1024,
+    });
     expect(() => parseGnuTime('oops')).toThrow('unexpected GNU time output');
   });
 
@@ -44,7 +60,11 @@ describe('how the bench runs', () => {
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   test('it states the expected duration, section by section, before it starts', () => {
-    const sections = [section('synth (5 runs each of 3 commands)', 105, async () => undefined), section('test suite (3 runs)', 330, async () => undefined), section('Lambda packages', 4, async () => undefined)];
+    const sections = [
+      section('synth (5 runs each of 3 commands)', 105, async () => undefined),
+      section('test suite (3 runs)', 330, async () => undefined),
+      section('Lambda packages', 4, async () => undefined),
+    ];
     expect(expectedDurationLine(sections, 'bench-results/bench.txt')).toBe(
       'bench: expect about 7 min on an idle 2-core machine, longer under load (synth (5 runs each of 3 commands) ~2 min, test suite (3 runs) ~6 min, Lambda packages ~4 s). ' +
         'Figures are written to bench-results/bench.txt after every run.',
@@ -88,7 +108,9 @@ describe('how the bench runs', () => {
       () => 'footer',
     );
     await expect(bench).rejects.toThrow('boom');
-    expect(readFileSync(resultsFile, 'utf8')).toBe(`${formatRows([row('a', '1 s')])}\n\nfooter\n\nStopped by an error (boom) during second: second, third not (fully) measured.\n`);
+    expect(readFileSync(resultsFile, 'utf8')).toBe(
+      `${formatRows([row('a', '1 s')])}\n\nfooter\n\nStopped by an error (boom) during second: second, third not (fully) measured.\n`,
+    );
     expect(existsSync(workDir)).toBe(false);
   });
 
@@ -118,10 +140,12 @@ describe('how the bench runs', () => {
     try {
       let measured: Run | undefined;
       await runBench(
-        [section('node', 1, async (update, context) => {
-          measured = timed({ name: 'node', command: ['node', '-e', ''] }, context.workDir);
-          update([row('node', `${measured.seconds} s`)]);
-        })],
+        [
+          section('node', 1, async (update, context) => {
+            measured = timed({ name: 'node', command: ['node', '-e', ''] }, context.workDir);
+            update([row('node', `${measured.seconds} s`)]);
+          }),
+        ],
         resultsFile,
         () => 'footer',
       );

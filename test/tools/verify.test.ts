@@ -23,7 +23,11 @@ const problemsOf = (stack: string, checkName: RegExp, planContext: PlanContext) 
 
 describe('plan checks fail on plans that break them', () => {
   test('a state bucket not named after the account, and a missing lock table, are reported', () => {
-    const problems = problemsOf(SERVICE_CATALOG_STACK, /configured names/, context(SERVICE_CATALOG_STACK, [planned('aws_s3_bucket', 'b', { bucket: 'example-dev-mlops-tfstate' })]));
+    const problems = problemsOf(
+      SERVICE_CATALOG_STACK,
+      /configured names/,
+      context(SERVICE_CATALOG_STACK, [planned('aws_s3_bucket', 'b', { bucket: 'example-dev-mlops-tfstate' })]),
+    );
     expect(problems).toContain(
       `state bucket: no aws_s3_bucket with bucket = "example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1" (planned: ["example-dev-mlops-tfstate"])`,
     );
@@ -31,14 +35,20 @@ describe('plan checks fail on plans that break them', () => {
   });
 
   test('a project resource without the project tags is reported', () => {
-    const problems = problemsOf(SAGEMAKER_PROJECT_STACK, /project's name and id/, context(SAGEMAKER_PROJECT_STACK, [planned('aws_s3_bucket', 'b', { tags_all: {} })]));
+    const problems = problemsOf(
+      SAGEMAKER_PROJECT_STACK,
+      /project's name and id/,
+      context(SAGEMAKER_PROJECT_STACK, [planned('aws_s3_bucket', 'b', { tags_all: {} })]),
+    );
     expect(problems).toEqual(['aws_s3_bucket.b is planned without the project tags: {}']);
   });
 
   test('a secret variable shown in the plan output is reported, sensitive or ephemeral', () => {
     const planContext: PlanContext = {
       ...context(SERVICE_CATALOG_STACK, []),
-      synthesized: { variable: { gitlab_private_token: { type: 'string', ephemeral: true }, ci_key: { type: 'string', sensitive: true }, name: { type: 'string' } } },
+      synthesized: {
+        variable: { gitlab_private_token: { type: 'string', ephemeral: true }, ci_key: { type: 'string', sensitive: true }, name: { type: 'string' } },
+      },
       variables: { gitlab_private_token: 'glpat-0123456789abcdefghij', ci_key: 'key-0123456789', name: 'churn' },
       planOutput: 'Error: glpat-0123456789abcdefghij is invalid; key-0123456789; churn',
     };
@@ -54,7 +64,10 @@ describe('plan checks fail on plans that break them', () => {
     const version = planned('aws_secretsmanager_secret_version', 'token', { secret_string: VERIFY_GITLAB_TOKEN });
     const planContext: PlanContext = {
       ...context(SERVICE_CATALOG_STACK, [version]),
-      plan: { planned_values: { root_module: { resources: [{ values: { secret_string: VERIFY_GITLAB_TOKEN } }] } }, variables: { gitlab_private_token: { value: VERIFY_GITLAB_TOKEN } } },
+      plan: {
+        planned_values: { root_module: { resources: [{ values: { secret_string: VERIFY_GITLAB_TOKEN } }] } },
+        variables: { gitlab_private_token: { value: VERIFY_GITLAB_TOKEN } },
+      },
     };
     expect(problemsOf(SERVICE_CATALOG_STACK, /write-only argument/, planContext)).toEqual([
       'the plan JSON holds the GitLab token',
@@ -70,8 +83,12 @@ describe('plan checks fail on plans that break them', () => {
     const planContext = context(SERVICE_CATALOG_STACK, [planned('aws_iam_role_policy', 'p', { policy, role: 'r' })]);
     const problems = COMMON_CHECKS.flatMap((check) => check.problems(planContext));
     expect(problems).toEqual([
-      expect.stringContaining('resolved policy: CKV_AWS_111 IamNoWriteOnWildcardResource at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole on every resource.'),
-      expect.stringContaining('resolved policy: SMP_IAM_PASSROLE_SCOPED IamPassRoleScoped at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole but passes *'),
+      expect.stringContaining(
+        'resolved policy: CKV_AWS_111 IamNoWriteOnWildcardResource at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole on every resource.',
+      ),
+      expect.stringContaining(
+        'resolved policy: SMP_IAM_PASSROLE_SCOPED IamPassRoleScoped at aws_iam_role_policy.p (aws_iam_role_policy.p) statement Pass: allows iam:PassRole but passes *',
+      ),
     ]);
   });
 });

@@ -46,7 +46,7 @@ describe('runner buildspec', () => {
     expect(buildCommand).toContain('unset RUNNER_CLOUDFORMATION_REQUEST');
   });
 
-  test('a cache directory of the caller\'s is quoted where the shell needs it', () => {
+  test("a cache directory of the caller's is quoted where the shell needs it", () => {
     const custom = runnerBuildspec({ cacheDir: "/tmp/cache dir's" });
     expect((custom.document.phases as any).install.commands).toEqual([`mkdir -p '/tmp/cache dir'\\''s/plugins' '/tmp/cache dir'\\''s/locks'`]);
   });

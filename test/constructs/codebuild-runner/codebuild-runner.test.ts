@@ -52,14 +52,25 @@ const queueArn = ref(runner.failureQueue, 'arn');
 
 describe('CodeBuildRunner: the CodeBuild project', () => {
   test('runs the inline buildspec on the pinned Amazon Linux 2023 image, as the runner role, with no source and no artifacts', () => {
-    expect(json).toHaveResourceWithProperties(CodebuildProject, { name: PROPS.projectName, service_role: PROPS.runnerRoleArn, encryption_key: PROPS.kmsKeyArn, artifacts: { type: 'NO_ARTIFACTS' } });
+    expect(json).toHaveResourceWithProperties(CodebuildProject, {
+      name: PROPS.projectName,
+      service_role: PROPS.runnerRoleArn,
+      encryption_key: PROPS.kmsKeyArn,
+      artifacts: { type: 'NO_ARTIFACTS' },
+    });
     expect(project.source.type).toBe('NO_SOURCE');
-    expect(project.environment).toMatchObject({ type: 'LINUX_CONTAINER', image: AL2023_STANDARD_IMAGE, compute_type: 'BUILD_GENERAL1_SMALL', image_pull_credentials_type: 'CODEBUILD', privileged_mode: false });
+    expect(project.environment).toMatchObject({
+      type: 'LINUX_CONTAINER',
+      image: AL2023_STANDARD_IMAGE,
+      compute_type: 'BUILD_GENERAL1_SMALL',
+      image_pull_credentials_type: 'CODEBUILD',
+      privileged_mode: false,
+    });
     // What CodeBuild receives once Terraform renders the escaped `${...}`: exactly the generated buildspec.
     expect(parse(renderTerraform(project.source.buildspec))).toEqual(runnerBuildspec().document);
   });
 
-  test('times out below the custom resource\'s ServiceTimeout, caches in the platform bucket and logs to the given group', () => {
+  test("times out below the custom resource's ServiceTimeout, caches in the platform bucket and logs to the given group", () => {
     expect(json).toHaveResourceWithProperties(CodebuildProject, {
       build_timeout: 20,
       queued_timeout: 5,
@@ -83,17 +94,28 @@ describe('CodeBuildRunner: the CodeBuild project', () => {
   });
 
   test('a separate state key, image, compute type and cache prefix can be given', () => {
-    const other = runnerIn({ stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/other', image: 'aws/codebuild/custom:1', computeType: 'BUILD_GENERAL1_MEDIUM', cachePrefix: 'cache' });
+    const other = runnerIn({
+      stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/other',
+      image: 'aws/codebuild/custom:1',
+      computeType: 'BUILD_GENERAL1_MEDIUM',
+      cachePrefix: 'cache',
+    });
     expect(other.json).toHaveResourceWithProperties(CodebuildProject, {
       encryption_key: PROPS.kmsKeyArn,
       cache: { type: 'S3', location: `${PROPS.bucketName}/cache` },
-      environment: expect.objectContaining({ image: 'aws/codebuild/custom:1', compute_type: 'BUILD_GENERAL1_MEDIUM', environment_variable: expect.arrayContaining([{ name: 'TF_STATE_KMS_KEY_ARN', value: 'arn:aws:kms:us-east-1:123456789012:key/other', type: 'PLAINTEXT' }]) }),
+      environment: expect.objectContaining({
+        image: 'aws/codebuild/custom:1',
+        compute_type: 'BUILD_GENERAL1_MEDIUM',
+        environment_variable: expect.arrayContaining([
+          { name: 'TF_STATE_KMS_KEY_ARN', value: 'arn:aws:kms:us-east-1:123456789012:key/other', type: 'PLAINTEXT' },
+        ]),
+      }),
     });
   });
 
   test('build timeouts that CloudFormation could not wait for are refused at synth', () => {
     expect(() => runnerIn({ buildTimeoutMinutes: 60 })).toThrow(
-      'CodeBuildRunner stack/codebuild-runner: buildTimeoutMinutes (60) + queuedTimeoutMinutes (5) + 5 minutes to answer exceed CloudFormation\'s custom resource ServiceTimeout of at most 60 minutes; lower the build timeouts.',
+      "CodeBuildRunner stack/codebuild-runner: buildTimeoutMinutes (60) + queuedTimeoutMinutes (5) + 5 minutes to answer exceed CloudFormation's custom resource ServiceTimeout of at most 60 minutes; lower the build timeouts.",
     );
   });
 });
@@ -101,7 +123,12 @@ describe('CodeBuildRunner: the CodeBuild project', () => {
 describe('CodeBuildRunner: the provisioning function', () => {
   test('is the bundled provision-project handler on Node.js 22, told its one project; its ARN is the service token', () => {
     expect(jest.mocked(bundleLambda)).toHaveBeenCalledWith(PROVISION_PROJECT_ENTRY);
-    expect(json).toHaveResourceWithProperties(LambdaFunction, { function_name: PROPS.functionName, runtime: 'nodejs22.x', timeout: 60, environment: { variables: { RUNNER_PROJECT_NAME: PROPS.projectName } } });
+    expect(json).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: PROPS.functionName,
+      runtime: 'nodejs22.x',
+      timeout: 60,
+      environment: { variables: { RUNNER_PROJECT_NAME: PROPS.projectName } },
+    });
     expect(runner.serviceToken).toBe(runner.function.functionArn);
   });
 
@@ -110,10 +137,20 @@ describe('CodeBuildRunner: the provisioning function', () => {
     expect(inlinePolicyNames(tf, runner.functionRole).sort()).toEqual(['function-logs', 'provision-project']);
     expect(inlinePolicy(tf, runner.functionRole, 'provision-project')).toEqual([
       { sid: 'RunnerBuilds', effect: 'Allow', actions: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], resources: [ref(runner.project, 'arn')] },
-      { sid: 'FailureQueue', effect: 'Allow', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [queueArn] },
+      {
+        sid: 'FailureQueue',
+        effect: 'Allow',
+        actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [queueArn],
+      },
     ]);
     expect(inlinePolicy(tf, runner.functionRole, 'function-logs')).toEqual([
-      { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/example-dev-mlops-provision-project:*`] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/example-dev-mlops-provision-project:*`],
+      },
     ]);
     expect(statementsOf(tf, configOf(tf, runner.functionRole.resource).assume_role_policy)).toEqual([
       { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
@@ -121,14 +158,28 @@ describe('CodeBuildRunner: the provisioning function', () => {
   });
 
   test('failed asynchronous invocations are never retried and go to the failure queue, which the function reads', () => {
-    expect(json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 0, maximum_event_age_in_seconds: 600, destination_config: { on_failure: { destination: queueArn } } });
-    expect(json).toHaveResourceWithProperties(LambdaEventSourceMapping, { function_name: ref(runner.function.resource, 'arn'), event_source_arn: queueArn, batch_size: 1 });
+    expect(json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_retry_attempts: 0,
+      maximum_event_age_in_seconds: 600,
+      destination_config: { on_failure: { destination: queueArn } },
+    });
+    expect(json).toHaveResourceWithProperties(LambdaEventSourceMapping, {
+      function_name: ref(runner.function.resource, 'arn'),
+      event_source_arn: queueArn,
+      batch_size: 1,
+    });
   });
 
   test('the failure queue is encrypted, outlives a handled message, and hands poison messages to its dead-letter queue after 3 tries', () => {
     expect(json).toHaveResourceWithProperties(SqsQueue, { name: PROPS.failureQueueName, sqs_managed_sse_enabled: true, visibility_timeout_seconds: 360 });
-    expect(json).toHaveResourceWithProperties(SqsQueue, { name: `${PROPS.failureQueueName}-dlq`, sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
-    expect(configOf(tf, runner.failureQueue).redrive_policy).toBe(`\${jsonencode({"deadLetterTargetArn" = ${addressOf(runner.deadLetterQueue)}.arn, "maxReceiveCount" = 3})}`);
+    expect(json).toHaveResourceWithProperties(SqsQueue, {
+      name: `${PROPS.failureQueueName}-dlq`,
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1209600,
+    });
+    expect(configOf(tf, runner.failureQueue).redrive_policy).toBe(
+      `\${jsonencode({"deadLetterTargetArn" = ${addressOf(runner.deadLetterQueue)}.arn, "maxReceiveCount" = 3})}`,
+    );
   });
 
   test('finished builds of the project, and only those, reach the function through EventBridge, retried, then kept in the failure queue', () => {
@@ -136,7 +187,11 @@ describe('CodeBuildRunner: the provisioning function', () => {
     expect(configOf(tf, runner.rule).event_pattern).toBe(
       '${jsonencode({"source" = ["aws.codebuild"], "detail-type" = ["CodeBuild Build State Change"], "detail" = {"project-name" = ["example-dev-mlops-terraform-runner"], "build-status" = ["SUCCEEDED", "FAILED", "FAULT", "STOPPED", "TIMED_OUT"]}})}',
     );
-    expect(json).toHaveResourceWithProperties(LambdaPermission, { statement_id: 'InvokeFromFinishedBuildsRule', principal: 'events.amazonaws.com', source_arn: ref(runner.rule, 'arn') });
+    expect(json).toHaveResourceWithProperties(LambdaPermission, {
+      statement_id: 'InvokeFromFinishedBuildsRule',
+      principal: 'events.amazonaws.com',
+      source_arn: ref(runner.rule, 'arn'),
+    });
     expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, {
       rule: ref(runner.rule, 'name'),
       arn: ref(runner.function.resource, 'arn'),
@@ -147,7 +202,11 @@ describe('CodeBuildRunner: the provisioning function', () => {
 
   test('only that rule may send undeliverable events to the failure queue', () => {
     const policy = statementsOf(tf, configOf(tf, child(runner, 'failures-policy')).policy);
-    expect(policy[0]).toMatchObject({ sid: 'UndeliverableBuildEvents', resources: [queueArn], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref(runner.rule, 'arn')] }] });
+    expect(policy[0]).toMatchObject({
+      sid: 'UndeliverableBuildEvents',
+      resources: [queueArn],
+      condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref(runner.rule, 'arn')] }],
+    });
     expect(policy[1].sid).toBe('DenyInsecureTransport');
   });
 });
@@ -159,7 +218,7 @@ describe('CodeBuildRunner: grants', () => {
     ]);
   });
 
-  test('the runner role\'s CodeBuild statements name only the build log group and the cache prefix', () => {
+  test("the runner role's CodeBuild statements name only the build log group and the cache prefix", () => {
     const { tf: probe, built: probeBuilt } = synthScope((scope) => {
       const codeBuild = new CodeBuildRunner(scope, 'codebuild-runner', PROPS);
       const role = granteeRole(scope, 'runner');
@@ -168,8 +227,18 @@ describe('CodeBuildRunner: grants', () => {
     });
     const { partition, region, account } = awsRefs(probe);
     expect(inlinePolicy(probe, probeBuilt, 'codebuild')).toEqual([
-      { sid: 'RunnerBuildLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`arn:${partition}:logs:${region}:${account}:log-group:/example-dev-mlops/terraform-runs:log-stream:*`] },
-      { sid: 'RunnerBuildCache', effect: 'Allow', actions: ['s3:GetObject', 's3:PutObject'], resources: [`arn:${partition}:s3:::example-dev-mlops-tfstate-123456789012-us-east-1/codebuild-runner-cache/*`] },
+      {
+        sid: 'RunnerBuildLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`arn:${partition}:logs:${region}:${account}:log-group:/example-dev-mlops/terraform-runs:log-stream:*`],
+      },
+      {
+        sid: 'RunnerBuildCache',
+        effect: 'Allow',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [`arn:${partition}:s3:::example-dev-mlops-tfstate-123456789012-us-east-1/codebuild-runner-cache/*`],
+      },
     ]);
   });
 });

@@ -15,7 +15,8 @@ const PROPS: CommandRunnerTypeProps = {
   usesOwnSecurityGroup: false,
 };
 
-const typeIn = (props: Partial<CommandRunnerTypeProps> = {}) => synthScope((scope) => new CommandRunnerType(scope, 'command-runner-type', { ...PROPS, ...props }));
+const typeIn = (props: Partial<CommandRunnerTypeProps> = {}) =>
+  synthScope((scope) => new CommandRunnerType(scope, 'command-runner-type', { ...PROPS, ...props }));
 const actionsOf = (statements: any[]) => statements.flatMap((statement) => statement.actions);
 
 describe('CommandRunnerType: registration', () => {
@@ -33,7 +34,7 @@ describe('CommandRunnerType: registration', () => {
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: PROPS.logGroupName, retention_in_days: 90, kms_key_id: PROPS.kmsKeyArn });
   });
 
-  test('only CloudFormation, for this account\'s CommandRunner type, assumes the execution role, for the provider\'s session length', () => {
+  test("only CloudFormation, for this account's CommandRunner type, assumes the execution role, for the provider's session length", () => {
     const { partition, region, account } = awsRefs(tf);
     const role = configOf(tf, built.role.resource);
     expect(role).toMatchObject({ name: 'acme-commandrunner-type', max_session_duration: 8400 });
@@ -45,7 +46,11 @@ describe('CommandRunnerType: registration', () => {
         principals: [{ type: 'Service', identifiers: ['resources.cloudformation.amazonaws.com'] }],
         condition: [
           { test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] },
-          { test: 'StringLike', variable: 'aws:SourceArn', values: [`arn:${partition}:cloudformation:${region}:${account}:type/resource/AWSUtility-CloudFormation-CommandRunner/*`] },
+          {
+            test: 'StringLike',
+            variable: 'aws:SourceArn',
+            values: [`arn:${partition}:cloudformation:${region}:${account}:type/resource/AWSUtility-CloudFormation-CommandRunner/*`],
+          },
         ],
       },
     ]);
@@ -60,7 +65,12 @@ describe('CommandRunnerType: what its handler may do', () => {
 
   test('no wildcard action, and "*" only where the action has no resource-level permission', () => {
     expect(actionsOf(statements).filter((action: string) => action.includes('*'))).toEqual([]);
-    expect(statements.filter((statement) => statement.resources.includes('*')).map((statement) => statement.sid).sort()).toEqual(['DescribeNetworkAndInstances', 'HandlerMetrics']);
+    expect(
+      statements
+        .filter((statement) => statement.resources.includes('*'))
+        .map((statement) => statement.sid)
+        .sort(),
+    ).toEqual(['DescribeNetworkAndInstances', 'HandlerMetrics']);
     expect(bySid(statements, 'DescribeNetworkAndInstances').actions.every((action: string) => action.startsWith('ec2:Describe'))).toBe(true);
     expect(bySid(statements, 'HandlerMetrics').condition).toEqual([
       { test: 'StringEquals', variable: 'cloudwatch:namespace', values: ['AWS/CloudFormation/AWSUtility/CloudFormation/CommandRunner'] },
@@ -89,9 +99,13 @@ describe('CommandRunnerType: what its handler may do', () => {
     expect(bySid(statements, 'TerminateOnlyRunnerInstances').condition).toEqual([
       { test: 'StringLike', variable: 'ec2:ResourceTag/aws:cloudformation:stack-name', values: ['AWSUtility-CloudFormation-CommandRunner-*'] },
     ]);
-    expect(bySid(statements, 'RunnerStacks').resources).toEqual([`arn:${partition}:cloudformation:${region}:${account}:stack/AWSUtility-CloudFormation-CommandRunner-*/*`]);
+    expect(bySid(statements, 'RunnerStacks').resources).toEqual([
+      `arn:${partition}:cloudformation:${region}:${account}:stack/AWSUtility-CloudFormation-CommandRunner-*/*`,
+    ]);
     expect(bySid(statements, 'SimulateOwnPolicy').resources).toEqual([`arn:${partition}:iam::${account}:role/acme-commandrunner-type`]);
-    expect(bySid(statements, 'LatestAmazonLinux2Ami').resources).toEqual([`arn:${partition}:ssm:${region}::parameter/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2`]);
+    expect(bySid(statements, 'LatestAmazonLinux2Ami').resources).toEqual([
+      `arn:${partition}:ssm:${region}::parameter/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2`,
+    ]);
   });
 
   test('it logs only to its own log group', () => {
@@ -99,7 +113,7 @@ describe('CommandRunnerType: what its handler may do', () => {
     expect(bySid(statements, 'HandlerLogs').resources).toEqual([logGroupArn, `${logGroupArn}:log-stream:*`]);
   });
 
-  test('without a security group of the template\'s own it may create a temporary one, in any subnet of the default VPC', () => {
+  test("without a security group of the template's own it may create a temporary one, in any subnet of the default VPC", () => {
     expect(bySid(statements, 'TemporarySecurityGroup').actions).toContain('ec2:CreateSecurityGroup');
     expect(bySid(statements, 'LaunchResources').resources).toContain(ec2('subnet/*'));
   });

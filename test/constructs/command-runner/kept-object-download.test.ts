@@ -1,7 +1,12 @@
 import { keptObjectDownloadCommand } from '../../../constructs/command-runner/kept-object-download';
 
 describe('keptObjectDownloadCommand', () => {
-  const command = keptObjectDownloadCommand({ bucket: 'acme-tfstate', key: 'command-runner/run-terraform/abc.sh', target: '$SMP_SCRIPT', region: '$AWS_REGION' });
+  const command = keptObjectDownloadCommand({
+    bucket: 'acme-tfstate',
+    key: 'command-runner/run-terraform/abc.sh',
+    target: '$SMP_SCRIPT',
+    region: '$AWS_REGION',
+  });
   const object = '--bucket "acme-tfstate" --key "command-runner/run-terraform/abc.sh" --region "$AWS_REGION"';
 
   test('downloads the current object to the target', () => {
@@ -9,7 +14,8 @@ describe('keptObjectDownloadCommand', () => {
   });
 
   test('falls back to the newest version versioning keeps of the key, when the object was deleted', () => {
-    const newestKept = 'aws s3api list-object-versions --bucket "acme-tfstate" --prefix "command-runner/run-terraform/abc.sh" --region "$AWS_REGION" --query \'Versions[0].VersionId\' --output text';
+    const newestKept =
+      'aws s3api list-object-versions --bucket "acme-tfstate" --prefix "command-runner/run-terraform/abc.sh" --region "$AWS_REGION" --query \'Versions[0].VersionId\' --output text';
     expect(command.endsWith(`|| aws s3api get-object ${object} --version-id "$(${newestKept})" "$SMP_SCRIPT" >/dev/null`)).toBe(true);
   });
 

@@ -15,7 +15,10 @@ const CODE_SHA = 'c'.repeat(64);
 
 const { json, tf, built } = synthScope((scope) => {
   const policy = new S3Object(scope, 'bucket-policy-stand-in', { bucket: 'acme-tfstate', key: 'k', content: 'x' });
-  return { policy, artifacts: new ProjectArtifacts(scope, 'project-artifacts', { bucket: 'acme-tfstate', terraformCode: { zipFile, sha256: CODE_SHA }, dependsOn: [policy] }) };
+  return {
+    policy,
+    artifacts: new ProjectArtifacts(scope, 'project-artifacts', { bucket: 'acme-tfstate', terraformCode: { zipFile, sha256: CODE_SHA }, dependsOn: [policy] }),
+  };
 });
 const [scriptObject, codeObject] = built.artifacts.objects.map((object) => configOf(tf, object));
 

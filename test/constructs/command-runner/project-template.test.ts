@@ -1,6 +1,13 @@
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { parse } from 'yaml';
-import { COMMAND_MAX_BYTES, commandOf, ProjectTemplate, ProjectTemplateProps, TemplateEngine, worstCaseCommandBytes } from '../../../constructs/command-runner/project-template';
+import {
+  COMMAND_MAX_BYTES,
+  commandOf,
+  ProjectTemplate,
+  ProjectTemplateProps,
+  TemplateEngine,
+  worstCaseCommandBytes,
+} from '../../../constructs/command-runner/project-template';
 import { PARAMETER_GROUPS, parametersFor } from '../../../contract/project-parameters';
 import { CUSTOM_RESOURCE_TYPE, FIXED_PROPERTIES } from '../../../contract/provisioner';
 import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS } from '../../../contract/runner';
@@ -62,7 +69,9 @@ describe('ProjectTemplate (CommandRunner engine)', () => {
   });
 
   test.each(FORMER_PLATFORM_PARAMETERS)('a form value for %s (a platform value) is refused: the template has no such parameter', (name) => {
-    expect(undeclared(document, { SageMakerProjectName: 'churn', SageMakerProjectId: 'p-abcdefghijkl', [name]: 'https://gitlab-mirror.attacker.example' })).toEqual([name]);
+    expect(
+      undeclared(document, { SageMakerProjectName: 'churn', SageMakerProjectId: 'p-abcdefghijkl', [name]: 'https://gitlab-mirror.attacker.example' }),
+    ).toEqual([name]);
   });
 
   test('every platform value is written into the command and the resource, never taken from the form', () => {
@@ -129,9 +138,23 @@ describe('ProjectTemplate (CommandRunner engine)', () => {
     expect(run.Properties.SubnetId).toBeUndefined();
     expect(run.Properties.SecurityGroupId).toBeUndefined();
     const pinned = templateIn({
-      engine: { kind: 'commandrunner', commandRunner: { ...COMMAND_RUNNER, subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0', timeoutSeconds: 5400, instanceType: 'm5.large' } },
+      engine: {
+        kind: 'commandrunner',
+        commandRunner: {
+          ...COMMAND_RUNNER,
+          subnetId: 'subnet-0123456789abcdef0',
+          securityGroupId: 'sg-0123456789abcdef0',
+          timeoutSeconds: 5400,
+          instanceType: 'm5.large',
+        },
+      },
     });
-    expect(pinned.document.Resources.TerraformRun.Properties).toMatchObject({ SubnetId: 'subnet-0123456789abcdef0', SecurityGroupId: 'sg-0123456789abcdef0', Timeout: '5400', InstanceType: 'm5.large' });
+    expect(pinned.document.Resources.TerraformRun.Properties).toMatchObject({
+      SubnetId: 'subnet-0123456789abcdef0',
+      SecurityGroupId: 'sg-0123456789abcdef0',
+      Timeout: '5400',
+      InstanceType: 'm5.large',
+    });
   });
 
   test('the bootstrap command never exits: it runs the verified script in a child shell and only the script writes the output file', () => {
@@ -159,16 +182,20 @@ describe('ProjectTemplate versions', () => {
   test('the version is deterministic and changes with the template content, the code it pins included', () => {
     const first = templateIn().built.template;
     const again = templateIn().built.template;
-    const otherCode = templateIn({ runner: { ...runner, terraformCode: { key: `${ARTIFACT_KEYS.terraformCodePrefix}${'d'.repeat(64)}.zip`, sha256: 'd'.repeat(64) } } }).built.template;
+    const otherCode = templateIn({
+      runner: { ...runner, terraformCode: { key: `${ARTIFACT_KEYS.terraformCodePrefix}${'d'.repeat(64)}.zip`, sha256: 'd'.repeat(64) } },
+    }).built.template;
     expect(again.version).toBe(first.version);
     expect(otherCode.version).not.toBe(first.version);
   });
 
   test('a command that could exceed the 4,096-byte parameter limit is refused at synth, naming the fix', () => {
-    expect(() => templateIn({ runner: { ...runner, terraformVersion: '1'.repeat(3500) } })).toThrow(/can reach \d+ bytes with every parameter at its MaxLength.*limited to 4096 bytes\. Lower a MaxLength/);
+    expect(() => templateIn({ runner: { ...runner, terraformVersion: '1'.repeat(3500) } })).toThrow(
+      /can reach \d+ bytes with every parameter at its MaxLength.*limited to 4096 bytes\. Lower a MaxLength/,
+    );
   });
 
-  test('the worst-case size counts parameters at their MaxLength, pseudo parameters at their longest, references at a KMS key ARN\'s length', () => {
+  test("the worst-case size counts parameters at their MaxLength, pseudo parameters at their longest, references at a KMS key ARN's length", () => {
     expect(worstCaseCommandBytes('${SageMakerProjectName}')).toBe(32);
     expect(worstCaseCommandBytes('${TerraformAction}')).toBe('destroy'.length);
     expect(worstCaseCommandBytes('${AWS::StackId}')).toBe(220);

@@ -8,7 +8,12 @@ import { awsRefs, bySid, configOf, ref, statementsOf, synthScope } from '../../s
 const READERS = ['arn:aws:iam::111122223333:role/ds-lead', 'arn:aws:iam:::role/service-role/AmazonSageMaker-ExecutionRole-*'];
 
 const { json, tf, built } = synthScope((scope) => {
-  const template = new S3ProjectTemplate(scope, 's3-project-template', { bucketName: 'acme-sm-templates', body: 'AWSTemplateFormatVersion: "2010-09-09"\n', fileName: 'acme-project.yaml', readerArnPatterns: READERS });
+  const template = new S3ProjectTemplate(scope, 's3-project-template', {
+    bucketName: 'acme-sm-templates',
+    body: 'AWSTemplateFormatVersion: "2010-09-09"\n',
+    fileName: 'acme-project.yaml',
+    readerArnPatterns: READERS,
+  });
   new TerraformOutput(scope, 'location', { value: template.location });
   return template;
 });
@@ -16,14 +21,23 @@ const bucketId = ref(built.bucket.resource, 'id');
 
 describe('S3ProjectTemplate', () => {
   test('publishes the template body under templates/, tagged for Studio', () => {
-    expect(json).toHaveResourceWithProperties(S3Object, { bucket: bucketId, key: 'templates/acme-project.yaml', content: 'AWSTemplateFormatVersion: "2010-09-09"\n', content_type: 'application/x-yaml', tags: { 'sagemaker:studio-visibility': 'true' } });
+    expect(json).toHaveResourceWithProperties(S3Object, {
+      bucket: bucketId,
+      key: 'templates/acme-project.yaml',
+      content: 'AWSTemplateFormatVersion: "2010-09-09"\n',
+      content_type: 'application/x-yaml',
+      tags: { 'sagemaker:studio-visibility': 'true' },
+    });
   });
 
   test('its bucket, of its own, lets Studio in the browser read it (CORS)', () => {
-    expect(json).toHaveResourceWithProperties(S3BucketCorsConfiguration, { bucket: bucketId, cors_rule: [{ allowed_methods: ['GET', 'HEAD'], allowed_origins: ['https://*.sagemaker.aws'], allowed_headers: ['*'], max_age_seconds: 3000 }] });
+    expect(json).toHaveResourceWithProperties(S3BucketCorsConfiguration, {
+      bucket: bucketId,
+      cors_rule: [{ allowed_methods: ['GET', 'HEAD'], allowed_origins: ['https://*.sagemaker.aws'], allowed_headers: ['*'], max_age_seconds: 3000 }],
+    });
   });
 
-  test('only this account\'s Studio roles may read the templates; account-less patterns are pinned to this account', () => {
+  test("only this account's Studio roles may read the templates; account-less patterns are pinned to this account", () => {
     const { partition, account } = awsRefs(tf);
     const policy = statementsOf(tf, configOf(tf, built.bucket.policy).policy);
     expect(bySid(policy, 'StudioRolesReadTemplates')).toEqual({
@@ -34,7 +48,11 @@ describe('S3ProjectTemplate', () => {
       resources: [`arn:${partition}:s3:::acme-sm-templates/templates/*`],
       condition: [
         { test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [account] },
-        { test: 'ArnLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::111122223333:role/ds-lead', `arn:aws:iam::${account}:role/service-role/AmazonSageMaker-ExecutionRole-*`] },
+        {
+          test: 'ArnLike',
+          variable: 'aws:PrincipalArn',
+          values: ['arn:aws:iam::111122223333:role/ds-lead', `arn:aws:iam::${account}:role/service-role/AmazonSageMaker-ExecutionRole-*`],
+        },
       ],
     });
   });

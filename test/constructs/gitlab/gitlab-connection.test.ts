@@ -2,7 +2,9 @@ import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
 import { GitLabConnection } from '../../../constructs/gitlab/gitlab-connection';
 import { all, synthScope } from '../../support/synth-scope';
 
-const { json, tf } = synthScope((scope) => new GitLabConnection(scope, 'gitlab', { gitlabUrl: 'https://gitlab.acme.io', tokenSecretId: 'acme/gitlab/private-token' }));
+const { json, tf } = synthScope(
+  (scope) => new GitLabConnection(scope, 'gitlab', { gitlabUrl: 'https://gitlab.acme.io', tokenSecretId: 'acme/gitlab/private-token' }),
+);
 
 describe('GitLabConnection', () => {
   test('configures the gitlab provider for the API of the GitLab given', () => {

@@ -17,12 +17,12 @@ describe('GitLabNamespace', () => {
   const group = addressOf(child<DataGitlabGroupIds>(built, 'group'));
   const personal = `((length("ml-team/projects") < 1) || (lower("ml-team/projects") == lower(${owner}.username)))`;
 
-  test('looks the group path up only when it is not the token owner\'s own namespace (empty or the owner\'s username, any case)', () => {
+  test("looks the group path up only when it is not the token owner's own namespace (empty or the owner's username, any case)", () => {
     expect(json).toHaveDataSource(DataGitlabCurrentUser);
     expect(json).toHaveDataSourceWithProperties(DataGitlabGroupIds, { group: 'ml-team/projects', count: `\${${personal} ? 0 : 1}` });
   });
 
-  test('the namespace id is the owner\'s personal namespace or the group\'s id', () => {
+  test("the namespace id is the owner's personal namespace or the group's id", () => {
     expect(tf.output.namespace_id.value).toBe(`\${${personal} ? ${owner}.namespace_id : one(${group}[*].group_id)}`);
   });
 });

@@ -38,7 +38,10 @@ describe('GitLabToken', () => {
 
   test('is stored encrypted with the key given, written with the write-only argument', () => {
     expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'acme/gitlab/private-token', kms_key_id: ref(built.key.resource, 'arn') });
-    expect(json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, { secret_string_wo: `\${var.${TOKEN_VARIABLE}}`, secret_string_wo_version: `\${var.${TOKEN_VERSION_VARIABLE}}` });
+    expect(json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
+      secret_string_wo: `\${var.${TOKEN_VARIABLE}}`,
+      secret_string_wo_version: `\${var.${TOKEN_VERSION_VARIABLE}}`,
+    });
     expect(version.secret_string).toBeUndefined();
   });
 

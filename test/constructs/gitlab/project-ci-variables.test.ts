@@ -25,17 +25,24 @@ describe('ProjectCiVariables', () => {
 
   test('access-keys mode: no role ARN and no key (the seeding function writes the key, masked and protected)', () => {
     const { tf } = synthScope((scope) => new ProjectCiVariables(scope, 'ci-variables', { projectId: '17', values: COMMON }));
-    expect(variablesOf(tf).map((variable) => variable.key).sort()).toEqual([...CI_VARIABLES.common].sort());
+    expect(
+      variablesOf(tf)
+        .map((variable) => variable.key)
+        .sort(),
+    ).toEqual([...CI_VARIABLES.common].sort());
   });
 
   test('deploy-only values are set when given', () => {
-    const { json } = synthScope((scope) => new ProjectCiVariables(scope, 'ci-variables', { projectId: '18', values: { ...COMMON, DEPLOY_RECORDS_TABLE: 'acme-p-abcdefghijkl-deploys' } }));
+    const { json } = synthScope(
+      (scope) => new ProjectCiVariables(scope, 'ci-variables', { projectId: '18', values: { ...COMMON, DEPLOY_RECORDS_TABLE: 'acme-p-abcdefghijkl-deploys' } }),
+    );
     expect(json).toHaveResourceWithProperties(ProjectVariable, { project: '18', key: 'DEPLOY_RECORDS_TABLE', value: 'acme-p-abcdefghijkl-deploys' });
   });
 
   test('none holds a secret: all are plain, unprotected and raw, so GitLab never expands a $ in them', () => {
     const { tf, built } = synthScope((scope) => new ProjectCiVariables(scope, 'ci-variables', { projectId: '17', values: COMMON, roleArn: ROLE_ARN }));
     expect(built.variables).toHaveLength(CI_VARIABLES.common.length + 1);
-    for (const variable of variablesOf(tf)) expect(variable).toMatchObject({ masked: false, protected: false, raw: true, description: 'Set by the sagemaker-project stack' });
+    for (const variable of variablesOf(tf))
+      expect(variable).toMatchObject({ masked: false, protected: false, raw: true, description: 'Set by the sagemaker-project stack' });
   });
 });

@@ -1,5 +1,12 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { denyInsecureTransport, GrowingPolicies, policyDocument, PolicyStatement, ruleDeadLetterStatements, serviceTrust } from '../../../constructs/iam/policy';
+import {
+  denyInsecureTransport,
+  GrowingPolicies,
+  policyDocument,
+  PolicyStatement,
+  ruleDeadLetterStatements,
+  serviceTrust,
+} from '../../../constructs/iam/policy';
 import { configOf, synthScope } from '../../support/synth-scope';
 
 const allowGet: PolicyStatement = { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] };
@@ -8,13 +15,15 @@ const allowPut: PolicyStatement = { effect: 'Allow', actions: ['s3:PutObject'], 
 describe('policyDocument', () => {
   test('is an aws_iam_policy_document holding the statements as given', () => {
     const { json, tf, built } = synthScope((scope) => policyDocument(scope, 'document', [allowGet]));
-    expect(json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, { statement: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }] });
+    expect(json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+      statement: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }],
+    });
     expect(configOf(tf, built).statement).toHaveLength(1);
   });
 });
 
 describe('GrowingPolicies', () => {
-  test('creates a name\'s document once, on first use, and appends later statements to it', () => {
+  test("creates a name's document once, on first use, and appends later statements to it", () => {
     const created: Array<{ name: string; statements: PolicyStatement[] }> = [];
     const policies = new GrowingPolicies((name, statements) => created.push({ name, statements }));
     policies.add('grants', [allowGet]);
@@ -36,7 +45,7 @@ describe('GrowingPolicies', () => {
     expect(configOf(tf, built).statement.map((statement: any) => statement.actions)).toEqual([['s3:GetObject'], ['s3:PutObject']]);
   });
 
-  test('keeps its own copy: the caller\'s array is never changed', () => {
+  test("keeps its own copy: the caller's array is never changed", () => {
     const given = [allowGet];
     const policies = new GrowingPolicies(() => undefined);
     policies.add('grants', given);

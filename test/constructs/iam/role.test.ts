@@ -15,7 +15,12 @@ describe('Role', () => {
     synthScope((scope) => new Role(scope, 'role', { roleName: 'project-ci', description: 'CI of one project', trust: TRUST, ...props }));
 
   test('carries its name, description, path, permissions boundary, session length and tags', () => {
-    const { json } = roleIn({ path: '/platform/', permissionsBoundaryArn: BOUNDARY, maxSessionDuration: 7200, tags: { 'sagemaker:project-id': 'p-abcdefghijkl' } });
+    const { json } = roleIn({
+      path: '/platform/',
+      permissionsBoundaryArn: BOUNDARY,
+      maxSessionDuration: 7200,
+      tags: { 'sagemaker:project-id': 'p-abcdefghijkl' },
+    });
     expect(json).toHaveResourceWithProperties(IamRole, {
       name: 'project-ci',
       description: 'CI of one project',
@@ -44,7 +49,7 @@ describe('Role', () => {
     expect(configOf(tf, built.resource).provisioner).toEqual([{ 'local-exec': { command: 'sleep 30' } }]);
   });
 
-  test('its principal ARN is built from path and name (known at plan); roleArn is the resource\'s attribute', () => {
+  test("its principal ARN is built from path and name (known at plan); roleArn is the resource's attribute", () => {
     const { tf, built } = synthScope((scope) => {
       const role = new Role(scope, 'role', { roleName: 'project-ci', description: 'd', trust: TRUST, path: '/platform/' });
       role.addToPolicy('probe', [{ effect: 'Allow', actions: ['sts:TagSession'], resources: [role.principalArn, role.roleArn] }]);
@@ -82,8 +87,17 @@ describe('Role', () => {
 
 describe('User', () => {
   test('carries its name, path, permissions boundary, key removal on destroy and tags', () => {
-    const { json } = synthScope((scope) => new User(scope, 'user', { userName: 'project-ci', path: '/platform/', permissionsBoundaryArn: BOUNDARY, forceDestroy: true, tags: { team: 'ml' } }));
-    expect(json).toHaveResourceWithProperties(IamUser, { name: 'project-ci', path: '/platform/', permissions_boundary: BOUNDARY, force_destroy: true, tags: { team: 'ml' } });
+    const { json } = synthScope(
+      (scope) =>
+        new User(scope, 'user', { userName: 'project-ci', path: '/platform/', permissionsBoundaryArn: BOUNDARY, forceDestroy: true, tags: { team: 'ml' } }),
+    );
+    expect(json).toHaveResourceWithProperties(IamUser, {
+      name: 'project-ci',
+      path: '/platform/',
+      permissions_boundary: BOUNDARY,
+      force_destroy: true,
+      tags: { team: 'ml' },
+    });
   });
 
   test('its principal ARN is built from path and name; its grants are user policies', () => {
@@ -106,10 +120,14 @@ describe('identityArn', () => {
   test('leaves the region out and puts the path between type and name', () => {
     const { tf } = synthScope((scope) => {
       const role = new Role(scope, 'role', { roleName: 'r', description: 'd', trust: TRUST });
-      role.addToPolicy('probe', [{ effect: 'Allow', actions: ['iam:GetUser'], resources: [identityArn(scope, 'user', 'ci'), identityArn(scope, 'role', 'fn', '/a/b/')] }]);
+      role.addToPolicy('probe', [
+        { effect: 'Allow', actions: ['iam:GetUser'], resources: [identityArn(scope, 'user', 'ci'), identityArn(scope, 'role', 'fn', '/a/b/')] },
+      ]);
     });
     const { partition, account } = awsRefs(tf);
-    const [statement] = Object.values(all(tf, 'aws_iam_policy_document', 'data')).flatMap((document: any) => document.statement).filter((candidate: any) => candidate.actions[0] === 'iam:GetUser');
+    const [statement] = Object.values(all(tf, 'aws_iam_policy_document', 'data'))
+      .flatMap((document: any) => document.statement)
+      .filter((candidate: any) => candidate.actions[0] === 'iam:GetUser');
     expect(statement.resources).toEqual([`arn:${partition}:iam::${account}:user/ci`, `arn:${partition}:iam::${account}:role/a/b/fn`]);
   });
 });

@@ -42,7 +42,10 @@ describe('DeployRecordsTable', () => {
       { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [tableArn] },
       keyUse,
     ]);
-    expect(inlinePolicy(tf, built.ci, 'grants')).toEqual([{ effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [tableArn] }, keyUse]);
+    expect(inlinePolicy(tf, built.ci, 'grants')).toEqual([
+      { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [tableArn] },
+      keyUse,
+    ]);
   });
 
   test('its name is the configured one, so policies and settings naming it resolve at plan', () => {

@@ -32,7 +32,7 @@ const { trigger } = built;
 const queueArn = ref(trigger.failureQueue, 'arn');
 
 describe('DeployTrigger: the rule', () => {
-  test('matches approvals of the project\'s model package group only', () => {
+  test("matches approvals of the project's model package group only", () => {
     expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { name: PROPS.ruleName });
     expect(configOf(tf, trigger.rule).event_pattern).toBe(
       '${jsonencode({"source" = ["aws.sagemaker"], "detail-type" = ["SageMaker Model Package State Change"], "detail" = {"ModelPackageGroupName" = ["churn-p-abcdefghijkl"], "ModelApprovalStatus" = ["Approved"]}})}',
@@ -40,13 +40,21 @@ describe('DeployTrigger: the rule', () => {
   });
 
   test('invokes the function (and only it may), retrying for an hour, then keeps the event in the failure queue', () => {
-    expect(json).toHaveResourceWithProperties(LambdaPermission, { statement_id: 'InvokeFromModelApprovedRule', principal: 'events.amazonaws.com', source_arn: ref(trigger.rule, 'arn') });
-    expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, { arn: ref(trigger.function.resource, 'arn'), retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 }, dead_letter_config: { arn: queueArn } });
+    expect(json).toHaveResourceWithProperties(LambdaPermission, {
+      statement_id: 'InvokeFromModelApprovedRule',
+      principal: 'events.amazonaws.com',
+      source_arn: ref(trigger.rule, 'arn'),
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      arn: ref(trigger.function.resource, 'arn'),
+      retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 },
+      dead_letter_config: { arn: queueArn },
+    });
   });
 });
 
 describe('DeployTrigger: the function', () => {
-  test('is the bundled deploy-trigger handler, running as the role given, with the trigger token\'s secret and the deploy records, not the namespace token', () => {
+  test("is the bundled deploy-trigger handler, running as the role given, with the trigger token's secret and the deploy records, not the namespace token", () => {
     expect(jest.mocked(bundleLambda)).toHaveBeenCalledWith(DEPLOY_TRIGGER_ENTRY);
     expect(json).toHaveResourceWithProperties(LambdaFunction, {
       function_name: PROPS.functionName,
@@ -66,11 +74,20 @@ describe('DeployTrigger: the function', () => {
     });
   });
 
-  test('a failed invocation is retried twice within the hour, then goes to the failure queue, which the function\'s role may send to', () => {
+  test("a failed invocation is retried twice within the hour, then goes to the failure queue, which the function's role may send to", () => {
     const { partition, region, account } = awsRefs(tf);
-    expect(json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600, destination_config: { on_failure: { destination: queueArn } } });
+    expect(json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 3600,
+      destination_config: { on_failure: { destination: queueArn } },
+    });
     expect(inlinePolicy(tf, built.role, 'failure-queue')).toEqual([
-      { sid: 'SendFailedApprovalEvents', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [`arn:${partition}:sqs:${region}:${account}:acme-p-abcdefghijkl-deploy-trigger-failures`] },
+      {
+        sid: 'SendFailedApprovalEvents',
+        effect: 'Allow',
+        actions: ['sqs:SendMessage'],
+        resources: [`arn:${partition}:sqs:${region}:${account}:acme-p-abcdefghijkl-deploy-trigger-failures`],
+      },
     ]);
   });
 });
@@ -90,10 +107,16 @@ describe('DeployTrigger: the failure queue', () => {
 describe('DeployTrigger: names from Studio input', () => {
   test('the queue and rule names are checked against their limits at plan', () => {
     expect(configOf(tf, trigger.failureQueue).lifecycle.precondition).toEqual([
-      { condition: `\${(length("${PROPS.failureQueueName}") <= 80)}`, error_message: `The SQS queue name "${PROPS.failureQueueName}" is longer than 80 characters: choose a shorter SageMaker project name.` },
+      {
+        condition: `\${(length("${PROPS.failureQueueName}") <= 80)}`,
+        error_message: `The SQS queue name "${PROPS.failureQueueName}" is longer than 80 characters: choose a shorter SageMaker project name.`,
+      },
     ]);
     expect(configOf(tf, trigger.rule).lifecycle.precondition).toEqual([
-      { condition: `\${(length("${PROPS.ruleName}") <= 64)}`, error_message: `The EventBridge rule name "${PROPS.ruleName}" is longer than 64 characters: choose a shorter SageMaker project name.` },
+      {
+        condition: `\${(length("${PROPS.ruleName}") <= 64)}`,
+        error_message: `The EventBridge rule name "${PROPS.ruleName}" is longer than 64 characters: choose a shorter SageMaker project name.`,
+      },
     ]);
   });
 });

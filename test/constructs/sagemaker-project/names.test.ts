@@ -33,7 +33,8 @@ describe('projectNames', () => {
     const longest = projectNames('acme-dev-mlops-', 'x'.repeat(32), PROJECT_ID, { build: '', deploy: '' });
     expect(longest.artifactBucket.length).toBeLessThanOrEqual(NAME_LIMITS.bucket);
     for (const name of [longest.seedFunction, longest.deployTriggerFunction]) expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.lambdaFunction);
-    for (const name of [longest.ciIdentity, longest.pipelineRole, longest.seedRole, longest.deployTriggerRole]) expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.iamRole);
+    for (const name of [longest.ciIdentity, longest.pipelineRole, longest.seedRole, longest.deployTriggerRole])
+      expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.iamRole);
     expect(longest.approvalRule.length).toBeLessThanOrEqual(NAME_LIMITS.eventRule);
     expect(longest.deployFailureQueue.length).toBeLessThanOrEqual(NAME_LIMITS.sqsQueue);
   });

@@ -14,7 +14,16 @@ const CODE = fakeBundleLambda('lambda/example/handler.ts');
 const functionIn = (props: Partial<Omit<ProjectFunctionProps, 'role'>> = {}, build: (scope: Construct, fn: ProjectFunction) => void = () => undefined) =>
   synthScope((scope) => {
     const role = granteeRole(scope, 'function-role');
-    const fn = new ProjectFunction(scope, 'function', { functionName: 'acme-p-abcdefghijkl-seed-code', description: 'Seeds', code: CODE, role, environment: { GITLAB_URL: 'https://gitlab.acme.io' }, timeoutSeconds: 600, logRetentionDays: 30, ...props });
+    const fn = new ProjectFunction(scope, 'function', {
+      functionName: 'acme-p-abcdefghijkl-seed-code',
+      description: 'Seeds',
+      code: CODE,
+      role,
+      environment: { GITLAB_URL: 'https://gitlab.acme.io' },
+      timeoutSeconds: 600,
+      logRetentionDays: 30,
+      ...props,
+    });
     build(scope, fn);
     return { role, fn };
   });
@@ -48,32 +57,62 @@ describe('ProjectFunction', () => {
   test('its role may write to that log group and nothing else through it', () => {
     const { partition, region, account } = awsRefs(tf);
     expect(inlinePolicy(tf, built.role, 'function-logs')).toEqual([
-      { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/acme-p-abcdefghijkl-seed-code:*`] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/acme-p-abcdefghijkl-seed-code:*`],
+      },
     ]);
   });
 
   test('a name known at synth is checked at once; a name from Terraform values at plan', () => {
     expect(fn.lifecycle).toEqual({ precondition: [] });
-    expect(() => functionIn({ functionName: `acme-${'x'.repeat(60)}` })).toThrow(/The Lambda function name "acme-x+" is longer than 64 characters: choose a shorter name\./);
+    expect(() => functionIn({ functionName: `acme-${'x'.repeat(60)}` })).toThrow(
+      /The Lambda function name "acme-x+" is longer than 64 characters: choose a shorter name\./,
+    );
     const planned = synthScope((scope) => {
       const id = new TerraformVariable(scope, 'project_id', { type: 'string' });
-      return new ProjectFunction(scope, 'function', { functionName: `acme-${id.stringValue}-seed-code`, description: 'd', code: CODE, role: granteeRole(scope), environment: {}, timeoutSeconds: 60, memoryMb: 512, logRetentionDays: 30 });
+      return new ProjectFunction(scope, 'function', {
+        functionName: `acme-${id.stringValue}-seed-code`,
+        description: 'd',
+        code: CODE,
+        role: granteeRole(scope),
+        environment: {},
+        timeoutSeconds: 60,
+        memoryMb: 512,
+        logRetentionDays: 30,
+      });
     });
     expect(configOf(planned.tf, planned.built.resource)).toMatchObject({
       memory_size: 512,
-      lifecycle: { precondition: [{ condition: '${(length("acme-${var.project_id}-seed-code") <= 64)}', error_message: expect.stringContaining('is longer than 64 characters') }] },
+      lifecycle: {
+        precondition: [
+          { condition: '${(length("acme-${var.project_id}-seed-code") <= 64)}', error_message: expect.stringContaining('is longer than 64 characters') },
+        ],
+      },
     });
   });
 });
 
 describe('invokeFromRule', () => {
-  test('lets that rule alone invoke the function, with the rule\'s retries and dead-letter queue', () => {
+  test("lets that rule alone invoke the function, with the rule's retries and dead-letter queue", () => {
     let rule: CloudwatchEventRule | undefined;
     const { json, built } = functionIn({}, (scope, fn) => {
       rule = new CloudwatchEventRule(scope, 'rule', { name: 'acme-rule', eventPattern: '{}' });
-      invokeFromRule(scope, rule, fn, { statementId: 'InvokeFromRule', retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 }, deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:failures' });
+      invokeFromRule(scope, rule, fn, {
+        statementId: 'InvokeFromRule',
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
+        deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:failures',
+      });
     });
-    expect(json).toHaveResourceWithProperties(LambdaPermission, { statement_id: 'InvokeFromRule', action: 'lambda:InvokeFunction', function_name: ref(built.fn.resource, 'function_name'), principal: 'events.amazonaws.com', source_arn: ref(rule!, 'arn') });
+    expect(json).toHaveResourceWithProperties(LambdaPermission, {
+      statement_id: 'InvokeFromRule',
+      action: 'lambda:InvokeFunction',
+      function_name: ref(built.fn.resource, 'function_name'),
+      principal: 'events.amazonaws.com',
+      source_arn: ref(rule!, 'arn'),
+    });
     expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, {
       rule: ref(rule!, 'name'),
       arn: ref(built.fn.resource, 'arn'),

@@ -19,11 +19,21 @@ const OIDC: CiOidcTrust = {
 const identitiesIn = (oidc?: CiOidcTrust) =>
   synthScope((scope) => {
     const names = projectNames('acme-', 'churn', 'p-abcdefghijkl', { build: '', deploy: '' });
-    const props: ProjectIdentitiesProps = { names, path: '/acme/', permissionsBoundaryArn: BOUNDARY, oidc, sagemaker: sagemakerResources(AwsContext.of(scope), names, (name) => name.toLowerCase()), tags: TAGS };
+    const props: ProjectIdentitiesProps = {
+      names,
+      path: '/acme/',
+      permissionsBoundaryArn: BOUNDARY,
+      oidc,
+      sagemaker: sagemakerResources(AwsContext.of(scope), names, (name) => name.toLowerCase()),
+      tags: TAGS,
+    };
     return new ProjectIdentities(scope, 'identities', props);
   });
 
-const roleNames = (tf: any) => Object.values<any>(all(tf, 'aws_iam_role')).map((role) => role.name).sort();
+const roleNames = (tf: any) =>
+  Object.values<any>(all(tf, 'aws_iam_role'))
+    .map((role) => role.name)
+    .sort();
 const trustOf = (tf: any, role: Role) => statementsOf(tf, configOf(tf, role.resource).assume_role_policy);
 
 describe('ProjectIdentities (oidc mode)', () => {
@@ -32,12 +42,17 @@ describe('ProjectIdentities (oidc mode)', () => {
   const { partition, region, account } = awsRefs(tf);
 
   test('four roles (CI, pipeline, seeding, deploy trigger), each under the boundary and the path, tagged with the project', () => {
-    expect(roleNames(tf)).toEqual(['acme-p-abcdefghijkl-ci', 'acme-p-abcdefghijkl-deploy-trigger', 'acme-p-abcdefghijkl-pipeline', 'acme-p-abcdefghijkl-seed-code']);
+    expect(roleNames(tf)).toEqual([
+      'acme-p-abcdefghijkl-ci',
+      'acme-p-abcdefghijkl-deploy-trigger',
+      'acme-p-abcdefghijkl-pipeline',
+      'acme-p-abcdefghijkl-seed-code',
+    ]);
     for (const role of Object.values<any>(all(tf, 'aws_iam_role'))) expect(role).toMatchObject({ path: '/acme/', permissions_boundary: BOUNDARY, tags: TAGS });
     expect(all(tf, 'aws_iam_user')).toEqual({});
   });
 
-  test('the CI role trusts exactly the two GitLab projects\' default branch, with the platform GitLab as audience (StringEquals, no wildcard)', () => {
+  test("the CI role trusts exactly the two GitLab projects' default branch, with the platform GitLab as audience (StringEquals, no wildcard)", () => {
     expect(trustOf(tf, ci)).toEqual([
       {
         effect: 'Allow',
@@ -57,14 +72,19 @@ describe('ProjectIdentities (oidc mode)', () => {
     expect(built.ciUserName).toBeUndefined();
   });
 
-  test('CI acts only on this project\'s pipeline, model packages and endpoints; it can neither approve nor register models', () => {
+  test("CI acts only on this project's pipeline, model packages and endpoints; it can neither approve nor register models", () => {
     const statements = inlinePolicy(tf, ci, 'sagemaker');
     const actions = statements.flatMap((statement) => statement.actions);
     expect(actions).not.toContain('sagemaker:UpdateModelPackage');
     expect(actions).not.toContain('sagemaker:CreateModelPackage');
     const sagemaker = (resource: string) => `arn:${partition}:sagemaker:${region}:${account}:${resource}`;
-    expect(bySid(statements, 'RunModelBuildPipeline').resources).toEqual([sagemaker('pipeline/churn-p-abcdefghijkl'), sagemaker('pipeline/churn-p-abcdefghijkl/execution/*')]);
-    expect(bySid(statements, 'DeployProjectEndpoints').resources).toEqual(['model', 'endpoint-config', 'endpoint'].map((type) => sagemaker(`${type}/p-abcdefghijkl-*`)));
+    expect(bySid(statements, 'RunModelBuildPipeline').resources).toEqual([
+      sagemaker('pipeline/churn-p-abcdefghijkl'),
+      sagemaker('pipeline/churn-p-abcdefghijkl/execution/*'),
+    ]);
+    expect(bySid(statements, 'DeployProjectEndpoints').resources).toEqual(
+      ['model', 'endpoint-config', 'endpoint'].map((type) => sagemaker(`${type}/p-abcdefghijkl-*`)),
+    );
     expect(bySid(statements, 'PassPipelineRole').resources).toEqual([`arn:${partition}:iam::${account}:role/acme/acme-p-abcdefghijkl-pipeline`]);
   });
 
@@ -78,20 +98,26 @@ describe('ProjectIdentities (oidc mode)', () => {
       },
     ]);
     const statements = inlinePolicy(tf, built.pipelineRole, 'sagemaker');
-    expect(bySid(statements, 'RegisterModelsForApproval').condition).toEqual([{ test: 'StringEquals', variable: 'sagemaker:ModelApprovalStatus', values: ['PendingManualApproval'] }]);
+    expect(bySid(statements, 'RegisterModelsForApproval').condition).toEqual([
+      { test: 'StringEquals', variable: 'sagemaker:ModelApprovalStatus', values: ['PendingManualApproval'] },
+    ]);
     expect(statements.flatMap((statement) => statement.actions)).not.toContain('sagemaker:UpdateModelPackage');
     expect(bySid(statements, 'PassRoleToOwnJobs').resources).toEqual([`arn:${partition}:iam::${account}:role/acme/acme-p-abcdefghijkl-pipeline`]);
   });
 
   test('the function roles are assumed by Lambda and start with no permission: grants add what they touch', () => {
     for (const role of [built.seedRole, built.deployTriggerRole]) {
-      expect(trustOf(tf, role)).toEqual([{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }]);
+      expect(trustOf(tf, role)).toEqual([
+        { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
+      ]);
       expect(inlinePolicyNames(tf, role)).toEqual([]);
     }
   });
 
   test('no identity starts with a secret read: only grants add one', () => {
-    const everything = [ci, built.pipelineRole, built.seedRole, built.deployTriggerRole].flatMap((role) => inlinePolicyNames(tf, role).flatMap((name) => inlinePolicy(tf, role, name)));
+    const everything = [ci, built.pipelineRole, built.seedRole, built.deployTriggerRole].flatMap((role) =>
+      inlinePolicyNames(tf, role).flatMap((name) => inlinePolicy(tf, role, name)),
+    );
     expect(everything.flatMap((statement) => statement.actions).filter((action: string) => action.startsWith('secretsmanager:'))).toEqual([]);
   });
 });
@@ -100,7 +126,13 @@ describe('ProjectIdentities (access-keys mode)', () => {
   const { json, tf, built } = identitiesIn();
 
   test('the CI identity is a user of its own, under the boundary and path, whose keys go with it; no CI role', () => {
-    expect(json).toHaveResourceWithProperties(IamUser, { name: 'acme-p-abcdefghijkl-ci', path: '/acme/', permissions_boundary: BOUNDARY, force_destroy: true, tags: TAGS });
+    expect(json).toHaveResourceWithProperties(IamUser, {
+      name: 'acme-p-abcdefghijkl-ci',
+      path: '/acme/',
+      permissions_boundary: BOUNDARY,
+      force_destroy: true,
+      tags: TAGS,
+    });
     expect(roleNames(tf)).not.toContain('acme-p-abcdefghijkl-ci');
     expect(built.ciRoleArn).toBeUndefined();
     expect(built.ciUserName).toBe((built.ci as User).userName);

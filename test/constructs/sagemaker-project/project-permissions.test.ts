@@ -19,15 +19,20 @@ function synthesized(build: (aws: AwsContext) => { resources?: SageMakerResource
   const { tf, built } = synthScope((scope) => {
     const made = build(AwsContext.of(scope));
     const resources = made.resources ? Object.values(made.resources).flat() : [];
-    const document = policyDocument(scope, 'document', [...(made.statements ?? []), ...(resources.length ? [{ effect: 'Allow', actions: ['sagemaker:ListTags'], resources }] : [])]);
+    const document = policyDocument(scope, 'document', [
+      ...(made.statements ?? []),
+      ...(resources.length ? [{ effect: 'Allow', actions: ['sagemaker:ListTags'], resources }] : []),
+    ]);
     return document;
   });
   return { tf, statements: configOf(tf, built).statement as any[] };
 }
 
 describe('sagemakerResources', () => {
-  test('one project\'s pipeline and group, lowered as SageMaker writes them in ARNs; endpoints by project id', () => {
-    const { tf, statements } = synthesized((aws) => ({ resources: sagemakerResources(aws, { pipeline: 'Churn-p-abc', modelPackageGroup: 'Churn-p-abc', endpointPrefix: 'p-abc-' }, (name) => name.toLowerCase()) }));
+  test("one project's pipeline and group, lowered as SageMaker writes them in ARNs; endpoints by project id", () => {
+    const { tf, statements } = synthesized((aws) => ({
+      resources: sagemakerResources(aws, { pipeline: 'Churn-p-abc', modelPackageGroup: 'Churn-p-abc', endpointPrefix: 'p-abc-' }, (name) => name.toLowerCase()),
+    }));
     const { partition, region, account } = awsRefs(tf);
     const arn = (resource: string) => `arn:${partition}:sagemaker:${region}:${account}:${resource}`;
     expect(statements[0].resources).toEqual([
@@ -41,7 +46,7 @@ describe('sagemakerResources', () => {
     ]);
   });
 
-  test('every project of the platform (the boundary\'s view): names and ids as wildcards', () => {
+  test("every project of the platform (the boundary's view): names and ids as wildcards", () => {
     const { tf, statements } = synthesized((aws) => ({ resources: anyProjectSageMakerResources(aws) }));
     const { partition, region, account } = awsRefs(tf);
     const arn = (resource: string) => `arn:${partition}:sagemaker:${region}:${account}:${resource}`;
@@ -68,7 +73,7 @@ describe('ciSageMakerStatements', () => {
   const statements = ciSageMakerStatements(resources, [PIPELINE_ROLE]);
   const actions = statements.flatMap((statement) => statement.actions ?? []);
 
-  test('cannot change or register a model package: approval stays a person\'s decision in Studio', () => {
+  test("cannot change or register a model package: approval stays a person's decision in Studio", () => {
     expect(actions.filter((action) => /ModelPackage$/.test(action) && !/^sagemaker:(Describe|List)/.test(action))).toEqual([]);
   });
 
@@ -105,18 +110,30 @@ describe('pipelineStatements', () => {
     expect(statements.flatMap((statement) => statement.actions)).not.toContain('sagemaker:UpdateModelPackage');
   });
 
-  test('the boundary\'s view (any project): only the jobs pipelines name (pipelines-*), untagged; only its own role passed to them', () => {
+  test("the boundary's view (any project): only the jobs pipelines name (pipelines-*), untagged; only its own role passed to them", () => {
     expect(bySid(statements, 'RunPipelineJobs').resources).toEqual([
       `arn:${partition}:sagemaker:${region}:${account}:processing-job/pipelines-*`,
       `arn:${partition}:sagemaker:${region}:${account}:training-job/pipelines-*`,
     ]);
-    expect(bySid(statements, 'PassRoleToOwnJobs')).toMatchObject({ resources: [PIPELINE_ROLE], condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }] });
+    expect(bySid(statements, 'PassRoleToOwnJobs')).toMatchObject({
+      resources: [PIPELINE_ROLE],
+      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }],
+    });
   });
 
-  test('one project\'s role: creates only jobs tagged with its id, and describes, stops or retags only jobs that carry it', () => {
+  test("one project's role: creates only jobs tagged with its id, and describes, stops or retags only jobs that carry it", () => {
     const names = { pipeline: 'churn-p-abc', modelPackageGroup: 'churn-p-abc', endpointPrefix: 'p-abc-', projectId: 'p-abc' };
-    const own = synthesized((aws) => ({ statements: pipelineStatements(aws, sagemakerResources(aws, names, (name) => name), [PIPELINE_ROLE]) })).statements;
-    const jobs = [`arn:${partition}:sagemaker:${region}:${account}:processing-job/pipelines-*`, `arn:${partition}:sagemaker:${region}:${account}:training-job/pipelines-*`];
+    const own = synthesized((aws) => ({
+      statements: pipelineStatements(
+        aws,
+        sagemakerResources(aws, names, (name) => name),
+        [PIPELINE_ROLE],
+      ),
+    })).statements;
+    const jobs = [
+      `arn:${partition}:sagemaker:${region}:${account}:processing-job/pipelines-*`,
+      `arn:${partition}:sagemaker:${region}:${account}:training-job/pipelines-*`,
+    ];
     expect(PROJECT_ID_TAG).toBe('sagemaker:project-id');
     expect(own.filter((statement) => statement.sid === 'RunPipelineJobs')).toEqual([]);
     expect(bySid(own, 'StartOwnPipelineJobs')).toEqual({
@@ -143,16 +160,24 @@ describe('pipelineStatements', () => {
     expect(bySid(statements, 'JobMetrics').condition).toEqual([{ test: 'StringLike', variable: 'cloudwatch:namespace', values: ['/aws/sagemaker/*'] }]);
   });
 
-  test('pulls only SageMaker\'s images and reads only the public sample data set of its region', () => {
+  test("pulls only SageMaker's images and reads only the public sample data set of its region", () => {
     expect(bySid(statements, 'PullSageMakerImages').resources).toEqual([`arn:${partition}:ecr:${region}:*:repository/sagemaker-*`]);
-    expect(bySid(statements, 'ReadSampleDataSet')).toMatchObject({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::sagemaker-servicecatalog-seedcode-${region}/dataset/*`] });
+    expect(bySid(statements, 'ReadSampleDataSet')).toMatchObject({
+      actions: ['s3:GetObject'],
+      resources: [`arn:${partition}:s3:::sagemaker-servicecatalog-seedcode-${region}/dataset/*`],
+    });
   });
 });
 
 describe('functionLogStatements', () => {
-  test('streams into the function\'s own log group only, which Terraform creates (no CreateLogGroup)', () => {
+  test("streams into the function's own log group only, which Terraform creates (no CreateLogGroup)", () => {
     expect(functionLogStatements('arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f')).toEqual([
-      { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*'] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*'],
+      },
     ]);
   });
 });

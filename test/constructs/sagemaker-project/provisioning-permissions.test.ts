@@ -6,7 +6,11 @@ import { awsRefs, bySid, configOf, synthScope } from '../../support/synth-scope'
 const BOUNDARY = 'arn:aws:iam::123456789012:policy/acme/acme-project-boundary';
 
 const { tf, built } = synthScope((scope) =>
-  policyDocument(scope, 'provisioning', projectProvisioningStatements(AwsContext.of(scope), { resourcePrefix: 'acme-', iamPath: '/acme/', boundaryArn: BOUNDARY })),
+  policyDocument(
+    scope,
+    'provisioning',
+    projectProvisioningStatements(AwsContext.of(scope), { resourcePrefix: 'acme-', iamPath: '/acme/', boundaryArn: BOUNDARY }),
+  ),
 );
 const statements: any[] = configOf(tf, built).statement;
 const { partition, region, account } = awsRefs(tf);
@@ -34,10 +38,12 @@ describe('projectProvisioningStatements: identities', () => {
       resources: ['*'],
     });
     const allowed = statements.filter((statement) => statement.effect === 'Allow').flatMap((statement) => statement.actions);
-    expect(allowed.filter((action: string) => /^iam:(Attach|Put)\w*(PermissionsBoundary|Policy)$/.test(action) && !/^iam:Put(Role|User)Policy$/.test(action))).toEqual([]);
+    expect(
+      allowed.filter((action: string) => /^iam:(Attach|Put)\w*(PermissionsBoundary|Policy)$/.test(action) && !/^iam:Put(Role|User)Policy$/.test(action)),
+    ).toEqual([]);
   });
 
-  test('the only roles it may pass are the project\'s own, and only to Lambda', () => {
+  test("the only roles it may pass are the project's own, and only to Lambda", () => {
     expect(statements.filter((statement) => statement.actions.includes('iam:PassRole'))).toEqual([
       {
         sid: 'PassProjectFunctionRoles',
@@ -49,7 +55,7 @@ describe('projectProvisioningStatements: identities', () => {
     ]);
   });
 
-  test('binds each run to its SageMaker project: describes projects and the product\'s stacks', () => {
+  test("binds each run to its SageMaker project: describes projects and the product's stacks", () => {
     expect(bySid(statements, 'BindRunToSageMakerProject')).toEqual({
       sid: 'BindRunToSageMakerProject',
       effect: 'Allow',
@@ -67,7 +73,7 @@ describe('projectProvisioningStatements: scope', () => {
     }
   });
 
-  test('resources are the platform\'s project-named ones: <prefix>p-*, <name>-p-*, the project IAM path, the binding lookups', () => {
+  test("resources are the platform's project-named ones: <prefix>p-*, <name>-p-*, the project IAM path, the binding lookups", () => {
     const allowed = [
       new RegExp(`^arn:${P}:s3:::acme-p-\\*(/\\*)?$`),
       new RegExp(`^arn:${P}:(dynamodb|lambda|events|sqs|logs):${R}:${A}:(table/|function:|rule/|log-group:/aws/lambda/)?acme-p-\\*$`),
@@ -78,7 +84,9 @@ describe('projectProvisioningStatements: scope', () => {
       new RegExp(`^arn:${P}:cloudformation:${R}:${A}:stack/SC-\\*$`),
       new RegExp(`^arn:${P}:logs:${R}:${A}:log-group:\\*$`),
     ];
-    const unscoped = statements.filter((statement) => statement.effect === 'Allow').flatMap((statement) => statement.resources.filter((resource: string) => !allowed.some((pattern) => pattern.test(resource))));
+    const unscoped = statements
+      .filter((statement) => statement.effect === 'Allow')
+      .flatMap((statement) => statement.resources.filter((resource: string) => !allowed.some((pattern) => pattern.test(resource))));
     expect(unscoped).toEqual([]);
   });
 

@@ -76,7 +76,9 @@ describe('RepositorySeeding: the function', () => {
 
   test('in access-keys mode it is told the CI user whose key it makes', () => {
     const keys = seedingIn({ ciAuthMode: 'access-keys', ciUserName: 'acme-p-abcdefghijkl-ci' });
-    expect(keys.json).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: expect.objectContaining({ CI_AUTH_MODE: 'access-keys', CI_IAM_USER_NAME: 'acme-p-abcdefghijkl-ci' }) } });
+    expect(keys.json).toHaveResourceWithProperties(LambdaFunction, {
+      environment: { variables: expect.objectContaining({ CI_AUTH_MODE: 'access-keys', CI_IAM_USER_NAME: 'acme-p-abcdefghijkl-ci' }) },
+    });
   });
 
   test('a seed-code folder without model-deploy fails the synth, naming the folder', () => {
@@ -93,13 +95,13 @@ describe('RepositorySeeding: the function', () => {
 });
 
 describe('RepositorySeeding: the invocation', () => {
-  test('Terraform invokes it with the seed code\'s digest, after what must exist before the first push', () => {
+  test("Terraform invokes it with the seed code's digest, after what must exist before the first push", () => {
     expect(invocation.function_name).toBe(ref(built.seeding.function.resource, 'function_name'));
     expect(invocation.input).toBe(`\${jsonencode({"seedCodeDigest" = "${seedCodeFingerprint(manifest)}"})}`);
     expect(invocation.depends_on).toEqual([addressOf(built.before)]);
   });
 
-  test('again only when the repositories, a repository\'s seed code or the seeding revision change', () => {
+  test("again only when the repositories, a repository's seed code or the seeding revision change", () => {
     expect(invocation.triggers).toEqual({
       build_project: '17',
       deploy_project: '18',

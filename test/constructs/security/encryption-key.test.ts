@@ -17,7 +17,13 @@ describe('EncryptionKey', () => {
     const { tf, built } = synthScope((scope) => new EncryptionKey(scope, 'key', { alias: 'alias/k', description: 'k' }));
     const { partition, account } = awsRefs(tf);
     expect(statementsOf(tf, configOf(tf, built.resource).policy)).toEqual([
-      { sid: 'DelegateToIamPolicies', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${account}:root`] }], actions: ['kms:*'], resources: ['*'] },
+      {
+        sid: 'DelegateToIamPolicies',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${account}:root`] }],
+        actions: ['kms:*'],
+        resources: ['*'],
+      },
     ]);
   });
 

@@ -10,7 +10,12 @@ import { all, awsRefs, child, configOf, granteeRole, inlinePolicy, ref, statemen
 const secretIn = (props: Partial<SecretProps> = {}) =>
   synthScope((scope) => {
     const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
-    const secret = new Secret(scope, 'secret', { secretName: 'acme/p-abcdefghijkl/deploy-trigger-token', description: 'trigger token', encryptionKey: key, ...props });
+    const secret = new Secret(scope, 'secret', {
+      secretName: 'acme/p-abcdefghijkl/deploy-trigger-token',
+      description: 'trigger token',
+      encryptionKey: key,
+      ...props,
+    });
     return { key, secret };
   });
 
@@ -38,14 +43,24 @@ describe('Secret', () => {
       const token = new TerraformVariable(scope, 'token', { type: 'string', sensitive: true });
       return new Secret(scope, 'secret', { secretName: 's', description: 'd', encryptionKey: key, value: { value: token.stringValue, version: 3 } });
     });
-    expect(json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, { secret_id: ref(built.resource, 'id'), secret_string_wo: '${var.token}', secret_string_wo_version: 3 });
+    expect(json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
+      secret_id: ref(built.resource, 'id'),
+      secret_string_wo: '${var.token}',
+      secret_string_wo_version: 3,
+    });
     const version = configOf(tf, child(built, 'value'));
     expect(version.secret_string).toBeUndefined();
     expect(version.secret_binary).toBeUndefined();
   });
 
-  test('resource policy statements become the secret\'s policy', () => {
-    const deny = { sid: 'OnlyReaders', effect: 'Deny', principals: [{ type: '*', identifiers: ['*'] }], actions: ['secretsmanager:GetSecretValue'], resources: ['*'] };
+  test("resource policy statements become the secret's policy", () => {
+    const deny = {
+      sid: 'OnlyReaders',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+    };
     const { json, tf, built } = secretIn({ policyStatements: [deny] });
     expect(json).toHaveResourceWithProperties(SecretsmanagerSecretPolicy, { secret_arn: ref(built.secret.resource, 'arn') });
     expect(statementsOf(tf, configOf(tf, child(built.secret, 'policy')).policy)).toEqual([deny]);

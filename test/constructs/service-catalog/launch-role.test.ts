@@ -2,7 +2,12 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LaunchRole } from '../../../constructs/service-catalog/launch-role';
 import { awsRefs, configOf, inlinePolicy, inlinePolicyNames, statementsOf, synthScope } from '../../support/synth-scope';
 
-const INVOKE = { sid: 'InvokeProvisioning', effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: ['arn:aws:lambda:us-east-1:123456789012:function:f'] };
+const INVOKE = {
+  sid: 'InvokeProvisioning',
+  effect: 'Allow',
+  actions: ['lambda:InvokeFunction'],
+  resources: ['arn:aws:lambda:us-east-1:123456789012:function:f'],
+};
 
 describe('LaunchRole', () => {
   const { json, tf, built } = synthScope((scope) => new LaunchRole(scope, 'launch-role', { roleName: 'acme-sc-launch' }));
@@ -15,7 +20,7 @@ describe('LaunchRole', () => {
     ]);
   });
 
-  test('manages only the product\'s CloudFormation stacks (SC-*)', () => {
+  test("manages only the product's CloudFormation stacks (SC-*)", () => {
     const { partition, region, account } = awsRefs(tf);
     expect(statements[0]).toEqual({
       sid: 'ManageProductStacks',
@@ -49,10 +54,15 @@ describe('LaunchRole', () => {
     expect(inlinePolicyNames(tf, built.role)).toEqual(['launch-sagemaker-project']);
   });
 
-  test('an engine\'s statements are added to the same policy', () => {
+  test("an engine's statements are added to the same policy", () => {
     const engine = synthScope((scope) => new LaunchRole(scope, 'launch-role', { roleName: 'acme-sc-launch', engineStatements: [INVOKE] }));
     const withEngine = inlinePolicy(engine.tf, engine.built.role, 'launch-sagemaker-project');
-    expect(withEngine.map((statement) => statement.sid)).toEqual(['ManageProductStacks', 'ReadTemplates', 'ReadServiceCatalogTemplateCopies', 'InvokeProvisioning']);
+    expect(withEngine.map((statement) => statement.sid)).toEqual([
+      'ManageProductStacks',
+      'ReadTemplates',
+      'ReadServiceCatalogTemplateCopies',
+      'InvokeProvisioning',
+    ]);
     expect(withEngine[3]).toEqual(INVOKE);
   });
 });

@@ -33,7 +33,12 @@ describe('ProductVersions', () => {
       { version: '0123456789ab', templateUrl: url('0123456789ab') },
       { version: 'abcdefabcdef', templateUrl: url('abcdefabcdef') },
     ]);
-    const versions = Object.entries<any>(all(tf, 'aws_servicecatalog_provisioning_artifact')).map(([id, version]) => [id.replace(/_[0-9A-F]+$/, ''), version.guidance, version.template_url, version.active]);
+    const versions = Object.entries<any>(all(tf, 'aws_servicecatalog_provisioning_artifact')).map(([id, version]) => [
+      id.replace(/_[0-9A-F]+$/, ''),
+      version.guidance,
+      version.template_url,
+      version.active,
+    ]);
     expect(versions.sort()).toEqual([
       ['versions_version-0123456789ab', 'DEPRECATED', url('0123456789ab'), true],
       ['versions_version-aaaaaaaaaaaa', 'DEFAULT', url('aaaaaaaaaaaa'), true],

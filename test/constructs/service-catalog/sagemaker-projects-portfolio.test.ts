@@ -7,7 +7,10 @@ import { LaunchRole } from '../../../constructs/service-catalog/launch-role';
 import { SageMakerProjectsPortfolio, SageMakerProjectsPortfolioProps } from '../../../constructs/service-catalog/sagemaker-projects-portfolio';
 import { addressOf, all, child, configOf, ref, synthScope } from '../../support/synth-scope';
 
-const TEMPLATE = { version: 'aaaaaaaaaaaa', templateUrl: 'https://acme-tfstate.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-aaaaaaaaaaaa.yaml' };
+const TEMPLATE = {
+  version: 'aaaaaaaaaaaa',
+  templateUrl: 'https://acme-tfstate.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-aaaaaaaaaaaa.yaml',
+};
 const PRINCIPALS = ['arn:aws:iam::111122223333:role/ds-lead', 'arn:aws:iam:::role/service-role/AmazonSageMaker-ExecutionRole-*'];
 
 const { json, tf, built } = synthScope((scope) => {
@@ -44,18 +47,28 @@ describe('SageMakerProjectsPortfolio', () => {
 
   test('the product keeps its initial version forever (ignore_changes), so a template change never replaces it', () => {
     const product = configOf(tf, portfolio.product);
-    expect(product.provisioning_artifact_parameters).toEqual({ name: 'initial', description: 'Template aaaaaaaaaaaa, the version the product was created with', type: 'CLOUD_FORMATION_TEMPLATE', template_url: TEMPLATE.templateUrl });
+    expect(product.provisioning_artifact_parameters).toEqual({
+      name: 'initial',
+      description: 'Template aaaaaaaaaaaa, the version the product was created with',
+      type: 'CLOUD_FORMATION_TEMPLATE',
+      template_url: TEMPLATE.templateUrl,
+    });
     expect(product.lifecycle).toEqual({ ignore_changes: ['provisioning_artifact_parameters'] });
   });
 
   test('the current template is a version of the product', () => {
     const versions = Object.values<any>(all(tf, 'aws_servicecatalog_provisioning_artifact'));
-    expect(versions).toEqual([expect.objectContaining({ product_id: ref(portfolio.product, 'id'), name: 'aaaaaaaaaaaa', guidance: 'DEFAULT', template_url: TEMPLATE.templateUrl })]);
+    expect(versions).toEqual([
+      expect.objectContaining({ product_id: ref(portfolio.product, 'id'), name: 'aaaaaaaaaaaa', guidance: 'DEFAULT', template_url: TEMPLATE.templateUrl }),
+    ]);
   });
 
   test('the product is in the portfolio, launched with the launch role once associated', () => {
     const association = child<ServicecatalogProductPortfolioAssociation>(portfolio, 'product-association');
-    expect(json).toHaveResourceWithProperties(ServicecatalogProductPortfolioAssociation, { portfolio_id: ref(portfolio.portfolio, 'id'), product_id: ref(portfolio.product, 'id') });
+    expect(json).toHaveResourceWithProperties(ServicecatalogProductPortfolioAssociation, {
+      portfolio_id: ref(portfolio.portfolio, 'id'),
+      product_id: ref(portfolio.product, 'id'),
+    });
     expect(json).toHaveResourceWithProperties(ServicecatalogConstraint, {
       type: 'LAUNCH',
       portfolio_id: ref(portfolio.portfolio, 'id'),

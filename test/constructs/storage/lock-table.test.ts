@@ -24,10 +24,14 @@ describe('LockTable', () => {
     });
   });
 
-  test('grantLock: what Terraform\'s S3 backend does with the table, and the key\'s use for this table only', () => {
+  test("grantLock: what Terraform's S3 backend does with the table, and the key's use for this table only", () => {
     const { partition, region, account } = awsRefs(tf);
     expect(inlinePolicy(tf, built.runner, 'grants')).toEqual([
-      { effect: 'Allow', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [`arn:${partition}:dynamodb:${region}:${account}:table/terraform-lock-acme`] },
+      {
+        effect: 'Allow',
+        actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [`arn:${partition}:dynamodb:${region}:${account}:table/terraform-lock-acme`],
+      },
       {
         effect: 'Allow',
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
@@ -40,7 +44,7 @@ describe('LockTable', () => {
     ]);
   });
 
-  test('its name is the configured one, not the resource\'s attribute, so policies naming it resolve at plan', () => {
+  test("its name is the configured one, not the resource's attribute, so policies naming it resolve at plan", () => {
     expect(built.table.tableName).toBe('terraform-lock-acme');
   });
 });

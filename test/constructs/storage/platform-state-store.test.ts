@@ -11,7 +11,12 @@ const RUNNER_ROLE_ARN = 'arn:aws:iam::123456789012:role/acme-project-runner';
 
 const { json, tf, built } = synthScope((scope) => {
   const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
-  const store = new PlatformStateStore(scope, 'state', { bucketName: 'acme-tfstate', lockTableName: 'terraform-lock-acme', encryptionKey: key, runnerRoleArn: RUNNER_ROLE_ARN });
+  const store = new PlatformStateStore(scope, 'state', {
+    bucketName: 'acme-tfstate',
+    lockTableName: 'terraform-lock-acme',
+    encryptionKey: key,
+    runnerRoleArn: RUNNER_ROLE_ARN,
+  });
   const runner = granteeRole(scope, 'runner');
   store.grantRunner(runner);
   return { key, store, runner };
@@ -24,14 +29,18 @@ describe('PlatformStateStore: the bucket', () => {
   test('is the named bucket, never force-destroyed, SSE-KMS with the platform key and an S3 bucket key, TLS-only', () => {
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-tfstate', force_destroy: false });
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(built.key.resource, 'arn') }, bucket_key_enabled: true }],
+      rule: [
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(built.key.resource, 'arn') }, bucket_key_enabled: true },
+      ],
     });
     expect(bySid(bucketPolicy, 'DenyInsecureTransport').effect).toBe('Deny');
   });
 
   test('superseded state versions expire after 90 days; superseded runner artifacts are kept, so an older product version finds its code', () => {
     expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
-      rule: [expect.objectContaining({ status: 'Enabled', filter: [{ prefix: 'sagemaker-projects/' }], noncurrent_version_expiration: [{ noncurrent_days: 90 }] })],
+      rule: [
+        expect.objectContaining({ status: 'Enabled', filter: [{ prefix: 'sagemaker-projects/' }], noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
+      ],
     });
   });
 
@@ -62,7 +71,11 @@ describe('PlatformStateStore: the bucket', () => {
 
 describe('PlatformStateStore: the lock table', () => {
   test('is the named lock table, encrypted with the platform key', () => {
-    expect(json).toHaveResourceWithProperties(DynamodbTable, { name: 'terraform-lock-acme', hash_key: 'LockID', server_side_encryption: { enabled: true, kms_key_arn: ref(built.key.resource, 'arn') } });
+    expect(json).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'terraform-lock-acme',
+      hash_key: 'LockID',
+      server_side_encryption: { enabled: true, kms_key_arn: ref(built.key.resource, 'arn') },
+    });
   });
 });
 
@@ -93,7 +106,11 @@ describe('PlatformStateStore: grantRunner', () => {
         resources: [bucketArn],
         condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['command-runner/*'] }],
       },
-      { effect: 'Allow', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [`arn:${partition}:dynamodb:${region}:${account}:table/terraform-lock-acme`] },
+      {
+        effect: 'Allow',
+        actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [`arn:${partition}:dynamodb:${region}:${account}:table/terraform-lock-acme`],
+      },
       keyUse('dynamodb', 'aws:dynamodb:tableName', ['terraform-lock-acme'], readWrite),
     ]);
   });

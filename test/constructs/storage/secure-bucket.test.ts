@@ -6,9 +6,23 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { EncryptionKey } from '../../../constructs/security/encryption-key';
 import { SecureBucket, SecureBucketProps } from '../../../constructs/storage/secure-bucket';
-import { addressOf, awsRefs, bySid, child, configOf, granteeRole, inlinePolicy, inlinePolicyNames, ref, statementsOf, synthScope, Synthesized } from '../../support/synth-scope';
+import {
+  addressOf,
+  awsRefs,
+  bySid,
+  child,
+  configOf,
+  granteeRole,
+  inlinePolicy,
+  inlinePolicyNames,
+  ref,
+  statementsOf,
+  synthScope,
+  Synthesized,
+} from '../../support/synth-scope';
 
-const bucketIn = (props: Partial<SecureBucketProps> = {}) => synthScope((scope) => new SecureBucket(scope, 'bucket', { bucketName: 'acme-artifacts', ...props }));
+const bucketIn = (props: Partial<SecureBucketProps> = {}) =>
+  synthScope((scope) => new SecureBucket(scope, 'bucket', { bucketName: 'acme-artifacts', ...props }));
 const policyOf = (tf: Synthesized, bucket: SecureBucket) => statementsOf(tf, configOf(tf, bucket.policy).policy);
 
 describe('SecureBucket: secure without asking', () => {
@@ -16,7 +30,13 @@ describe('SecureBucket: secure without asking', () => {
   const bucketId = ref(built.resource, 'id');
 
   test('is private: every public access block on, ownership enforced (no ACLs)', () => {
-    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { bucket: bucketId, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      bucket: bucketId,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { bucket: bucketId, rule: { object_ownership: 'BucketOwnerEnforced' } });
   });
 
@@ -26,13 +46,24 @@ describe('SecureBucket: secure without asking', () => {
   });
 
   test('without a key it is encrypted with SSE-S3', () => {
-    expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, { bucket: bucketId, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
+    expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      bucket: bucketId,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+    });
   });
 
   test('expires noncurrent versions after 90 days and incomplete uploads after 7', () => {
     expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       bucket: bucketId,
-      rule: [{ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }],
+      rule: [
+        {
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+        },
+      ],
     });
   });
 
@@ -59,13 +90,17 @@ describe('SecureBucket: options', () => {
       return { key, bucket: new SecureBucket(scope, 'bucket', { bucketName: 'acme-state', encryptionKey: key }) };
     });
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(built.key.resource, 'arn') }, bucket_key_enabled: true }],
+      rule: [
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(built.key.resource, 'arn') }, bucket_key_enabled: true },
+      ],
     });
   });
 
   test('the noncurrent-version expiry can be limited to a prefix and given its days; force destroy can be asked for', () => {
     const { json } = bucketIn({ noncurrentVersionExpiration: { days: 30, prefix: 'state/' }, forceDestroy: true });
-    expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, { rule: [expect.objectContaining({ filter: [{ prefix: 'state/' }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] })] });
+    expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: [expect.objectContaining({ filter: [{ prefix: 'state/' }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] })],
+    });
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-artifacts', force_destroy: true });
   });
 
@@ -82,7 +117,13 @@ describe('SecureBucket: options', () => {
   test('bucket and object ARNs are built from the name, so policies naming them resolve at plan', () => {
     const { tf, built } = synthScope((scope) => {
       const bucket = new SecureBucket(scope, 'bucket', { bucketName: 'acme-artifacts' });
-      bucket.addToResourcePolicy({ sid: 'Probe', effect: 'Deny', principals: [{ type: '*', identifiers: ['*'] }], actions: ['s3:GetObject'], resources: [bucket.bucketArn, bucket.objectArn('a/*')] });
+      bucket.addToResourcePolicy({
+        sid: 'Probe',
+        effect: 'Deny',
+        principals: [{ type: '*', identifiers: ['*'] }],
+        actions: ['s3:GetObject'],
+        resources: [bucket.bucketArn, bucket.objectArn('a/*')],
+      });
       return bucket;
     });
     const { partition } = awsRefs(tf);
@@ -142,10 +183,14 @@ describe('SecureBucket: grants carry the key', () => {
       bucket.grantRead(role, 'a/*');
       bucket.grantReadWrite(role, 'b/*');
     }, false);
-    expect(inlinePolicy(tf, built.role, 'grants').flatMap((statement) => statement.actions).filter((action: string) => action.startsWith('kms:'))).toEqual([]);
+    expect(
+      inlinePolicy(tf, built.role, 'grants')
+        .flatMap((statement) => statement.actions)
+        .filter((action: string) => action.startsWith('kms:')),
+    ).toEqual([]);
   });
 
-  test('a grant can go to a named policy instead of the grantee\'s grants policy', () => {
+  test("a grant can go to a named policy instead of the grantee's grants policy", () => {
     const { tf, built } = grantsOn((bucket, role) => bucket.grantRead(role, 'a/*', 'artifacts'));
     expect(inlinePolicyNames(tf, built.role)).toEqual(['artifacts']);
     expect(inlinePolicy(tf, built.role, 'artifacts').map((statement) => statement.actions[0])).toEqual(['s3:GetObject', 'kms:Decrypt']);

@@ -4,7 +4,10 @@ import { synthScope } from '../../support/synth-scope';
 
 describe('EphemeralResource', () => {
   test('writes an ephemeral block named after its construct path, which references point at', () => {
-    const { tf, built } = synthScope((scope) => new EphemeralResource(new Construct(scope, 'gitlab'), 'token', 'aws_secretsmanager_secret_version', { secret_id: 'acme/gitlab/private-token' }));
+    const { tf, built } = synthScope(
+      (scope) =>
+        new EphemeralResource(new Construct(scope, 'gitlab'), 'token', 'aws_secretsmanager_secret_version', { secret_id: 'acme/gitlab/private-token' }),
+    );
     expect(built.name).toBe('gitlab_token');
     expect(tf.ephemeral).toEqual({ aws_secretsmanager_secret_version: { gitlab_token: { secret_id: 'acme/gitlab/private-token' } } });
     expect(built.attribute('secret_string')).toBe('${ephemeral.aws_secretsmanager_secret_version.gitlab_token.secret_string}');

@@ -9,7 +9,11 @@ const EMPTY_CONFIG = join(root, 'test', 'fixtures', 'empty.config.json');
 /** Runs a command in the repository with a clean SMP_* environment plus `env`; stdout and stderr together. */
 function run(command: string, args: string[], env: Record<string, string>) {
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_')));
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...cleanEnv, CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: EMPTY_CONFIG, ...env } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...cleanEnv, CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: EMPTY_CONFIG, ...env },
+  });
   return { status: result.status, stderr: result.stderr, output: result.stdout + result.stderr };
 }
 
@@ -28,7 +32,9 @@ describe('npm run synth with a bad configuration', () => {
     rmSync(outdir, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(written).toEqual([]);
-    expect(result.stderr).toContain(`Invalid configuration (embedded defaults + ${EMPTY_CONFIG} + SMP_* environment variables):\n  - ${RETENTION_PROBLEM}\n  - ${REGION_PROBLEM}\n`);
+    expect(result.stderr).toContain(
+      `Invalid configuration (embedded defaults + ${EMPTY_CONFIG} + SMP_* environment variables):\n  - ${RETENTION_PROBLEM}\n  - ${REGION_PROBLEM}\n`,
+    );
     expect([occurrences(result.output, REGION_PROBLEM), occurrences(result.output, RETENTION_PROBLEM)]).toEqual([1, 1]);
     expect(result.output).not.toContain('cdktf encountered an error');
   });

@@ -6,15 +6,7 @@ import { APPLIED_BY_THE_RUNNER } from '../../../contract/runner';
 import { childOutput } from '../../harness/child-output';
 import { FakeAws } from '../../harness/fake-aws';
 import { mirroredProviders } from '../../harness/plugin-mirror';
-import {
-  cdktfArguments,
-  cliConfiguration,
-  cliEnvironment,
-  missingFromMirror,
-  providerAddress,
-  refusal,
-  terraformPlatform,
-} from '../../../tools/platform';
+import { cdktfArguments, cliConfiguration, cliEnvironment, missingFromMirror, providerAddress, refusal, terraformPlatform } from '../../../tools/platform';
 import { PLUGIN_MIRROR } from '../../harness/terraform';
 
 const root = join(__dirname, '..', '..', '..');
@@ -48,38 +40,64 @@ describe('refusals', () => {
     );
   });
 
-  test.each([['--app', 'node other.js'], ['-a', 'node other.js'], ['--output', 'elsewhere'], ['-o', 'elsewhere'], ['--output=elsewhere']])('an option the command sets itself: %s', (...args) => {
-    expect(refusal('diff', args)).toBe(`npm run diff -- ${args[0]}: refused. npm run diff synthesizes this app into cdktf.out/ itself; for another app or folder, run npx cdktf diff directly.`);
-  });
-
-  test.each([[[]], [['--auto-approve']], [['service-catalog', '--auto-approve']], [['service-*']], [['--var-file', 'sagemaker-project.tfvars']], [['--var', 'gitlab_private_token_version=2']]])(
-    'nothing refused in %j (option values are not stack names)',
-    (args) => {
-      expect(refusal('deploy', args)).toBeUndefined();
+  test.each([['--app', 'node other.js'], ['-a', 'node other.js'], ['--output', 'elsewhere'], ['-o', 'elsewhere'], ['--output=elsewhere']])(
+    'an option the command sets itself: %s',
+    (...args) => {
+      expect(refusal('diff', args)).toBe(
+        `npm run diff -- ${args[0]}: refused. npm run diff synthesizes this app into cdktf.out/ itself; for another app or folder, run npx cdktf diff directly.`,
+      );
     },
   );
+
+  test.each([
+    [[]],
+    [['--auto-approve']],
+    [['service-catalog', '--auto-approve']],
+    [['service-*']],
+    [['--var-file', 'sagemaker-project.tfvars']],
+    [['--var', 'gitlab_private_token_version=2']],
+  ])('nothing refused in %j (option values are not stack names)', (args) => {
+    expect(refusal('deploy', args)).toBeUndefined();
+  });
 });
 
 describe('what the cdktf CLI is run with', () => {
-  test('the command on the platform stack as synthesized, then the user\'s arguments as given', () => {
+  test("the command on the platform stack as synthesized, then the user's arguments as given", () => {
     expect(cdktfArguments('deploy', ['--auto-approve', '--var', 'gitlab_private_token_version=2'], 'cdktf.out', undefined)).toEqual([
-      'deploy', 'service-catalog', '--skip-synth', '--output', 'cdktf.out', '--auto-approve', '--var', 'gitlab_private_token_version=2',
+      'deploy',
+      'service-catalog',
+      '--skip-synth',
+      '--output',
+      'cdktf.out',
+      '--auto-approve',
+      '--var',
+      'gitlab_private_token_version=2',
     ]);
   });
 
   test('with a mirror, the registry-only provider lock is skipped; a stack name given is not repeated', () => {
     expect(cdktfArguments('destroy', ['service-catalog', '--auto-approve'], 'cdktf.out', '/srv/mirror')).toEqual([
-      'destroy', 'service-catalog', '--skip-synth', '--output', 'cdktf.out', '--skip-provider-lock', '--auto-approve',
+      'destroy',
+      'service-catalog',
+      '--skip-synth',
+      '--output',
+      'cdktf.out',
+      '--skip-provider-lock',
+      '--auto-approve',
     ]);
   });
 
   test('no checkpoint call; TF_CLI_CONFIG_FILE replaced only when there is a mirror configuration', () => {
     const base = { PATH: '/usr/bin', TF_CLI_CONFIG_FILE: '/home/me/.terraformrc' };
     expect(cliEnvironment(base, undefined)).toEqual({ ...base, CHECKPOINT_DISABLE: '1' });
-    expect(cliEnvironment(base, '/tmp/run/terraform.tfrc')).toEqual({ PATH: '/usr/bin', TF_CLI_CONFIG_FILE: '/tmp/run/terraform.tfrc', CHECKPOINT_DISABLE: '1' });
+    expect(cliEnvironment(base, '/tmp/run/terraform.tfrc')).toEqual({
+      PATH: '/usr/bin',
+      TF_CLI_CONFIG_FILE: '/tmp/run/terraform.tfrc',
+      CHECKPOINT_DISABLE: '1',
+    });
   });
 
-  test('the CLI configuration installs every provider from the mirror and keeps the user\'s own settings', () => {
+  test("the CLI configuration installs every provider from the mirror and keeps the user's own settings", () => {
     expect(cliConfiguration('diff', '/srv/mirror', undefined)).toEqual({
       text:
         '# Written by npm run diff for this run only: TF_PLUGIN_MIRROR is set, so every provider comes from it.\n' +
@@ -116,7 +134,11 @@ describe('the provider mirror', () => {
   });
 
   test('platforms as Terraform names them', () => {
-    expect([terraformPlatform('linux', 'x64'), terraformPlatform('darwin', 'arm64'), terraformPlatform('win32', 'x64')]).toEqual(['linux_amd64', 'darwin_arm64', 'windows_amd64']);
+    expect([terraformPlatform('linux', 'x64'), terraformPlatform('darwin', 'arm64'), terraformPlatform('win32', 'x64')]).toEqual([
+      'linux_amd64',
+      'darwin_arm64',
+      'windows_amd64',
+    ]);
   });
 
   test('a provider is found unpacked or packed, for the version and platform required, or reported missing', () => {
@@ -124,13 +146,25 @@ describe('the provider mirror', () => {
     mkdirSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64'), { recursive: true });
     mkdirSync(join(mirror, 'registry.terraform.io/gitlabhq/gitlab'), { recursive: true });
     writeFileSync(join(mirror, 'registry.terraform.io/gitlabhq/gitlab/terraform-provider-gitlab_18.6.1_linux_amd64.zip'), '');
-    const required = [{ source: 'aws', version: '5.100.0' }, { source: 'gitlabhq/gitlab', version: '18.6.1' }];
+    const required = [
+      { source: 'aws', version: '5.100.0' },
+      { source: 'gitlabhq/gitlab', version: '18.6.1' },
+    ];
     expect(missingFromMirror(mirror, required, 'linux_amd64')).toEqual([]);
-    expect(missingFromMirror(mirror, required, 'darwin_arm64')).toEqual(['registry.terraform.io/hashicorp/aws 5.100.0', 'registry.terraform.io/gitlabhq/gitlab 18.6.1']);
-    expect(missingFromMirror(mirror, [{ source: 'aws', version: '5.99.0' }, { source: 'hashicorp/archive', version: '2.7.1' }], 'linux_amd64')).toEqual([
-      'registry.terraform.io/hashicorp/aws 5.99.0',
-      'registry.terraform.io/hashicorp/archive 2.7.1',
+    expect(missingFromMirror(mirror, required, 'darwin_arm64')).toEqual([
+      'registry.terraform.io/hashicorp/aws 5.100.0',
+      'registry.terraform.io/gitlabhq/gitlab 18.6.1',
     ]);
+    expect(
+      missingFromMirror(
+        mirror,
+        [
+          { source: 'aws', version: '5.99.0' },
+          { source: 'hashicorp/archive', version: '2.7.1' },
+        ],
+        'linux_amd64',
+      ),
+    ).toEqual(['registry.terraform.io/hashicorp/aws 5.99.0', 'registry.terraform.io/hashicorp/archive 2.7.1']);
     expect(missingFromMirror(mirror, [{ source: 'aws', version: '~> 5.0' }], 'linux_amd64')).toEqual([]);
   });
 });
@@ -160,7 +194,7 @@ describe('npm run deploy|diff|destroy|output', () => {
     expect(output).not.toContain('cdktf diff');
   });
 
-  test('a mirror without the platform stack\'s provider is refused, naming it and how to fill the mirror', async () => {
+  test("a mirror without the platform stack's provider is refused, naming it and how to fill the mirror", async () => {
     const mirror = folder('empty-mirror');
     const platform = terraformPlatform();
     const result = await npmRun('diff', [], { TF_PLUGIN_MIRROR: mirror });
@@ -187,7 +221,7 @@ const mirrorHoldsAws = mirroredProviders(PLUGIN_MIRROR).some((provider) => provi
 // (the provider's credential check) go to a local fake STS given by environment variables alone.
 describe('npm run diff with TF_PLUGIN_MIRROR, offline', () => {
   (mirrorHoldsAws ? test : test.skip)(
-    'installs the aws provider from the mirror, passes the user\'s arguments, and plans the platform stack with no spinner frame and no left-over file',
+    "installs the aws provider from the mirror, passes the user's arguments, and plans the platform stack with no spinner frame and no left-over file",
     async () => {
       const fakeAws = new FakeAws();
       const endpoint = await fakeAws.start();

@@ -82,13 +82,17 @@ describe('npm run verify', () => {
     const result = resultOf(stack);
     expect(result.problems).toEqual([]);
     expect(result.resourcesPlanned).toBeGreaterThan(25);
-    expect(result.checks).toEqual(expect.arrayContaining([...COMMON_CHECKS.map((check) => check.name), ...STACK_SPECS[stack].checks.map((check) => check.name)]));
+    expect(result.checks).toEqual(
+      expect.arrayContaining([...COMMON_CHECKS.map((check) => check.name), ...STACK_SPECS[stack].checks.map((check) => check.name)]),
+    );
     expect(result.checks).toContain('validation rejects bad variables, naming what to fix');
   });
 
   test('the plans hold the names the runner and CI read, and never the namespace token', () => {
     expect(Object.keys(resultOf(SERVICE_CATALOG_STACK).plan.planned_values.outputs)).toEqual(expect.arrayContaining(['terraform_lock_table', 's3_bucket_id']));
-    expect(Object.keys(resultOf(SAGEMAKER_PROJECT_STACK).plan.planned_values.outputs)).toEqual(expect.arrayContaining(['artifact_bucket', 'cloudformation_stack_id']));
+    expect(Object.keys(resultOf(SAGEMAKER_PROJECT_STACK).plan.planned_values.outputs)).toEqual(
+      expect.arrayContaining(['artifact_bucket', 'cloudformation_stack_id']),
+    );
     for (const result of results) {
       const { variables: _variables, ...plan } = result.plan;
       expect(JSON.stringify(plan)).not.toContain(VERIFY_GITLAB_TOKEN);

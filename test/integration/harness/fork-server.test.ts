@@ -55,7 +55,13 @@ describe('seed-code Python commands through the fork server', () => {
       const { forked, fresh } = bothWays([join(dir, 'script.py'), '3', 'two words'], tmpdir());
       expect(forked).toEqual(fresh);
       expect(forked.code).toBe(3);
-      expect(JSON.parse(forked.stdout)).toEqual({ argv: ['3', 'two words'], name: '__main__', cwd: tmpdir(), env: 'a b "c" $d', helper: 'from the script directory' });
+      expect(JSON.parse(forked.stdout)).toEqual({
+        argv: ['3', 'two words'],
+        name: '__main__',
+        cwd: tmpdir(),
+        env: 'a b "c" $d',
+        helper: 'from the script directory',
+      });
       expect(forked.stderr).toBe('to stderr\n');
     } finally {
       delete process.env.SEED_TEST_VALUE;
@@ -92,13 +98,15 @@ describe('seed-code Python commands through the fork server', () => {
 
   test('commands of several clients run at the same time, each answered with its own result', async () => {
     const started = Date.now();
-    const results = await throughTheServer(() => Promise.all([1, 2].map((index) => runPythonAsync(['-c', `import time; time.sleep(1.5); print(${index})`], {}))));
+    const results = await throughTheServer(() =>
+      Promise.all([1, 2].map((index) => runPythonAsync(['-c', `import time; time.sleep(1.5); print(${index})`], {}))),
+    );
     expect(results.map((result) => result.stdout)).toEqual(['1\n', '2\n']);
     // One after the other they would take at least 3 s.
     expect(Date.now() - started).toBeLessThan(2900);
   });
 
-  test('commands do not see each other: each starts from the server\'s state', async () => {
+  test("commands do not see each other: each starts from the server's state", async () => {
     const [first, second] = await throughTheServer(() => [
       runPython(['-c', 'import sys, json; sys.modules["json"].marker = 1; print("set")']),
       runPython(['-c', 'import json; print(hasattr(json, "marker"))']),
@@ -131,7 +139,9 @@ describe('a fork server that has died is noticed at once, never waited for', () 
     try {
       const started = Date.now();
       await expect(throughTheServer(() => runPython(['-c', 'print("never")']))).rejects.toThrow(
-        new RegExp(`the Python fork server \\(${PYTHON}, pid ${server.info.pid}\\) has exited; its log \\(${server.info.log}\\):\\n[\\s\\S]*ModuleNotFoundError: No module named 'no_such_module_for_the_fork_server'`),
+        new RegExp(
+          `the Python fork server \\(${PYTHON}, pid ${server.info.pid}\\) has exited; its log \\(${server.info.log}\\):\\n[\\s\\S]*ModuleNotFoundError: No module named 'no_such_module_for_the_fork_server'`,
+        ),
       );
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
@@ -143,7 +153,9 @@ describe('a fork server that has died is noticed at once, never waited for', () 
   test('a client waiting for the socket of a server that has exited gives up at once, naming it', () => {
     const { pid } = spawnSync('true');
     const started = Date.now();
-    const client = spawnSync(PYTHON, ['-I', '-S', FORK_CLIENT, join(tmpdir(), 'no-such-server.sock'), String(pid), '-c', 'print("never")'], { encoding: 'utf8' });
+    const client = spawnSync(PYTHON, ['-I', '-S', FORK_CLIENT, join(tmpdir(), 'no-such-server.sock'), String(pid), '-c', 'print("never")'], {
+      encoding: 'utf8',
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(client.status).toBe(SERVER_GONE);
     expect(client.stderr).toBe(`fork_client: the fork server (pid ${pid}) has exited (SEED_PYTHON_FORK_SERVER=0 runs Python directly)\n`);

@@ -25,12 +25,22 @@ describe('prerequisites of the integration tests', () => {
 
   test('a bare machine is told each missing piece and the command that installs it', () => {
     const empty = mkdtempSync(join(tmpdir(), 'bare-machine-'));
-    const bare: Machine = { path: empty, terraform: join(empty, 'terraform'), mirror: empty, seedPython: join(empty, 'python3'), systemPython: join(empty, 'python3') };
+    const bare: Machine = {
+      path: empty,
+      terraform: join(empty, 'terraform'),
+      mirror: empty,
+      seedPython: join(empty, 'python3'),
+      systemPython: join(empty, 'python3'),
+    };
     const report = formatMissing(findMissing(bare));
     const version = awsProviderVersion();
     expect(report.split('\n')).toEqual([
       'The integration tests cannot run on this machine; missing:',
-      expect.stringMatching(new RegExp(`^  - terraform \\(${empty}/terraform\\) cannot be run: .*: install terraform 1\\.11\\.4 \\(https://releases\\.hashicorp\\.com/terraform/1\\.11\\.4/terraform_1\\.11\\.4_linux_amd64\\.zip, unzip into /usr/local/bin\\) or set TERRAFORM_BIN to its path$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^  - terraform \\(${empty}/terraform\\) cannot be run: .*: install terraform 1\\.11\\.4 \\(https://releases\\.hashicorp\\.com/terraform/1\\.11\\.4/terraform_1\\.11\\.4_linux_amd64\\.zip, unzip into /usr/local/bin\\) or set TERRAFORM_BIN to its path$`,
+        ),
+      ),
       `  - the hashicorp/aws ${version} provider is not in the filesystem mirror ${empty} (TF_PLUGIN_MIRROR): where registry.terraform.io is reachable, run \`terraform providers mirror -platform=linux_amd64 ${empty}\` in a folder whose configuration requires hashicorp/aws ${version}, or set TF_PLUGIN_MIRROR to a mirror that has it`,
       `  - ${empty}/python3 cannot be run: Debian package python3`,
       '  - shellcheck (not on PATH): Debian package shellcheck',
@@ -52,7 +62,14 @@ describe('prerequisites of the integration tests', () => {
     expect(missing).toEqual(
       ['pandas', 'sklearn', 'xgboost', 'yaml', 'boto3', 'jmespath'].map((module) => ({
         what: `Python module ${module} for ${python}`,
-        debianPackage: { pandas: 'python3-pandas', sklearn: 'python3-sklearn', xgboost: 'python3-xgboost', yaml: 'python3-yaml', boto3: 'python3-boto3', jmespath: 'python3-jmespath' }[module],
+        debianPackage: {
+          pandas: 'python3-pandas',
+          sklearn: 'python3-sklearn',
+          xgboost: 'python3-xgboost',
+          yaml: 'python3-yaml',
+          boto3: 'python3-boto3',
+          jmespath: 'python3-jmespath',
+        }[module],
       })),
     );
   });
@@ -60,7 +77,9 @@ describe('prerequisites of the integration tests', () => {
   test('another interpreter (SEED_PYTHON) is told to pip install what it lacks', () => {
     const python = pythonWithoutModules();
     const missing = findMissing({ ...thisMachine(), seedPython: python });
-    expect(missing.map((item) => item.fix)).toEqual(['pandas', 'scikit-learn', 'xgboost', 'pyyaml', 'boto3', 'jmespath'].map((name) => `${python} -m pip install ${name}`));
+    expect(missing.map((item) => item.fix)).toEqual(
+      ['pandas', 'scikit-learn', 'xgboost', 'pyyaml', 'boto3', 'jmespath'].map((name) => `${python} -m pip install ${name}`),
+    );
   });
 });
 
@@ -75,7 +94,10 @@ describe('installing what Debian provides', () => {
       symlinkSync(spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
     }
     const calls = join(bin, 'apt-get.calls');
-    writeFileSync(join(bin, 'apt-get'), `#!/bin/sh\necho "$*" >> '${calls}'\necho "apt says $1"\nif [ "$1" = install ]; then printf '#!/bin/sh\\n' > '${bin}/zip'; /bin/chmod +x '${bin}/zip'; fi\n`);
+    writeFileSync(
+      join(bin, 'apt-get'),
+      `#!/bin/sh\necho "$*" >> '${calls}'\necho "apt says $1"\nif [ "$1" = install ]; then printf '#!/bin/sh\\n' > '${bin}/zip'; /bin/chmod +x '${bin}/zip'; fi\n`,
+    );
     chmodSync(join(bin, 'apt-get'), 0o755);
     return { machine: { ...thisMachine(), path: bin }, calls };
   }
@@ -86,7 +108,9 @@ describe('installing what Debian provides', () => {
     let said = '';
     ensurePrerequisites({ machine, root: true, log: (text) => (said += text) });
     expect(readFileSync(calls, 'utf8')).toBe('update -qq\ninstall -y -qq --no-install-recommends zip\n');
-    expect(said).toBe('\nThe integration tests need Debian packages this machine lacks; installing them: apt-get install -y --no-install-recommends zip\napt says update\napt says install\n');
+    expect(said).toBe(
+      '\nThe integration tests need Debian packages this machine lacks; installing them: apt-get install -y --no-install-recommends zip\napt says update\napt says install\n',
+    );
     expect(findMissing(machine)).toEqual([]);
   });
 

@@ -43,7 +43,8 @@ async function waitUntil(condition: () => boolean): Promise<void> {
 describe('mirroredBinaries', () => {
   test('finds the newest version of each provider of an unpacked mirror, for this platform', () => {
     const mirror = mkdtempSync(join(tmpdir(), 'mirror-'));
-    const provider = (version: string, platform = PLATFORM) => executable(join(mirror, SOURCE, version, platform, `terraform-provider-fake_v${version}_x5`), FAKE_PROVIDER);
+    const provider = (version: string, platform = PLATFORM) =>
+      executable(join(mirror, SOURCE, version, platform, `terraform-provider-fake_v${version}_x5`), FAKE_PROVIDER);
     provider('5.9.0');
     const newest = provider('5.100.0');
     provider('5.101.0', 'plan9_mips');
@@ -59,7 +60,7 @@ describe('mirroredBinaries', () => {
 });
 
 describe('startServerSets', () => {
-  test('starts each set\'s servers, whose reattach configuration names the provider; stop() ends them all', async () => {
+  test("starts each set's servers, whose reattach configuration names the provider; stop() ends them all", async () => {
     const started = await startServerSets([{ source: SOURCE, binary: binary() }], 2);
     try {
       expect(started.sets).toHaveLength(2);
@@ -76,8 +77,13 @@ describe('startServerSets', () => {
   });
 
   test('a provider that exits instead of serving fails the start with what it printed', async () => {
-    const broken = executable(join(mkdtempSync(join(tmpdir(), 'provider-')), 'terraform-provider-fake'), '#!/bin/sh\necho "cannot open plugin directory"\nexit 3\n');
-    await expect(startServerSets([{ source: SOURCE, binary: broken }], 1)).rejects.toThrow(/example\.com\/acme\/fake provider .* did not start as a server: it exited with code 3\n.*cannot open plugin directory/s);
+    const broken = executable(
+      join(mkdtempSync(join(tmpdir(), 'provider-')), 'terraform-provider-fake'),
+      '#!/bin/sh\necho "cannot open plugin directory"\nexit 3\n',
+    );
+    await expect(startServerSets([{ source: SOURCE, binary: broken }], 1)).rejects.toThrow(
+      /example\.com\/acme\/fake provider .* did not start as a server: it exited with code 3\n.*cannot open plugin directory/s,
+    );
   });
 
   test('a server ends with the process that started it, even one that never stopped it', () => {
@@ -140,7 +146,7 @@ describe('ProviderServerPool', () => {
     expect(await pool.with(async (reattach) => reattach)).toBeUndefined();
   });
 
-  test('each jest worker lends its own share of the run\'s sets', async () => {
+  test("each jest worker lends its own share of the run's sets", async () => {
     const sets: ServerSet[] = ['a', 'b', 'c', 'd'].map((name) => ({ reattach: name, pids: [process.pid] }));
     const value = JSON.stringify({ workers: 2, sets });
     const lentBy = (worker: string) => {

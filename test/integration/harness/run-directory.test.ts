@@ -27,7 +27,10 @@ describe('the run directory', () => {
       const killed = join(parent, 'smp-jest-killed');
       const running = join(parent, 'smp-jest-running');
       const { pid: deadPid } = spawnSync('true');
-      for (const [dir, owner] of [[killed, deadPid], [running, process.pid]] as const) {
+      for (const [dir, owner] of [
+        [killed, deadPid],
+        [running, process.pid],
+      ] as const) {
         mkdirSync(dir);
         writeFileSync(join(dir, '.owner-pid'), String(owner));
       }

@@ -27,7 +27,11 @@ function synthesizedArchives(seedCodeDir = writeSeedFixture()): Record<string, s
   );
 }
 
-const zipListing = (archive: string) => execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).split('\n').filter((line) => line && !line.endsWith('/')).sort();
+const zipListing = (archive: string) =>
+  execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line && !line.endsWith('/'))
+    .sort();
 
 const unzipped = (archive: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'lambda-package-'));

@@ -58,12 +58,21 @@ describe('deploy decision', () => {
 });
 
 describe('deploy record decision', () => {
-  const record = (fields: Partial<DeployRecord>): DeployRecord => ({ modelPackageArn: MODEL_PACKAGE_ARN, requestId: 'r1', state: 'IN_PROGRESS', attempts: 1, ...fields });
+  const record = (fields: Partial<DeployRecord>): DeployRecord => ({
+    modelPackageArn: MODEL_PACKAGE_ARN,
+    requestId: 'r1',
+    state: 'IN_PROGRESS',
+    attempts: 1,
+    ...fields,
+  });
   const now = 1_000_000;
 
   test('a claimed record is done, whatever its state', () => {
     for (const state of ['IN_PROGRESS', 'UNCERTAIN', 'TRIGGERED'] as const) {
-      expect(decideOnRecord(record({ state, claimedPipelineId: 7, pipelineUrl: 'u', leaseExpiresAt: now + 1 }), now)).toMatchObject({ action: 'done', pipeline: { id: 7 } });
+      expect(decideOnRecord(record({ state, claimedPipelineId: 7, pipelineUrl: 'u', leaseExpiresAt: now + 1 }), now)).toMatchObject({
+        action: 'done',
+        pipeline: { id: 7 },
+      });
     }
   });
 
@@ -97,7 +106,11 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
   const pipelines = () => harness.gitlab.pipelines(DEPLOY_PROJECT);
   const triggerPosts = () => harness.gitlab.requestsTo('POST', TRIGGER_PATH);
   const record = async () =>
-    (await harness.dynamo.client.send(new GetItemCommand({ TableName: harness.table, Key: { [DEPLOY_RECORDS.partitionKey]: { S: MODEL_PACKAGE_ARN } }, ConsistentRead: true }))).Item;
+    (
+      await harness.dynamo.client.send(
+        new GetItemCommand({ TableName: harness.table, Key: { [DEPLOY_RECORDS.partitionKey]: { S: MODEL_PACKAGE_ARN } }, ConsistentRead: true }),
+      )
+    ).Item;
 
   /** The deploy pipeline's claim job (seed-code/model-deploy/scripts/claim_deploy.py), run for `pipeline`. */
   const claim = (pipeline: FakePipeline) =>
@@ -122,8 +135,19 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     const [post] = triggerPosts();
     expect(post.body.token).toBe(triggerToken);
     expect(post.headers['private-token']).toBeUndefined();
-    expect(result).toEqual({ status: 'started', modelPackageArn: MODEL_PACKAGE_ARN, requestId: pipeline.variables.DEPLOY_REQUEST_ID, pipelineId: pipeline.id, pipelineUrl: pipeline.webUrl });
-    expect(await record()).toMatchObject({ State: { S: 'TRIGGERED' }, RequestId: { S: pipeline.variables.DEPLOY_REQUEST_ID }, PipelineId: { N: String(pipeline.id) }, PipelineUrl: { S: pipeline.webUrl } });
+    expect(result).toEqual({
+      status: 'started',
+      modelPackageArn: MODEL_PACKAGE_ARN,
+      requestId: pipeline.variables.DEPLOY_REQUEST_ID,
+      pipelineId: pipeline.id,
+      pipelineUrl: pipeline.webUrl,
+    });
+    expect(await record()).toMatchObject({
+      State: { S: 'TRIGGERED' },
+      RequestId: { S: pipeline.variables.DEPLOY_REQUEST_ID },
+      PipelineId: { N: String(pipeline.id) },
+      PipelineUrl: { S: pipeline.webUrl },
+    });
   });
 
   test('the same event delivered twice starts one pipeline; the second delivery reports it', async () => {
@@ -194,7 +218,9 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     expect(error?.message).toMatch(/POST \/projects\/42\/trigger\/pipeline: GitLab did not answer within \d+ ms/);
     expect(elapsed).toBeLessThan(9000);
     expect(triggerPosts()).toHaveLength(1);
-    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([expect.objectContaining({ message: expect.stringContaining('did not answer'), sagemakerProjectId: PROJECT_ID })]);
+    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('did not answer'), sagemakerProjectId: PROJECT_ID }),
+    ]);
     expect(await record()).toMatchObject({ State: { S: 'UNCERTAIN' } });
   });
 
@@ -237,7 +263,13 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     await harness.dynamo.client.send(
       new PutItemCommand({
         TableName: harness.table,
-        Item: { ModelPackageArn: { S: MODEL_PACKAGE_ARN }, RequestId: { S: 'crashed-request' }, State: { S: 'IN_PROGRESS' }, LeaseExpiresAt: { N: String(Date.now() - 1) }, Attempts: { N: '1' } },
+        Item: {
+          ModelPackageArn: { S: MODEL_PACKAGE_ARN },
+          RequestId: { S: 'crashed-request' },
+          State: { S: 'IN_PROGRESS' },
+          LeaseExpiresAt: { N: String(Date.now() - 1) },
+          Attempts: { N: '1' },
+        },
       }),
     );
     const { result } = await invoke();
@@ -249,7 +281,13 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     await harness.dynamo.client.send(
       new PutItemCommand({
         TableName: harness.table,
-        Item: { ModelPackageArn: { S: MODEL_PACKAGE_ARN }, RequestId: { S: 'running-request' }, State: { S: 'IN_PROGRESS' }, LeaseExpiresAt: { N: String(Date.now() + 60000) }, Attempts: { N: '1' } },
+        Item: {
+          ModelPackageArn: { S: MODEL_PACKAGE_ARN },
+          RequestId: { S: 'running-request' },
+          State: { S: 'IN_PROGRESS' },
+          LeaseExpiresAt: { N: String(Date.now() + 60000) },
+          Attempts: { N: '1' },
+        },
       }),
     );
     const { result } = await invoke();

@@ -57,7 +57,10 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
   describe('seed commits', () => {
     test('fresh repositories get one tagged commit each, holding every seed file byte for byte', async () => {
       const { result } = await seed();
-      for (const [projectId, repository] of [[BUILD_PROJECT, 'model-build'], [DEPLOY_PROJECT, 'model-deploy']] as const) {
+      for (const [projectId, repository] of [
+        [BUILD_PROJECT, 'model-build'],
+        [DEPLOY_PROJECT, 'model-deploy'],
+      ] as const) {
         const commits = harness.gitlab.commits(projectId);
         expect(commits).toHaveLength(1);
         expect(commits[0].branch).toBe('main');
@@ -118,19 +121,23 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
       const { error, lines } = await seed();
       expect(error?.name).toBe('ForeignContentError');
       expect(error?.message).toContain('Repository ml-team/churn-model-build (GitLab project 41) was not seeded');
-      expect(error?.message).toContain('branch main holds commits that are not this project\'s seed commit');
+      expect(error?.message).toContain("branch main holds commits that are not this project's seed commit");
       expect(error?.message).toContain('"Initial commit"');
       expect(error?.message).toContain(`create the tag ${TAG} on branch main and apply again`);
       expect(error?.message).toContain('empty the repository');
       expect(harness.gitlab.commits(BUILD_PROJECT)).toHaveLength(1);
       expect(commitPosts(BUILD_PROJECT)).toHaveLength(0);
-      expect(lines.filter((line) => line.level === 'ERROR')).toEqual([expect.objectContaining({ message: expect.stringContaining('Seeding failed: Repository ml-team/churn-model-build') })]);
+      expect(lines.filter((line) => line.level === 'ERROR')).toEqual([
+        expect.objectContaining({ message: expect.stringContaining('Seeding failed: Repository ml-team/churn-model-build') }),
+      ]);
     });
 
     test('a repository with only another branch fails the same way, naming the branches it has', async () => {
       harness.gitlab.push(DEPLOY_PROJECT, 'develop', 'Work in progress');
       const { error } = await seed();
-      expect(error?.message).toContain('Repository ml-team/churn-model-deploy (GitLab project 42) was not seeded: branch main does not exist, but the repository has other branches (develop)');
+      expect(error?.message).toContain(
+        'Repository ml-team/churn-model-deploy (GitLab project 42) was not seeded: branch main does not exist, but the repository has other branches (develop)',
+      );
       expect(commitPosts(DEPLOY_PROJECT)).toHaveLength(0);
     });
 
@@ -202,8 +209,12 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
 
   describe('access-keys mode', () => {
     const accessKeys = { CI_AUTH_MODE: 'access-keys', CI_IAM_USER_NAME: CI_USER };
-    const keyVariables = (project: number) => [harness.gitlab.variables(project).get('AWS_ACCESS_KEY_ID'), harness.gitlab.variables(project).get('AWS_SECRET_ACCESS_KEY')];
-    const iamCalls = () => harness.aws.requests.map((request) => request.action).filter((action) => action.endsWith('AccessKey') || action === 'ListAccessKeys');
+    const keyVariables = (project: number) => [
+      harness.gitlab.variables(project).get('AWS_ACCESS_KEY_ID'),
+      harness.gitlab.variables(project).get('AWS_SECRET_ACCESS_KEY'),
+    ];
+    const iamCalls = () =>
+      harness.aws.requests.map((request) => request.action).filter((action) => action.endsWith('AccessKey') || action === 'ListAccessKeys');
 
     test("both projects get the CI user's new key as masked, protected, raw variables, before the first push", async () => {
       const { result } = await seed({ env: accessKeys });
@@ -247,7 +258,8 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
       expect(keys).toHaveLength(1);
       expect(keys[0].id).not.toBe(first.id);
       expect(iamCalls()).toEqual(['ListAccessKeys', 'DeleteAccessKey', 'CreateAccessKey', 'DeleteAccessKey']);
-      for (const project of [BUILD_PROJECT, DEPLOY_PROJECT]) expect(keyVariables(project).map((variable) => variable?.value)).toEqual([keys[0].id, keys[0].secret]);
+      for (const project of [BUILD_PROJECT, DEPLOY_PROJECT])
+        expect(keyVariables(project).map((variable) => variable?.value)).toEqual([keys[0].id, keys[0].secret]);
     });
 
     test('rotates when a variable lost its protection', async () => {
@@ -291,12 +303,14 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
     });
 
     test.each([
-      ['is missing', undefined, 'does not exist or has no current value: store the platform\'s GitLab token'],
+      ['is missing', undefined, "does not exist or has no current value: store the platform's GitLab token"],
       ['holds JSON', '{"token":"glpat-x"}', 'holds JSON; it must hold the value itself as plain text'],
     ])('a namespace token secret that %s fails naming it, before any GitLab call', async (_case, value, message) => {
       harness.setSecret(TOKEN_SECRET, value);
       const { error } = await seed();
-      expect(error?.message).toContain(`Secret arn:aws:secretsmanager:us-east-1:123456789012:secret:${TOKEN_SECRET}-AbCdEf (the platform's GitLab namespace token)`);
+      expect(error?.message).toContain(
+        `Secret arn:aws:secretsmanager:us-east-1:123456789012:secret:${TOKEN_SECRET}-AbCdEf (the platform's GitLab namespace token)`,
+      );
       expect(error?.message).toContain(message);
       expect(harness.gitlab.requests).toHaveLength(0);
     });
@@ -304,7 +318,9 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
     test('a revoked token fails naming the secret', async () => {
       harness.secrets[TOKEN_SECRET] = 'glpat-revoked-token-000000';
       const { error } = await seed();
-      expect(error?.message).toContain(`GitLab rejected the credential from secret arn:aws:secretsmanager:us-east-1:123456789012:secret:${TOKEN_SECRET}-AbCdEf (401)`);
+      expect(error?.message).toContain(
+        `GitLab rejected the credential from secret arn:aws:secretsmanager:us-east-1:123456789012:secret:${TOKEN_SECRET}-AbCdEf (401)`,
+      );
     });
 
     test('the input must name the packaged seed code: a bad or different digest fails before any call', async () => {

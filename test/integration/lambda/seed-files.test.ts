@@ -66,7 +66,9 @@ describe('seed code packaging', () => {
 
   test('a missing or empty repository folder is an error naming the folder', () => {
     const root = mkdtempSync(join(tmpdir(), 'seed-code-'));
-    expect(() => listSeedFiles(join(root, 'model-build'))).toThrow(new SeedCodeError(`Seed code folder ${join(root, 'model-build')} does not exist: the seed Lambda would commit nothing.`));
+    expect(() => listSeedFiles(join(root, 'model-build'))).toThrow(
+      new SeedCodeError(`Seed code folder ${join(root, 'model-build')} does not exist: the seed Lambda would commit nothing.`),
+    );
     mkdirSync(join(root, 'model-build/__pycache__'), { recursive: true });
     writeFileSync(join(root, 'model-build/__pycache__/a.pyc'), 'junk');
     expect(() => listSeedFiles(join(root, 'model-build'))).toThrow(/holds no files/);

@@ -73,10 +73,23 @@ function writeBindingFixtures(projectId: string): void {
   const provisionedProductId = 'pp-abcdefghijklm';
   const aws = join(sandbox, 'aws');
   mkdirSync(aws, { recursive: true });
-  writeFileSync(join(aws, 'projects.json'), JSON.stringify({ demo: { ProjectId: projectId, ProjectStatus: 'CreateInProgress', ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: provisionedProductId } } }));
+  writeFileSync(
+    join(aws, 'projects.json'),
+    JSON.stringify({
+      demo: {
+        ProjectId: projectId,
+        ProjectStatus: 'CreateInProgress',
+        ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: provisionedProductId },
+      },
+    }),
+  );
   writeFileSync(
     join(aws, 'stacks.json'),
-    JSON.stringify({ [STACK_ID]: { Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:123456789012:stack/demo/${provisionedProductId}` }] } }),
+    JSON.stringify({
+      [STACK_ID]: {
+        Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:123456789012:stack/demo/${provisionedProductId}` }],
+      },
+    }),
   );
 }
 
@@ -106,7 +119,12 @@ function buildEnvironment(overrides: Record<string, string>, dir: string): NodeJ
 const cacheDir = () => join(sandbox, 'cache');
 const buildspec = () => runnerBuildspec({ cacheDir: cacheDir() }).document as Parameters<typeof emulateBuild>[0];
 
-function cloudFormationRequest(type: CloudFormationRequest['RequestType'], projectId: string, codeSha: string, extra: Record<string, string> = {}): CloudFormationRequest {
+function cloudFormationRequest(
+  type: CloudFormationRequest['RequestType'],
+  projectId: string,
+  codeSha: string,
+  extra: Record<string, string> = {},
+): CloudFormationRequest {
   return {
     RequestType: type,
     ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=abc',
@@ -115,7 +133,15 @@ function cloudFormationRequest(type: CloudFormationRequest['RequestType'], proje
     ResourceType: 'Custom::SageMakerProjectTerraform',
     LogicalResourceId: 'TerraformRun',
     PhysicalResourceId: type === 'Create' ? undefined : `sagemaker-project/${projectId}`,
-    ResourceProperties: { SageMakerProjectName: 'demo', SageMakerProjectId: projectId, GitBuildRepoName: '', GitDeployRepoName: '', TerraformCodeSha256: codeSha, RunnerScriptSha256: scriptSha256, ...extra },
+    ResourceProperties: {
+      SageMakerProjectName: 'demo',
+      SageMakerProjectId: projectId,
+      GitBuildRepoName: '',
+      GitDeployRepoName: '',
+      TerraformCodeSha256: codeSha,
+      RunnerScriptSha256: scriptSha256,
+      ...extra,
+    },
   };
 }
 
@@ -153,7 +179,6 @@ beforeAll(() => {
   const script = readFileSync(RUNNER_SCRIPT_PATH);
   scriptSha256 = createHash('sha256').update(script).digest('hex');
   putObject(runnerScriptKey(scriptSha256), script);
-
 });
 
 afterAll(() => {
@@ -189,7 +214,9 @@ describe('the runner buildspec with run-terraform.sh', () => {
 
   test('a failing terraform apply: the build still ends, exporting "failed" and the step, and the function answers FAILED naming it', () => {
     const projectId = 'p-cccccccccccc';
-    const code = publishCode({ resources: { broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403' >&2; exit 3" } }] } } });
+    const code = publishCode({
+      resources: { broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403' >&2; exit 3" } }] } },
+    });
     const request = cloudFormationRequest('Create', projectId, code);
     const { build, decision } = runRequest(request);
     expect(build.status).toBe('SUCCEEDED');
@@ -197,7 +224,11 @@ describe('the runner buildspec with run-terraform.sh', () => {
     expect(build.log).toContain('simulated failure: GitLab answered 403');
     expect(answerFor(decision, build)).toMatchObject({
       kind: 'answer',
-      answer: { Status: 'FAILED', Reason: 'Terraform apply failed at step "terraform apply". Build runner:1', PhysicalResourceId: `sagemaker-project/${projectId}` },
+      answer: {
+        Status: 'FAILED',
+        Reason: 'Terraform apply failed at step "terraform apply". Build runner:1',
+        PhysicalResourceId: `sagemaker-project/${projectId}`,
+      },
     });
   });
 
@@ -210,13 +241,15 @@ describe('the runner buildspec with run-terraform.sh', () => {
 
   test('a value holding a line break is refused before the runner starts', () => {
     const projectId = 'p-eeeeeeeeeeee';
-    const { build, dir } = runRequest(cloudFormationRequest('Create', projectId, publishCode()), { TF_VAR_git_build_repo_name: 'x\nTF_VAR_sagemaker_project_id=p-ffffffffffff' });
+    const { build, dir } = runRequest(cloudFormationRequest('Create', projectId, publishCode()), {
+      TF_VAR_git_build_repo_name: 'x\nTF_VAR_sagemaker_project_id=p-ffffffffffff',
+    });
     expect(build.exported).toEqual({ RUNNER_RESULT: 'failed', RUNNER_FAILED_STEP: 'write the parameters file' });
     expect(build.log).toContain('TF_VAR_git_build_repo_name holds a line break');
     expect(existsSync(join(dir, 'install'))).toBe(false);
   });
 
-  test('a runner script whose SHA-256 is not the template\'s is never run', () => {
+  test("a runner script whose SHA-256 is not the template's is never run", () => {
     const projectId = 'p-gggggggggggg';
     const tampered = Buffer.from('#!/usr/bin/env bash\ntouch "$HOME/tampered-script-ran"\n');
     const claimed = 'e'.repeat(64);
@@ -227,7 +260,9 @@ describe('the runner buildspec with run-terraform.sh', () => {
     expect(build.log).toContain(`SHA-256 mismatch for ${runnerScriptKey(claimed)}: not running it`);
     expect(existsSync(join(dir, 'tampered-script-ran'))).toBe(false);
     const calls = readFileSync(join(dir, 'aws-calls.log'), 'utf8').trim().split('\n');
-    expect(calls).toEqual([expect.stringMatching(new RegExp(`^s3api get-object --bucket ${BUCKET} --key ${runnerScriptKey(claimed)} --region us-east-1 \\S+/run-terraform\\.sh$`))]);
+    expect(calls).toEqual([
+      expect.stringMatching(new RegExp(`^s3api get-object --bucket ${BUCKET} --key ${runnerScriptKey(claimed)} --region us-east-1 \\S+/run-terraform\\.sh$`)),
+    ]);
     expect(answerFor(decision, build)).toMatchObject({ answer: { Status: 'FAILED', PhysicalResourceId: `nothing-created/${request.RequestId}` } });
   });
 

@@ -103,7 +103,9 @@ function studioProject(name: string, id: string): string {
   const product = `pp-${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
   const stack = stackArn(name);
   world.projects[name] = { ProjectId: id, ServiceCatalogProvisionedProductDetails: { ProvisionedProductId: product } };
-  world.stacks[stack] = { Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:${ACCOUNT}:stack/${name}/${product}` }] };
+  world.stacks[stack] = {
+    Tags: [{ Key: 'aws:servicecatalog:provisionedProductArn', Value: `arn:aws:servicecatalog:us-east-1:${ACCOUNT}:stack/${name}/${product}` }],
+  };
   writeFileSync(join(sandbox, 'aws', 'projects.json'), JSON.stringify(world.projects));
   writeFileSync(join(sandbox, 'aws', 'stacks.json'), JSON.stringify(world.stacks));
   return stack;
@@ -201,7 +203,9 @@ beforeAll(() => {
   chmodSync(join(sandbox, 'bin', 'aws'), 0o755);
 
   code.good = publishCode(testStack());
-  code.failing = publishCode(testStack({ broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403 Forbidden' >&2; exit 3" } }] } }));
+  code.failing = publishCode(
+    testStack({ broken: { provisioner: [{ 'local-exec': { command: "echo 'simulated failure: GitLab answered 403 Forbidden' >&2; exit 3" } }] } }),
+  );
 });
 
 afterAll(() => {
@@ -220,7 +224,12 @@ describe('run-terraform.sh', () => {
     const script = readFileSync(RUNNER_SCRIPT_PATH, 'utf8');
     const listed = (name: string) => new RegExp(`readonly ${name}=" ([^"]*) "`).exec(script)?.[1].split(' ').sort();
     const formKeys = PROJECT_PARAMETERS.map(runnerKeyOf);
-    expect(listed('PROJECT_VARIABLES')).toEqual(formKeys.filter((key) => key.startsWith('TF_VAR_')).map((key) => key.slice('TF_VAR_'.length)).sort());
+    expect(listed('PROJECT_VARIABLES')).toEqual(
+      formKeys
+        .filter((key) => key.startsWith('TF_VAR_'))
+        .map((key) => key.slice('TF_VAR_'.length))
+        .sort(),
+    );
     expect(listed('RUNNER_KEYS')).toEqual([...Object.values(RUNNER_SETTINGS), ...formKeys.filter((key) => !key.startsWith('TF_VAR_'))].sort());
     const written = runnerParameterLines('commandrunner', STANDALONE_TEMPLATE.runner).map((line) => line.split('=')[0]);
     expect(written.sort()).toEqual([...formKeys, ...Object.values(RUNNER_SETTINGS)].sort());
@@ -231,7 +240,17 @@ describe('run-terraform.sh', () => {
     const run = runScript(linesOf(parameters('churn', 'p-aaaaaaaaaaaa', stack)));
     expect(run.status).toBe(0);
     expect(run.result).toBe('applied');
-    for (const step of ['read parameters', 'bind the run to its SageMaker project', 'install terraform 1.11.4', `download s3://${BUCKET}/${code.good.key}`, 'terraform init', "check the state's stack", 'terraform plan', 'terraform apply', 'record the result']) {
+    for (const step of [
+      'read parameters',
+      'bind the run to its SageMaker project',
+      'install terraform 1.11.4',
+      `download s3://${BUCKET}/${code.good.key}`,
+      'terraform init',
+      "check the state's stack",
+      'terraform plan',
+      'terraform apply',
+      'record the result',
+    ]) {
       expect(run.log).toContain(`==> ${step}`);
     }
     expect(run.log).toContain('bound to SageMaker project churn (p-aaaaaaaaaaaa) and provisioned product pp-churn');
@@ -239,10 +258,14 @@ describe('run-terraform.sh', () => {
     expect(run.log).toContain(`tf-code.zip verified (${code.good.sha256})`);
     expect(existsSync(join(markerDir, 'p-aaaaaaaaaaaa.created'))).toBe(true);
     expect(stateOf('p-aaaaaaaaaaaa').outputs.cloudformation_stack_id.value).toBe(stack);
-    expect(run.awsCalls.map((call) => call.split(' ').slice(0, 2).join(' '))).toEqual(['cloudformation describe-stacks', 'sagemaker describe-project', 's3api get-object']);
+    expect(run.awsCalls.map((call) => call.split(' ').slice(0, 2).join(' '))).toEqual([
+      'cloudformation describe-stacks',
+      'sagemaker describe-project',
+      's3api get-object',
+    ]);
   });
 
-  test('(b) a failing terraform apply leaves no output file, exits non-zero and shows the step and terraform\'s error', () => {
+  test("(b) a failing terraform apply leaves no output file, exits non-zero and shows the step and terraform's error", () => {
     const stack = studioProject('failing', 'p-cccccccccccc');
     const run = runScript(linesOf(parameters('failing', 'p-cccccccccccc', stack, { TF_CODE_KEY: code.failing.key, TF_CODE_SHA256: code.failing.sha256 })));
     expect(run.status).not.toBe(0);
@@ -289,7 +312,9 @@ describe('run-terraform.sh', () => {
     const run = runScript(linesOf(parameters('epsilon', 'p-gggggggggggg', stack, { TERRAFORM_SHA256: DEFAULT_CONFIG.runner.terraformSha256 })));
     expect(run.status).not.toBe(0);
     expect(run.result).toBeNull();
-    expect(run.log).toContain(`SHA-256 mismatch for terraform_1.11.4_linux_amd64.zip: expected ${DEFAULT_CONFIG.runner.terraformSha256}, got ${terraformZipSha256}`);
+    expect(run.log).toContain(
+      `SHA-256 mismatch for terraform_1.11.4_linux_amd64.zip: expected ${DEFAULT_CONFIG.runner.terraformSha256}, got ${terraformZipSha256}`,
+    );
     expect(run.log).toContain('FAILED at step "install terraform 1.11.4"');
     expect(existsSync(join(run.dir, 'install', 'terraform'))).toBe(false);
     expect(existsSync(stateFile('p-gggggggggggg'))).toBe(false);
@@ -303,7 +328,7 @@ describe('run-terraform.sh', () => {
     expect(run.log).not.toContain(SECRET_SENTINEL);
   });
 
-  test('the S3 backend arguments are ones terraform\'s S3 backend accepts: init gets as far as looking for credentials', () => {
+  test("the S3 backend arguments are ones terraform's S3 backend accepts: init gets as far as looking for credentials", () => {
     const stack = studioProject('eta', 'p-iiiiiiiiiiii');
     const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/404efc55-4f19-4dc7-ab80-81a249f4ac71';
     const run = runScript(linesOf(parameters('eta', 'p-iiiiiiiiiiii', stack, { TF_STATE_KMS_KEY_ARN: kmsKeyArn })), {
@@ -314,23 +339,27 @@ describe('run-terraform.sh', () => {
     });
     expect(run.status).not.toBe(0);
     expect(run.result).toBeNull();
-    expect(run.log).toContain(`state: s3://${BUCKET}/${STATE_KEY_PREFIX}/p-iiiiiiiiiiii/terraform.tfstate (lock file and DynamoDB table terraform-lock-example-dev-mlops, encrypted)`);
+    expect(run.log).toContain(
+      `state: s3://${BUCKET}/${STATE_KEY_PREFIX}/p-iiiiiiiiiiii/terraform.tfstate (lock file and DynamoDB table terraform-lock-example-dev-mlops, encrypted)`,
+    );
     expect(run.log).toContain('FAILED at step "terraform init"');
     expect(run.log).toContain('No valid credential sources found');
     expect(run.log).not.toMatch(/Invalid backend configuration argument|Invalid KMS Key|Unsupported argument/);
   });
 
   describe('integrity: only the code the product version was published with runs', () => {
-    test('a tf-code.zip whose SHA-256 is not the template\'s stops the run before init', () => {
+    test("a tf-code.zip whose SHA-256 is not the template's stops the run before init", () => {
       const stack = studioProject('theta', 'p-jjjjjjjjjjjj');
       const run = runScript(linesOf(parameters('theta', 'p-jjjjjjjjjjjj', stack, { TF_CODE_KEY: code.failing.key })));
       expect(run.status).not.toBe(0);
-      expect(run.log).toContain(`tf-code.zip is not the code this product version was published with: expected SHA-256 ${code.good.sha256}, got ${code.failing.sha256}`);
+      expect(run.log).toContain(
+        `tf-code.zip is not the code this product version was published with: expected SHA-256 ${code.good.sha256}, got ${code.failing.sha256}`,
+      );
       expect(run.log).toContain(`FAILED at step "download s3://${BUCKET}/${code.failing.key}"`);
       expect(run.log).not.toContain('==> terraform init');
     });
 
-    test('code a later deployment deleted is found among the bucket\'s kept versions', () => {
+    test("code a later deployment deleted is found among the bucket's kept versions", () => {
       const older = publishCode({ ...testStack(), locals: { published: 'by an older deployment' } });
       keepOnlyAsVersion(older.key, '0001-older');
       const stack = studioProject('iota', 'p-kkkkkkkkkkkk');
@@ -350,7 +379,7 @@ describe('run-terraform.sh', () => {
   });
 
   describe('binding: a run acts only for the project whose stack it belongs to', () => {
-    test('another project\'s id with this project\'s name fails before any state is read, naming both', () => {
+    test("another project's id with this project's name fails before any state is read, naming both", () => {
       const victim = studioProject('victim', 'p-vvvvvvvvvvvv');
       expect(runScript(linesOf(parameters('victim', 'p-vvvvvvvvvvvv', victim))).status).toBe(0);
       const before = readFileSync(stateFile('p-vvvvvvvvvvvv'), 'utf8');
@@ -364,13 +393,15 @@ describe('run-terraform.sh', () => {
       expect(existsSync(join(markerDir, 'p-vvvvvvvvvvvv.created'))).toBe(true);
     });
 
-    test('another project\'s name and id from a directly provisioned stack fails, naming both provisioned products', () => {
+    test("another project's name and id from a directly provisioned stack fails, naming both provisioned products", () => {
       const victim = studioProject('victim2', 'p-wwwwwwwwwwww');
       expect(runScript(linesOf(parameters('victim2', 'p-wwwwwwwwwwww', victim))).status).toBe(0);
       const attacker = studioProject('attacker2', 'p-yyyyyyyyyyyy');
       const run = runScript(linesOf(parameters('victim2', 'p-wwwwwwwwwwww', attacker, { TERRAFORM_ACTION: 'destroy' })));
       expect(run.status).not.toBe(0);
-      expect(run.log).toContain(`SageMaker project victim2 (p-wwwwwwwwwwww) is backed by provisioned product pp-victim2, but this run belongs to pp-attacker2 (stack ${attacker})`);
+      expect(run.log).toContain(
+        `SageMaker project victim2 (p-wwwwwwwwwwww) is backed by provisioned product pp-victim2, but this run belongs to pp-attacker2 (stack ${attacker})`,
+      );
       expect(existsSync(join(markerDir, 'p-wwwwwwwwwwww.created'))).toBe(true);
     });
 
@@ -412,7 +443,7 @@ describe('run-terraform.sh', () => {
   describe('bad parameters are refused before anything is downloaded, naming the parameter', () => {
     const stack = stackArn('bad');
     test.each([
-      ['a project id that is not SageMaker\'s', { TF_VAR_sagemaker_project_id: '../../etc' }, 'SageMakerProjectId must look like p-abcdefghijkl'],
+      ["a project id that is not SageMaker's", { TF_VAR_sagemaker_project_id: '../../etc' }, 'SageMakerProjectId must look like p-abcdefghijkl'],
       ['a project name SageMaker would not accept', { TF_VAR_sagemaker_project_name: 'a b' }, 'SageMakerProjectName must be 1-32 letters'],
       ['an unknown action', { TERRAFORM_ACTION: 'import' }, 'TerraformAction must be apply or destroy'],
       ['a missing lock table', { TF_STATE_LOCK_TABLE: '' }, 'the lock table is empty'],
@@ -433,7 +464,9 @@ describe('run-terraform.sh', () => {
     ])('a platform value passed as a variable (%s) is refused', (_name, line) => {
       const run = runScript([...linesOf(parameters('bad', 'p-rrrrrrrrrrrr', stack)), line]);
       expect(run.status).not.toBe(0);
-      expect(run.log).toContain(`unexpected parameter ${line.split('=')[0]}: the form sets only TF_VAR_ of sagemaker_project_name sagemaker_project_id git_build_repo_name git_deploy_repo_name`);
+      expect(run.log).toContain(
+        `unexpected parameter ${line.split('=')[0]}: the form sets only TF_VAR_ of sagemaker_project_name sagemaker_project_id git_build_repo_name git_deploy_repo_name`,
+      );
       expect(run.awsCalls).toEqual([]);
     });
 
@@ -451,7 +484,7 @@ describe('run-terraform.sh', () => {
   });
 });
 
-describe('the template\'s bootstrap command with the runner script', () => {
+describe("the template's bootstrap command with the runner script", () => {
   const scriptSha256 = () => createHash('sha256').update(readFileSync(RUNNER_SCRIPT_PATH)).digest('hex');
 
   /** The template's command for this sandbox: its bucket, lock table, code and the runner script as published. */
@@ -517,7 +550,7 @@ describe('the template\'s bootstrap command with the runner script', () => {
     publishScript(readFileSync(RUNNER_SCRIPT_PATH));
   });
 
-  test('a runner script a later deployment deleted runs from the bucket\'s kept version', () => {
+  test("a runner script a later deployment deleted runs from the bucket's kept version", () => {
     const key = publishScript(readFileSync(RUNNER_SCRIPT_PATH));
     keepOnlyAsVersion(key, '0001-kept');
     const stack = studioProject('rho', 'p-uuuuuuuuuuuu');

@@ -26,7 +26,7 @@ test('the refusal names the stack, the runner and the command that deploys the p
 
 // Real terraform on the synthesized stack's variables: what a plan by hand (cdktf deploy, terraform apply
 // in cdktf.out) meets once past init, before any provider starts or anything is created.
-describe('the sagemaker-project stack applied without the runner\'s settings', () => {
+describe("the sagemaker-project stack applied without the runner's settings", () => {
   let workspace: TerraformWorkspace;
 
   beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('the sagemaker-project stack applied without the runner\'s settings', (
     expect(flat(plan.output)).not.toContain(NOT_THE_RUNNER_MESSAGE);
   });
 
-  test('the runner\'s run plans; its form values are still checked', async () => {
+  test("the runner's run plans; its form values are still checked", async () => {
     expect((await workspace.plan({ ...FORM, [STACK_ID_VARIABLE]: STACK_ID })).ok).toBe(true);
     const badName = await workspace.plan({ ...FORM, sagemaker_project_name: 'churn_prediction!', [STACK_ID_VARIABLE]: STACK_ID });
     expect(badName.ok).toBe(false);
@@ -77,9 +77,12 @@ describe('the app run by the cdktf CLI for a command on sagemaker-project', () =
     expect(refusalOf(args)).toBe(`cdktf ${command} sagemaker-project: refused. ${APPLIED_BY_THE_RUNNER}`);
   });
 
-  test.each([[['synth']], [['deploy', 'service-catalog']], [['diff', 'service-catalog', '--var-file', 'sagemaker-project.tfvars']], [['get']], [[]]])('%j is not', (args) => {
-    expect(refusalOf(args)).toBeUndefined();
-  });
+  test.each([[['synth']], [['deploy', 'service-catalog']], [['diff', 'service-catalog', '--var-file', 'sagemaker-project.tfvars']], [['get']], [[]]])(
+    '%j is not',
+    (args) => {
+      expect(refusalOf(args)).toBeUndefined();
+    },
+  );
 
   // The real CLI: without the guard, init of the partial S3 backend would ask "bucket: The name of the S3 bucket".
   test('npx cdktf deploy sagemaker-project: the refusal is the first thing printed, and nothing is initialised', () => {
@@ -93,7 +96,9 @@ describe('the app run by the cdktf CLI for a command on sagemaker-project', () =
         env: { ...env, CI: 'true', CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: join(ROOT, 'test', 'fixtures', 'empty.config.json') },
         timeout: 120_000,
       });
-      const lines = stripVTControlCharacters(result.stdout + result.stderr).split('\n').filter((line) => line.trim() !== '');
+      const lines = stripVTControlCharacters(result.stdout + result.stderr)
+        .split('\n')
+        .filter((line) => line.trim() !== '');
       expect(result.status).toBe(1);
       expect(lines[0]).toMatch(/\[ERROR\] default - cdktf deploy sagemaker-project: refused\. /);
       expect(lines[0]).toContain(APPLIED_BY_THE_RUNNER);

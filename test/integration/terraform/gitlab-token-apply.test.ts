@@ -69,11 +69,22 @@ class SecretsManagerStore {
     if (!target?.startsWith('secretsmanager.')) return undefined;
     const request = JSON.parse(body || '{}');
     const ok = (answer: object) => ({ body: JSON.stringify(answer) });
-    const notFound = { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
+    const notFound = {
+      status: 400,
+      body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }),
+    };
     const action = target.replace('secretsmanager.', '');
     if (action === 'CreateSecret') {
       const arn = `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT_ID}:secret:${request.Name}-AbCdEf`;
-      const secret: StoredSecret = { arn, name: request.Name, description: request.Description, kmsKeyId: request.KmsKeyId, tags: request.Tags ?? [], versions: [], deleted: false };
+      const secret: StoredSecret = {
+        arn,
+        name: request.Name,
+        description: request.Description,
+        kmsKeyId: request.KmsKeyId,
+        tags: request.Tags ?? [],
+        versions: [],
+        deleted: false,
+      };
       this.secrets.set(arn, secret);
       const versionId = request.SecretString !== undefined ? this.putValue(secret, request.SecretString, request.ClientRequestToken) : undefined;
       return ok({ ARN: arn, Name: request.Name, ...(versionId ? { VersionId: versionId } : {}) });
@@ -103,10 +114,21 @@ class SecretsManagerStore {
           ? secret.versions.find((candidate) => candidate.id === request.VersionId)
           : secret.versions.find((candidate) => candidate.stages.includes(request.VersionStage ?? 'AWSCURRENT'));
         if (!version) return notFound;
-        return ok({ ARN: secret.arn, Name: secret.name, SecretString: version.value, VersionId: version.id, VersionStages: version.stages, CreatedDate: 1700000000 });
+        return ok({
+          ARN: secret.arn,
+          Name: secret.name,
+          SecretString: version.value,
+          VersionId: version.id,
+          VersionStages: version.stages,
+          CreatedDate: 1700000000,
+        });
       }
       case 'ListSecretVersionIds':
-        return ok({ ARN: secret.arn, Name: secret.name, Versions: secret.versions.map((version) => ({ VersionId: version.id, VersionStages: version.stages })) });
+        return ok({
+          ARN: secret.arn,
+          Name: secret.name,
+          Versions: secret.versions.map((version) => ({ VersionId: version.id, VersionStages: version.stages })),
+        });
       case 'UpdateSecretVersionStage':
         for (const version of secret.versions) {
           if (version.id === request.RemoveFromVersionId) version.stages = version.stages.filter((stage) => stage !== request.VersionStage);
@@ -168,7 +190,9 @@ describe('the GitLab token, applied by terraform against a Secrets Manager that 
     expect(secret.name).toBe(SECRET_NAME);
     expect(secret.kmsKeyId).toBe(`arn:aws:kms:us-east-1:${FAKE_ACCOUNT_ID}:key/${KEY_ID}`);
     expect(secret.versions.map((version) => [version.value, version.stages])).toEqual([[FIRST_TOKEN, ['AWSCURRENT']]]);
-    expect(JSON.parse(secret.policy!).Statement).toEqual([expect.objectContaining({ Sid: 'OnlyRunnerAndSeedingFunctionsRead', Effect: 'Deny', Action: 'secretsmanager:GetSecretValue' })]);
+    expect(JSON.parse(secret.policy!).Statement).toEqual([
+      expect.objectContaining({ Sid: 'OnlyRunnerAndSeedingFunctionsRead', Effect: 'Deny', Action: 'secretsmanager:GetSecretValue' }),
+    ]);
   });
 
   test('the state holds the secret and its version, never the token', () => {

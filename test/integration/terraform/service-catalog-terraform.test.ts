@@ -55,7 +55,10 @@ describe('service-catalog stack, validated by terraform', () => {
         SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
       },
     ],
-    ['the CodeBuild engine, an existing OIDC provider', { SMP_RUNNER_ENGINE: 'codebuild', SMP_GITLAB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.example.com' }],
+    [
+      'the CodeBuild engine, an existing OIDC provider',
+      { SMP_RUNNER_ENGINE: 'codebuild', SMP_GITLAB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.example.com' },
+    ],
   ])('%s: terraform validate passes, and no provider is removed', async (_name, env) => {
     const transform = load(workspace, synthApp(testConfig(env)));
     expect(transform.removedProviders).toEqual([]);
@@ -90,7 +93,8 @@ describe('product versions, planned by terraform against an existing product', (
   function priorState(stack: Synthesized, versions: string[]): object {
     const productId = idOf(stack, 'aws_servicecatalog_product', 'portfolio_product');
     const product = resources(stack, 'aws_servicecatalog_product')[productId];
-    const templateUrl = (version: string) => `https://example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-${version}.yaml`;
+    const templateUrl = (version: string) =>
+      `https://example-dev-mlops-tfstate-${FAKE_ACCOUNT_ID}-us-east-1.s3.us-east-1.amazonaws.com/command-runner/templates/sagemaker-project-${version}.yaml`;
     const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
     const tags = { ...product.tags };
     const tagsAll = { ...tags, 'sagemaker-projects:platform': 'example-dev-mlops', 'managed-by': 'cdktf' };
@@ -120,7 +124,14 @@ describe('product versions, planned by terraform against an existing product', (
                 name: product.name,
                 owner: product.owner,
                 provisioning_artifact_parameters: [
-                  { description: product.provisioning_artifact_parameters.description, disable_template_validation: false, name: 'initial', template_physical_id: '', template_url: templateUrl(versions[0]), type: 'CLOUD_FORMATION_TEMPLATE' },
+                  {
+                    description: product.provisioning_artifact_parameters.description,
+                    disable_template_validation: false,
+                    name: 'initial',
+                    template_physical_id: '',
+                    template_url: templateUrl(versions[0]),
+                    type: 'CLOUD_FORMATION_TEMPLATE',
+                  },
                 ],
                 status: 'CREATED',
                 support_description: '',
@@ -197,7 +208,10 @@ describe('product versions, planned by terraform against an existing product', (
   beforeAll(async () => {
     const withBothRetained = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: `${OLD_VERSION},${RETAINED_VERSION}` })).serviceCatalog;
     retainedIds = Object.fromEntries(
-      [OLD_VERSION, RETAINED_VERSION].map((version) => [version, idOf(withBothRetained, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`)]),
+      [OLD_VERSION, RETAINED_VERSION].map((version) => [
+        version,
+        idOf(withBothRetained, 'aws_servicecatalog_provisioning_artifact', `portfolio_versions_version-${version}_`),
+      ]),
     );
     const app = synthApp(testConfig({ SMP_SERVICE_CATALOG_RETAINED_TEMPLATE_VERSIONS: RETAINED_VERSION }));
     serviceCatalog = app.serviceCatalog;
@@ -206,7 +220,9 @@ describe('product versions, planned by terraform against an existing product', (
   });
 
   test('a changed template adds a version, deletes the unretained old one, and never replaces the product', () => {
-    const [current] = Object.keys(resources(serviceCatalog, 'aws_servicecatalog_provisioning_artifact')).filter((id) => !Object.values(retainedIds).includes(id));
+    const [current] = Object.keys(resources(serviceCatalog, 'aws_servicecatalog_provisioning_artifact')).filter(
+      (id) => !Object.values(retainedIds).includes(id),
+    );
     const { actions } = upgrade;
     expect(actions(product)).toEqual(['no-op']);
     expect(actions(`aws_servicecatalog_provisioning_artifact.${current}`)).toEqual(['create']);

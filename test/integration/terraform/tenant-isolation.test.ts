@@ -58,10 +58,15 @@ const platformPolicy = (stack: Synthesized, documentPath: string): PolicyDocumen
 function identitiesOf(plan: any, boundary: PolicyDocument): Map<string, SimulatedPrincipal> {
   const planned = plannedResources(plan);
   const identities = new Map<string, SimulatedPrincipal>();
-  for (const [type, policyType, key] of [['aws_iam_role', 'aws_iam_role_policy', 'role'], ['aws_iam_user', 'aws_iam_user_policy', 'user']] as const) {
+  for (const [type, policyType, key] of [
+    ['aws_iam_role', 'aws_iam_role_policy', 'role'],
+    ['aws_iam_user', 'aws_iam_user_policy', 'user'],
+  ] as const) {
     for (const identity of planned.filter((resource) => resource.type === type)) {
       const { name, path } = identity.values;
-      const policies = planned.filter((resource) => resource.type === policyType && resource.values[key] === name).map((policy) => JSON.parse(policy.values.policy));
+      const policies = planned
+        .filter((resource) => resource.type === policyType && resource.values[key] === name)
+        .map((policy) => JSON.parse(policy.values.policy));
       if (policies.length === 0) throw new Error(`no policy of ${name} is resolved in the plan`);
       const kind = type === 'aws_iam_role' ? 'role' : 'user';
       identities.set(`${kind}:${String(name).split('-').slice(5).join('-')}`, { arn: `arn:aws:iam::${ACCOUNT}:${kind}${path}${name}`, policies, boundary });
@@ -70,21 +75,27 @@ function identitiesOf(plan: any, boundary: PolicyDocument): Map<string, Simulate
   return identities;
 }
 
-const bucketPolicyOf = (plan: any): PolicyDocument => JSON.parse(plannedResources(plan).find((resource) => resource.type === 'aws_s3_bucket_policy')!.values.policy);
+const bucketPolicyOf = (plan: any): PolicyDocument =>
+  JSON.parse(plannedResources(plan).find((resource) => resource.type === 'aws_s3_bucket_policy')!.values.policy);
 
 /** What an identity could try against `target`'s resources, each request as AWS would receive it. */
 function attempts(target: Project, bucketPolicy: PolicyDocument, stateBucketPolicy: PolicyDocument): Array<[string, SimulatedRequest]> {
   const sagemaker = (resource: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${resource}`;
   const group = `${target.name}-${target.id}`;
   const bucket = `${PREFIX}-${target.id}`;
-  const on = (what: string, action: string, resource: string, extra: Partial<SimulatedRequest> = {}): [string, SimulatedRequest] => [`${what}: ${action}`, { action, resource, ...extra }];
+  const on = (what: string, action: string, resource: string, extra: Partial<SimulatedRequest> = {}): [string, SimulatedRequest] => [
+    `${what}: ${action}`,
+    { action, resource, ...extra },
+  ];
   return [
     on('pipeline', 'sagemaker:StartPipelineExecution', sagemaker(`pipeline/${group}`)),
     on('pipeline', 'sagemaker:UpdatePipeline', sagemaker(`pipeline/${group}`)),
     on('pipeline', 'sagemaker:DescribePipelineExecution', sagemaker(`pipeline/${group}/execution/abcdef123456`)),
     on('model package group', 'sagemaker:DescribeModelPackageGroup', sagemaker(`model-package-group/${group}`)),
     on('model package', 'sagemaker:DescribeModelPackage', sagemaker(`model-package/${group}/1`)),
-    on('model package', 'sagemaker:CreateModelPackage', sagemaker(`model-package/${group}/2`), { context: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } }),
+    on('model package', 'sagemaker:CreateModelPackage', sagemaker(`model-package/${group}/2`), {
+      context: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' },
+    }),
     on('model package', 'sagemaker:UpdateModelPackage', sagemaker(`model-package/${group}/1`), { context: { 'sagemaker:ModelApprovalStatus': 'Approved' } }),
     on('endpoint', 'sagemaker:UpdateEndpoint', sagemaker(`endpoint/${target.id}-staging`)),
     on('endpoint', 'sagemaker:DeleteEndpoint', sagemaker(`endpoint/${target.id}-prod`)),
@@ -95,18 +106,38 @@ function attempts(target: Project, bucketPolicy: PolicyDocument, stateBucketPoli
     on('pipeline code', 's3:PutObject', `arn:aws:s3:::${bucket}/${group}/code/abc/preprocess.py`, { resourcePolicy: bucketPolicy }),
     on('model data', 's3:GetObject', `arn:aws:s3:::${bucket}/${group}/models/model.tar.gz`, { resourcePolicy: bucketPolicy }),
     on('deploy state', 's3:PutObject', `arn:aws:s3:::${bucket}/model-deploy/prod/terraform.tfstate`, { resourcePolicy: bucketPolicy }),
-    on('project state', 's3:GetObject', `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${target.id}/terraform.tfstate`, { resourcePolicy: stateBucketPolicy }),
-    on('project state', 's3:PutObject', `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${target.id}/terraform.tfstate`, { resourcePolicy: stateBucketPolicy }),
-    on('trigger token', 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${PREFIX}/${target.id}/deploy-trigger-token-AbCdEf`),
-    on('trigger token', 'secretsmanager:PutSecretValue', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${PREFIX}/${target.id}/deploy-trigger-token-AbCdEf`),
+    on('project state', 's3:GetObject', `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${target.id}/terraform.tfstate`, {
+      resourcePolicy: stateBucketPolicy,
+    }),
+    on('project state', 's3:PutObject', `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${target.id}/terraform.tfstate`, {
+      resourcePolicy: stateBucketPolicy,
+    }),
+    on(
+      'trigger token',
+      'secretsmanager:GetSecretValue',
+      `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${PREFIX}/${target.id}/deploy-trigger-token-AbCdEf`,
+    ),
+    on(
+      'trigger token',
+      'secretsmanager:PutSecretValue',
+      `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${PREFIX}/${target.id}/deploy-trigger-token-AbCdEf`,
+    ),
     on('deploy records', 'dynamodb:UpdateItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}-${target.id}-deploys`),
     on('deploy records', 'dynamodb:GetItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}-${target.id}-deploys`),
-    on('pipeline role', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/${PREFIX}/${PREFIX}-${target.id}-pipeline`, { context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
+    on('pipeline role', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/${PREFIX}/${PREFIX}-${target.id}-pipeline`, {
+      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+    }),
     on('CI user key', 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/${PREFIX}/${PREFIX}-${target.id}-ci`),
     // SageMaker names every pipeline's jobs `pipelines-<execution>-...`: only the project tag tells them apart.
-    on('pipeline job', 'sagemaker:CreateTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), { context: { [REQUEST_TAG]: target.id, 'aws:TagKeys': [PROJECT_ID_TAG] } }),
-    on('pipeline job', 'sagemaker:DescribeTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), { context: { [RESOURCE_TAG]: target.id } }),
-    on('pipeline job', 'sagemaker:StopProcessingJob', sagemaker('processing-job/pipelines-0a1b2c3d4e5f-PreprocessAbaloneData-x1y2z3'), { context: { [RESOURCE_TAG]: target.id } }),
+    on('pipeline job', 'sagemaker:CreateTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), {
+      context: { [REQUEST_TAG]: target.id, 'aws:TagKeys': [PROJECT_ID_TAG] },
+    }),
+    on('pipeline job', 'sagemaker:DescribeTrainingJob', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), {
+      context: { [RESOURCE_TAG]: target.id },
+    }),
+    on('pipeline job', 'sagemaker:StopProcessingJob', sagemaker('processing-job/pipelines-0a1b2c3d4e5f-PreprocessAbaloneData-x1y2z3'), {
+      context: { [RESOURCE_TAG]: target.id },
+    }),
     on('pipeline job', 'sagemaker:AddTags', sagemaker('training-job/pipelines-0a1b2c3d4e5f-TrainAbaloneModel-x1y2z3'), {
       // Retagging the job with the other project's id, to take it over.
       context: { [RESOURCE_TAG]: target.id, [REQUEST_TAG]: target.id === A.id ? B.id : A.id, 'aws:TagKeys': [PROJECT_ID_TAG] },
@@ -125,11 +156,16 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
   let fakeAws: FakeAws;
 
   beforeAll(async () => {
-    fakeAws = new FakeAws([secretsManager({ [`${PREFIX}/gitlab/private-token`]: VERIFY_GITLAB_TOKEN }, REGION), kms({ [`alias/${PREFIX}-sagemaker-projects`]: VERIFY_KEY_ID }, REGION)]);
+    fakeAws = new FakeAws([
+      secretsManager({ [`${PREFIX}/gitlab/private-token`]: VERIFY_GITLAB_TOKEN }, REGION),
+      kms({ [`alias/${PREFIX}-sagemaker-projects`]: VERIFY_KEY_ID }, REGION),
+    ]);
     await fakeAws.start();
     for (const mode of ['oidc', 'access-keys'] as const) {
       const { sagemakerProject, serviceCatalog, outdir } = synthApp(testConfig({ SMP_GITLAB_CI_AUTH_MODE: mode }), writeSeedFixture());
-      const workspace = TerraformWorkspace.create(join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'cdk.tf.json'), { standIns: gitlabProjectStandIns(sagemakerProject) });
+      const workspace = TerraformWorkspace.create(join(outdir, 'stacks', SAGEMAKER_PROJECT_STACK, 'cdk.tf.json'), {
+        standIns: gitlabProjectStandIns(sagemakerProject),
+      });
       workspace.update((config) => useFakeAws(config, fakeAws));
       await workspace.init();
       const plans: Record<string, any> = {};
@@ -149,10 +185,15 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
   const boundaryOf = (platform: Synthesized) => platformPolicy(platform, 'project-boundary/document');
   const stateBucketPolicy = (platform: Synthesized) => platformPolicy(platform, 'platform-state/bucket/policy-document');
 
-  test('each project has its four identities (CI, pipeline, seeding, deploy trigger), each with the platform\'s boundary', () => {
+  test("each project has its four identities (CI, pipeline, seeding, deploy trigger), each with the platform's boundary", () => {
     const { plans, platform } = modes.oidc;
     for (const project of [A, B]) {
-      expect([...identitiesOf(plans[project.id], boundaryOf(platform)).keys()].sort()).toEqual(['role:ci', 'role:deploy-trigger', 'role:pipeline', 'role:seed-code']);
+      expect([...identitiesOf(plans[project.id], boundaryOf(platform)).keys()].sort()).toEqual([
+        'role:ci',
+        'role:deploy-trigger',
+        'role:pipeline',
+        'role:seed-code',
+      ]);
       for (const role of plannedResources(plans[project.id]).filter((resource) => resource.type === 'aws_iam_role')) {
         expect(role.values.permissions_boundary).toBe(`arn:aws:iam::${ACCOUNT}:policy/${PREFIX}/${PREFIX}-project-boundary`);
       }
@@ -164,7 +205,8 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
     const planOfB = modes.oidc.plans[B.id];
     const tries = attempts(B, bucketPolicyOf(planOfB), stateBucketPolicy(platform));
     const leaks: string[] = [];
-    for (const [name, principal] of identitiesOf(plans[A.id], boundaryOf(platform))) for (const what of await allowed(principal, tries)) leaks.push(`${name} -> ${what}`);
+    for (const [name, principal] of identitiesOf(plans[A.id], boundaryOf(platform)))
+      for (const what of await allowed(principal, tries)) leaks.push(`${name} -> ${what}`);
     expect(leaks).toEqual([]);
   });
 
@@ -198,11 +240,17 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
     };
     for (const [name, whats] of Object.entries(expectations)) {
       const principal = identities.get(name)!;
-      expect([name, await allowed(principal, whats.map((what) => [what, own[what]]))]).toEqual([name, whats]);
+      expect([
+        name,
+        await allowed(
+          principal,
+          whats.map((what) => [what, own[what]]),
+        ),
+      ]).toEqual([name, whats]);
     }
   });
 
-  test('every AWS call the seed code\'s CI jobs make for A is allowed to A\'s CI identity (both modes)', async () => {
+  test("every AWS call the seed code's CI jobs make for A is allowed to A's CI identity (both modes)", async () => {
     const group = `${A.name}-${A.id}`;
     const bucket = `arn:aws:s3:::${PREFIX}-${A.id}`;
     const sagemaker = (resource: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${resource}`;
@@ -212,9 +260,15 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
       // model-build run-pipeline: the SDK uploads the step scripts, upserts and tags the pipeline, starts the version it upserted, and waits.
       ...['s3:ListBucket'].map((action): [string, SimulatedRequest] => ['SDK', { action, resource: bucket }]),
       ['SDK', { action: 's3:PutObject', resource: `${bucket}/${group}/code/3f2a9c/preprocess.py` }],
-      ...['sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DescribePipeline', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:ListPipelineVersions', 'sagemaker:StartPipelineExecution'].map(
-        (action): [string, SimulatedRequest] => ['run_pipeline.py', { action, resource: sagemaker(`pipeline/${group}`) }],
-      ),
+      ...[
+        'sagemaker:CreatePipeline',
+        'sagemaker:UpdatePipeline',
+        'sagemaker:DescribePipeline',
+        'sagemaker:ListTags',
+        'sagemaker:AddTags',
+        'sagemaker:ListPipelineVersions',
+        'sagemaker:StartPipelineExecution',
+      ].map((action): [string, SimulatedRequest] => ['run_pipeline.py', { action, resource: sagemaker(`pipeline/${group}`) }]),
       ['run_pipeline.py', { action: 'iam:PassRole', resource: pipelineRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }],
       ['execution.py', { action: 'sagemaker:DescribePipelineExecution', resource: sagemaker(`pipeline/${group}/execution/k3lk5m6n7o8p`) }],
       ['execution.py', { action: 'sagemaker:ListPipelineExecutionSteps', resource: sagemaker(`pipeline/${group}/execution/k3lk5m6n7o8p`) }],
@@ -226,9 +280,16 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
       ['terraform', { action: 's3:GetObject', resource: `${bucket}/model-deploy/staging/terraform.tfstate` }],
       ['terraform', { action: 's3:PutObject', resource: `${bucket}/model-deploy/prod/terraform.tfstate.tflock` }],
       ['terraform', { action: 's3:DeleteObject', resource: `${bucket}/model-deploy/prod/terraform.tfstate.tflock` }],
-      ...['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:DeleteModel', 'sagemaker:AddTags', 'sagemaker:ListTags'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`model/${A.id}-staging-v7-1a2b3c4d`) }]),
-      ...['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DeleteEndpointConfig'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`endpoint-config/${A.id}-staging-5e6f7a8b`) }]),
-      ...['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'].map((action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`endpoint/${A.id}-prod`) }]),
+      ...['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:DeleteModel', 'sagemaker:AddTags', 'sagemaker:ListTags'].map(
+        (action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`model/${A.id}-staging-v7-1a2b3c4d`) }],
+      ),
+      ...['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DeleteEndpointConfig'].map((action): [string, SimulatedRequest] => [
+        'terraform',
+        { action, resource: sagemaker(`endpoint-config/${A.id}-staging-5e6f7a8b`) },
+      ]),
+      ...['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'].map(
+        (action): [string, SimulatedRequest] => ['terraform', { action, resource: sagemaker(`endpoint/${A.id}-prod`) }],
+      ),
       ['terraform', { action: 'iam:PassRole', resource: pipelineRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }],
       ['check_endpoint.py', { action: 'sagemaker:InvokeEndpoint', resource: sagemaker(`endpoint/${A.id}-staging`) }],
     ];
@@ -250,11 +311,17 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
     const own = Object.fromEntries(attempts(A, bucketPolicyOf(plans[A.id]), stateBucketPolicy(platform)));
     for (const [name, principal] of identitiesOf(plans[A.id], boundaryOf(platform))) {
       const forbidden = ['model package: sagemaker:UpdateModelPackage', 'project state: s3:GetObject', 'project state: s3:PutObject'];
-      expect([name, await allowed(principal, forbidden.map((what) => [what, own[what]]))]).toEqual([name, []]);
+      expect([
+        name,
+        await allowed(
+          principal,
+          forbidden.map((what) => [what, own[what]]),
+        ),
+      ]).toEqual([name, []]);
     }
   });
 
-  test('only the seeding functions (and the runner) may read the namespace token: the secret\'s own policy decides', async () => {
+  test("only the seeding functions (and the runner) may read the namespace token: the secret's own policy decides", async () => {
     const { plans, platform } = modes.oidc;
     const tokenPolicy = platformPolicy(platform, 'gitlab-token/secret/policy-document');
     const readToken: SimulatedRequest = { action: 'secretsmanager:GetSecretValue', resource: TOKEN_SECRET_ARN, resourcePolicy: tokenPolicy };
@@ -271,38 +338,58 @@ describe('tenant isolation: two projects in one account, decided by an IAM polic
       .map((policy: any) => concretePolicy(statementsOf(platform, policy.policy), PLATFORM_VALUES));
     const runner: SimulatedPrincipal = { arn: `arn:aws:iam::${ACCOUNT}:role/${PREFIX}-project-runner`, policies: runnerPolicies };
     expect(await decide(ACCOUNT, runner, readToken)).toBe('Allowed');
-    const outsider: SimulatedPrincipal = { arn: `arn:aws:iam::${ACCOUNT}:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole`, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }] };
+    const outsider: SimulatedPrincipal = {
+      arn: `arn:aws:iam::${ACCOUNT}:role/service-role/AmazonSageMakerServiceCatalogProductsUseRole`,
+      policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }],
+    };
     expect(await decide(ACCOUNT, outsider, readToken)).toBe('ExplicitlyDenied');
   });
 
   test('only the runner touches project state; an administrator policy of another role is denied by the bucket', async () => {
     const { platform } = modes.oidc;
-    const admin: SimulatedPrincipal = { arn: `arn:aws:iam::${ACCOUNT}:role/data-science-admin`, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }] };
-    const state = { action: 's3:GetObject', resource: `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${A.id}/terraform.tfstate`, resourcePolicy: stateBucketPolicy(platform) };
+    const admin: SimulatedPrincipal = {
+      arn: `arn:aws:iam::${ACCOUNT}:role/data-science-admin`,
+      policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
+    };
+    const state = {
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::${STATE_BUCKET}/sagemaker-projects/${A.id}/terraform.tfstate`,
+      resourcePolicy: stateBucketPolicy(platform),
+    };
     expect(await decide(ACCOUNT, admin, state)).toBe('ExplicitlyDenied');
-    const artifacts = { action: 's3:PutObject', resource: `arn:aws:s3:::${STATE_BUCKET}/command-runner/tf-code/${'a'.repeat(64)}.zip`, resourcePolicy: stateBucketPolicy(platform) };
+    const artifacts = {
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${STATE_BUCKET}/command-runner/tf-code/${'a'.repeat(64)}.zip`,
+      resourcePolicy: stateBucketPolicy(platform),
+    };
     expect(await decide(ACCOUNT, admin, artifacts)).toBe('ExplicitlyDenied');
     expect(await decide(ACCOUNT, { ...admin, arn: DEPLOYER }, artifacts)).toBe('Allowed');
   });
 
-  test('every use of the shared platform key is bound to the project\'s own data by its encryption context', () => {
+  test("every use of the shared platform key is bound to the project's own data by its encryption context", () => {
     // The simulator cannot evaluate kms:EncryptionContext:<key> (it reads a key's variable part only after
     // "/"), so these conditions are checked as written: each statement on the key names a service and A's data.
     const { plans, platform } = modes.oidc;
     const contexts: string[] = [];
     for (const [name, principal] of identitiesOf(plans[A.id], boundaryOf(platform))) {
-      for (const statement of principal.policies.flatMap((policy) => policy.Statement).filter((candidate: any) => [candidate.Resource].flat().includes(KEY_ARN))) {
-        expect([name, statement.Condition.StringEquals['kms:ViaService']]).toEqual([name, expect.stringMatching(/^(s3|dynamodb|secretsmanager)\.us-east-1\.amazonaws\.com$/)]);
+      for (const statement of principal.policies
+        .flatMap((policy) => policy.Statement)
+        .filter((candidate: any) => [candidate.Resource].flat().includes(KEY_ARN))) {
+        expect([name, statement.Condition.StringEquals['kms:ViaService']]).toEqual([
+          name,
+          expect.stringMatching(/^(s3|dynamodb|secretsmanager)\.us-east-1\.amazonaws\.com$/),
+        ]);
         const [[key, values]] = Object.entries(statement.Condition.StringLike) as Array<[string, string | string[]]>;
         for (const value of [values].flat()) contexts.push(`${name} ${key}=${value}`);
       }
     }
     expect(contexts.length).toBeGreaterThanOrEqual(6);
-    const seedReadsToken = (context: string) => context.startsWith('role:seed-code kms:EncryptionContext:SecretARN=') && context.includes('gitlab/private-token');
+    const seedReadsToken = (context: string) =>
+      context.startsWith('role:seed-code kms:EncryptionContext:SecretARN=') && context.includes('gitlab/private-token');
     expect(contexts.filter((context) => !context.includes(A.id) && !seedReadsToken(context))).toEqual([]);
   });
 
-  test('the namespace token is in neither project\'s plan, nor in anything terraform printed', () => {
+  test("the namespace token is in neither project's plan, nor in anything terraform printed", () => {
     for (const plan of Object.values(modes.oidc.plans)) expect(JSON.stringify(plan)).not.toContain(VERIFY_GITLAB_TOKEN);
     for (const plan of Object.values(modes['access-keys'].plans)) expect(JSON.stringify(plan)).not.toContain(VERIFY_GITLAB_TOKEN);
   });
