@@ -100,13 +100,13 @@ async function verifyStack(
 
   if (spec.rejected) {
     checkNames.push('validation rejects bad variables, naming what to fix');
-    const mistakes = spec.rejected(config);
+    const mistakes = spec.rejected(config, synthesized);
     step(`${mistakes.length} plans with a bad variable each, which validation must reject`);
     const variablesOnly = TerraformWorkspace.ofVariables(synthesized);
     await variablesOnly.init();
-    for (const [index, { variables: bad, mustName, mustNotShow, fullPlan }] of mistakes.entries()) {
-      step(`bad-variable plan ${index + 1}/${mistakes.length}: ${mustName}${fullPlan ? ' (whole stack: a precondition checks it)' : ''}`);
-      const rejected = await (fullPlan ? workspace : variablesOnly).plan(bad);
+    for (const [index, { variables: bad, mustName, mustNotShow, precondition }] of mistakes.entries()) {
+      step(`bad-variable plan ${index + 1}/${mistakes.length}: ${mustName}${precondition ? ` (a precondition of ${precondition} checks it)` : ''}`);
+      const rejected = await (precondition ? workspace.plan(bad, {}, [precondition]) : variablesOnly.plan(bad));
       if (rejected.ok) problems.push(`a plan with a bad ${mustName} was accepted`);
       else if (!rejected.output.includes(mustName)) problems.push(`the rejection of a bad ${mustName} does not name it:\n${rejected.output}`);
       else if (mustNotShow && rejected.output.includes(mustNotShow)) problems.push(`the rejection of a bad ${mustName} shows its value`);

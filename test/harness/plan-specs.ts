@@ -55,13 +55,19 @@ export interface StackSpec {
    * Bad inputs, one mistake each (over the realistic variables), that validation blocks must
    * reject with a message naming what to fix. @default none
    */
-  rejected?(config: PlatformConfig): Array<{
+  rejected?(
+    config: PlatformConfig,
+    synthesized: Record<string, any>,
+  ): Array<{
     variables: Record<string, string>;
     mustName: string;
     /** A value the failure output must not show (a secret's). @default none */
     mustNotShow?: string;
-    /** Checked by a precondition rather than a validation block: needs the whole stack, providers included. @default false */
-    fullPlan?: boolean;
+    /**
+     * Checked by a precondition of this resource (address) rather than by a validation block: planned
+     * with the stack's providers, targeting that resource and what it depends on. @default a validation block
+     */
+    precondition?: string;
   }>;
 }
 
@@ -272,16 +278,20 @@ export const STACK_SPECS: Record<string, StackSpec> = {
   },
   [SERVICE_CATALOG_STACK]: {
     variables: () => ({ [TOKEN_VARIABLE]: VERIFY_GITLAB_TOKEN }),
-    rejected: () => [
-      // Checked by a precondition (Terraform prints a failed validation block's sensitive value); the value must not show.
-      { variables: { [TOKEN_VARIABLE]: 'glpat-typo with space' }, mustName: TOKEN_VARIABLE, mustNotShow: 'glpat-typo with space', fullPlan: true },
-      {
-        variables: { [TOKEN_VARIABLE]: '{"token": "glpat-in-json-000000000000"}' },
-        mustName: TOKEN_VARIABLE,
-        mustNotShow: 'glpat-in-json-000000000000',
-        fullPlan: true,
-      },
-    ],
+    rejected: (_config, synthesized) => {
+      // Checked by a precondition of the secret's version (Terraform prints a failed validation block's sensitive value); the value must not show.
+      const [version] = Object.keys(synthesized.resource?.aws_secretsmanager_secret_version ?? {});
+      const precondition = `aws_secretsmanager_secret_version.${version}`;
+      return [
+        { variables: { [TOKEN_VARIABLE]: 'glpat-typo with space' }, mustName: TOKEN_VARIABLE, mustNotShow: 'glpat-typo with space', precondition },
+        {
+          variables: { [TOKEN_VARIABLE]: '{"token": "glpat-in-json-000000000000"}' },
+          mustName: TOKEN_VARIABLE,
+          mustNotShow: 'glpat-in-json-000000000000',
+          precondition,
+        },
+      ];
+    },
     checks: [
       {
         name: 'shared resources carry the configured names, resolved with the account id',

@@ -120,9 +120,14 @@ export class TerraformWorkdir {
    * with the plan and the human-readable output (warnings included), or with the failure output
    * when the plan is rejected (e.g. by validation).
    */
-  async plan(variables: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
+  async plan(
+    variables: Record<string, string>,
+    env: NodeJS.ProcessEnv = {},
+    targets: string[] = [],
+  ): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
     const varEnv = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
-    const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin'], { ...varEnv, ...env });
+    const targeted = targets.map((address) => `-target=${address}`);
+    const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin', ...targeted], { ...varEnv, ...env });
     if (planned.code !== 0) return { ok: false, output: `${planned.stdout}\n${planned.stderr}` };
     const shown = await this.run(['show', '-json', 'plan.bin'], env);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
