@@ -10,6 +10,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from './run-directory';
 
 /** Environment variable holding the running server (JSON ServerInfo): set by the global setup, read by the workers. */
 export const PYTHON_SERVER_VARIABLE = 'TEST_HARNESS_PYTHON_SERVER';
@@ -62,15 +63,6 @@ export function pythonServer(python: string, env: NodeJS.ProcessEnv = process.en
   const info = JSON.parse(env[PYTHON_SERVER_VARIABLE]!) as ServerInfo;
   return info.python === python ? info : undefined;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Throws, with the server's log, when the server is no longer running. */
 export function assertServerAlive(info: ServerInfo): void {

@@ -15,7 +15,8 @@ const ORIGINAL_TMPDIR_VARIABLE = 'TEST_HARNESS_ORIGINAL_TMPDIR';
 const PREFIX = 'smp-jest-';
 const OWNER_FILE = '.owner-pid';
 
-const alive = (pid: number): boolean => {
+/** Whether a process with this id is running (EPERM: it is, as another user's). */
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -18,23 +18,9 @@ import { SynthesizedStack } from '../../../guardrails/synthesized-stack';
 import { renderTerraform } from '../../command-runner/support';
 import { addressOf, awsRefs, child, configOf, granteeRole, inlinePolicy, inlinePolicyNames, ref, statementsOf, synthScope } from '../../support/synth-scope';
 
-jest.mock('../../../constructs/sagemaker-project/lambda-bundle', () => require('../../support/fake-lambda-bundle').lambdaBundleModule());
+import { CODEBUILD_RUNNER_PROPS as PROPS } from '../../support/codebuild-runner';
 
-const PROPS: CodeBuildRunnerProps = {
-  projectName: 'example-dev-mlops-terraform-runner',
-  functionName: 'example-dev-mlops-provision-project',
-  ruleName: 'example-dev-mlops-runner-builds',
-  failureQueueName: 'example-dev-mlops-provision-failures',
-  runnerRoleArn: 'arn:aws:iam::123456789012:role/example-dev-mlops-runner',
-  bucketName: 'example-dev-mlops-tfstate-123456789012-us-east-1',
-  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  logGroupName: '/example-dev-mlops/terraform-runs',
-  lockTableName: 'terraform-lock-example-dev-mlops',
-  terraformVersion: '1.11.4',
-  terraformSha256: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
-  artifactBucketOnDelete: 'empty',
-  logRetentionDays: 90,
-};
+jest.mock('../../../constructs/sagemaker-project/lambda-bundle', () => require('../../support/fake-lambda-bundle').lambdaBundleModule());
 
 /** The runner alone, with a launch role it grants invoke to. */
 const runnerIn = (props: Partial<CodeBuildRunnerProps> = {}) =>
