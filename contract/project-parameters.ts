@@ -1,6 +1,6 @@
 /**
- * The contract between the Studio form, the runner and the sagemaker-project stack (DESIGN.md
- * section 2), in one table. A row is one value a data science lead (or SageMaker) supplies for one
+ * The contract between the Studio form, the runner and the sagemaker-project stack,
+ * in one table. A row is one value a data science lead (or SageMaker) supplies for one
  * project: its CloudFormation parameter (the Studio form field, or the custom resource property of
  * the CodeBuild engine), the Terraform variable it becomes with its validation, and the key the runner
  * reads it under.

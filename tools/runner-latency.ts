@@ -180,7 +180,8 @@ export function latencyBudget(measured: RunnerMeasurements): Record<'codebuild' 
         step: 'CloudFormation polling: first check at 90 s, then every 30 s',
         low: 0,
         high: 30,
-        source: 'CommandRunner source (DESIGN.md §7): the answer waits for the next poll',
+        source:
+          'source of the CommandRunner resource type (aws-cloudformation-resource-providers-awsutilities-commandrunner): the answer waits for the next poll',
       },
     ],
   };
