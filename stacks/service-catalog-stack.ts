@@ -201,12 +201,7 @@ function templateEngine(
     artifactBucketOnDelete: config.runner.artifactBucketOnDelete,
     logRetentionDays: config.logs.retentionDays,
   });
-  runner.role.addToPolicy('codebuild', codeBuild.runnerStatements());
-  key.grantUse(
-    runner.role,
-    { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [state.bucket.bucketArn, `${state.bucket.bucketArn}/*`] } },
-    'codebuild',
-  );
+  codeBuild.grantRunner(runner.role, { key, bucketArn: state.bucket.bucketArn });
   codeBuild.grantInvoke(launchRole.role);
   return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
 }

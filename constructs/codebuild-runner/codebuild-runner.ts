@@ -11,7 +11,8 @@ import { ArtifactBucketOnDelete, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../..
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
 import { FINISHED_STATUSES } from '../../lambda/provision-project/decide';
 import { AwsContext } from '../aws-context';
-import { IGrantable, policyDocument, PolicyStatement, ruleDeadLetterStatements, serviceTrust } from '../iam/policy';
+import { IGrantable, policyDocument, ruleDeadLetterStatements, serviceTrust } from '../iam/policy';
+import { IEncryptionKey } from '../security/encryption-key';
 import { Role } from '../iam/role';
 import { bundleLambda } from '../sagemaker-project/lambda-bundle';
 import { invokeFromRule, ProjectFunction } from '../sagemaker-project/project-function';
@@ -32,6 +33,9 @@ export const ANSWER_MARGIN_SECONDS = 300;
 
 /** CloudFormation's limit on a custom resource's ServiceTimeout. */
 export const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
+
+/** The runner role's inline policy that grantRunner writes. */
+const RUNNER_POLICY = 'codebuild';
 
 export interface CodeBuildRunnerProps {
   /** Name of the CodeBuild project (≤ 150 characters). */
@@ -224,13 +228,15 @@ export class CodeBuildRunner extends Construct {
   }
 
   /**
-   * What the runner role needs for CodeBuild itself, beside what run-terraform.sh needs: its build
-   * logs and the build cache. (The KMS key must let the role use it for S3 and CloudWatch Logs.)
+   * Lets `grantee` (the runner role) do what CodeBuild itself does as that role, beside what
+   * run-terraform.sh needs: write the build's logs and read and write the build cache under its
+   * prefix of `cache.bucketArn`, whose objects `cache.key` encrypts (used through S3, for objects of
+   * that bucket only).
    */
-  runnerStatements(): PolicyStatement[] {
+  grantRunner(grantee: IGrantable, cache: { readonly key: IEncryptionKey; readonly bucketArn: string }): void {
     const aws = AwsContext.of(this);
     const logGroupArn = aws.arn('logs', `log-group:${this.props.logGroupName}`);
-    return [
+    grantee.addToPolicy(RUNNER_POLICY, [
       { sid: 'RunnerBuildLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:log-stream:*`] },
       {
         sid: 'RunnerBuildCache',
@@ -238,6 +244,11 @@ export class CodeBuildRunner extends Construct {
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: [`arn:${aws.partition}:s3:::${this.cacheLocation}/*`],
       },
-    ];
+    ]);
+    cache.key.grantUse(
+      grantee,
+      { via: ['s3'], mode: 'encrypt-decrypt', context: { key: 'aws:s3:arn', values: [cache.bucketArn, `${cache.bucketArn}/*`] } },
+      RUNNER_POLICY,
+    );
   }
 }

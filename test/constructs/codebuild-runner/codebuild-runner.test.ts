@@ -15,6 +15,7 @@ import { evaluate } from '../../../guardrails/evaluate';
 import { formatFinding } from '../../../guardrails/rule';
 import { SECURITY_PACK } from '../../../guardrails/security-pack';
 import { SynthesizedStack } from '../../../guardrails/synthesized-stack';
+import { ExistingKey } from '../../../constructs/security/encryption-key';
 import { renderTerraform } from '../../command-runner/support';
 import { addressOf, awsRefs, child, configOf, granteeRole, inlinePolicy, inlinePolicyNames, ref, statementsOf, synthScope } from '../../support/synth-scope';
 
@@ -204,15 +205,18 @@ describe('CodeBuildRunner: grants', () => {
     ]);
   });
 
-  test("the runner role's CodeBuild statements name only the build log group and the cache prefix", () => {
+  test("grantRunner gives the runner role the build log group, the cache prefix, and the key for that bucket's objects only", () => {
+    const cacheBucketArn = 'arn:aws:s3:::example-dev-mlops-tfstate-123456789012-us-east-1';
     const { tf: probe, built: probeBuilt } = synthScope((scope) => {
       const codeBuild = new CodeBuildRunner(scope, 'codebuild-runner', PROPS);
+      const key = new ExistingKey(scope, 'platform-key', 'alias/example-dev-mlops');
       const role = granteeRole(scope, 'runner');
-      role.addToPolicy('codebuild', codeBuild.runnerStatements());
-      return role;
+      codeBuild.grantRunner(role, { key, bucketArn: cacheBucketArn });
+      return { role, key };
     });
     const { partition, region, account } = awsRefs(probe);
-    expect(inlinePolicy(probe, probeBuilt, 'codebuild')).toEqual([
+    expect(inlinePolicyNames(probe, probeBuilt.role)).toEqual(['codebuild']);
+    expect(inlinePolicy(probe, probeBuilt.role, 'codebuild')).toEqual([
       {
         sid: 'RunnerBuildLogs',
         effect: 'Allow',
@@ -224,6 +228,15 @@ describe('CodeBuildRunner: grants', () => {
         effect: 'Allow',
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: [`arn:${partition}:s3:::example-dev-mlops-tfstate-123456789012-us-east-1/codebuild-runner-cache/*`],
+      },
+      {
+        effect: 'Allow',
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [ref(child(probeBuilt.key, 'key'), 'arn')],
+        condition: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${region}.amazonaws.com`] },
+          { test: 'StringLike', variable: 'kms:EncryptionContext:aws:s3:arn', values: [cacheBucketArn, `${cacheBucketArn}/*`] },
+        ],
       },
     ]);
   });
