@@ -174,16 +174,7 @@ export class SageMakerProjectStack extends TerraformStack {
     triggerToken.grantWrite(identities.seedRole);
     triggerToken.grantRead(identities.deployTriggerRole);
     namespaceToken.grantRead(identities.seedRole);
-    if (identities.ciUserName) {
-      identities.seedRole.addToPolicy('ci-access-key', [
-        {
-          sid: 'RotateOwnCiUserKey',
-          effect: 'Allow',
-          actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
-          resources: [identities.ci.principalArn],
-        },
-      ]);
-    }
+    if (identities.ciUserName) identities.grantCiKeyRotation(identities.seedRole);
 
     const ciValues: CommonCiValues = {
       SAGEMAKER_PROJECT_NAME: projectName,

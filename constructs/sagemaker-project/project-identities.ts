@@ -96,4 +96,20 @@ export class ProjectIdentities extends Construct {
     this.seedRole = role('seed-role', props.names.seedRole, 'Seeding function of one SageMaker project', lambdaTrust);
     this.deployTriggerRole = role('deploy-trigger-role', props.names.deployTriggerRole, 'Deploy trigger of one SageMaker project', lambdaTrust);
   }
+
+  /**
+   * Lets `grantee` (the seeding function, which hands the key to GitLab's masked variables) create,
+   * list and delete the access keys of this project's CI user, and no other user's. Access-keys mode only.
+   */
+  grantCiKeyRotation(grantee: IGrantable): void {
+    if (!this.ciUserName) throw new Error(`${this.node.path}: the CI identity is a role (oidc mode): it has no access key to rotate`);
+    grantee.addToPolicy('ci-access-key', [
+      {
+        sid: 'RotateOwnCiUserKey',
+        effect: 'Allow',
+        actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
+        resources: [this.ci.principalArn],
+      },
+    ]);
+  }
 }

@@ -16,7 +16,8 @@ const OIDC: CiOidcTrust = {
   branch: 'main',
 };
 
-const identitiesIn = (oidc?: CiOidcTrust) =>
+/** The identities of project `churn` alone; `then` may grant from them before synth. */
+const identitiesIn = (oidc?: CiOidcTrust, then: (identities: ProjectIdentities) => void = () => undefined) =>
   synthScope((scope) => {
     const names = projectNames('acme-', 'churn', 'p-abcdefghijkl', { build: '', deploy: '' });
     const props: ProjectIdentitiesProps = {
@@ -27,7 +28,9 @@ const identitiesIn = (oidc?: CiOidcTrust) =>
       sagemaker: sagemakerResources(AwsContext.of(scope), names, (name) => name.toLowerCase()),
       tags: TAGS,
     };
-    return new ProjectIdentities(scope, 'identities', props);
+    const identities = new ProjectIdentities(scope, 'identities', props);
+    then(identities);
+    return identities;
   });
 
 const roleNames = (tf: any) =>
@@ -143,6 +146,27 @@ describe('ProjectIdentities (access-keys mode)', () => {
     const oidc = identitiesIn(OIDC);
     const strip = (statements: any[]) => statements.map(({ sid, actions, resources }) => ({ sid, actions, resources }));
     expect(strip(inlinePolicy(tf, built.ci as User, 'sagemaker'))).toEqual(strip(inlinePolicy(oidc.tf, oidc.built.ci as Role, 'sagemaker')));
+  });
+});
+
+describe('ProjectIdentities.grantCiKeyRotation', () => {
+  test("access-keys mode: the grantee may create, list and delete the CI user's keys, and no other user's", () => {
+    const { tf, built } = identitiesIn(undefined, (identities) => identities.grantCiKeyRotation(identities.seedRole));
+    const { partition, account } = awsRefs(tf);
+    expect(inlinePolicy(tf, built.seedRole, 'ci-access-key')).toEqual([
+      {
+        sid: 'RotateOwnCiUserKey',
+        effect: 'Allow',
+        actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
+        resources: [`arn:${partition}:iam::${account}:user/acme/acme-p-abcdefghijkl-ci`],
+      },
+    ]);
+  });
+
+  test('oidc mode: refused, naming the identities (the CI role has no key)', () => {
+    expect(() => identitiesIn(OIDC, (identities) => identities.grantCiKeyRotation(identities.seedRole))).toThrow(
+      /identities: the CI identity is a role \(oidc mode\): it has no access key to rotate/,
+    );
   });
 });
 
