@@ -360,9 +360,9 @@ export async function runBench(sections: readonly BenchSection[], resultsFile: s
  */
 const TYPICAL_SECONDS: Record<string, number> = {
   'app synth process': 1.2,
-  'baseline: barrels + type-checking': 17,
-  'npm run synth': 3.7,
-  'full test suite': 88,
+  'baseline: barrels + type-checking': 10,
+  'npm run synth': 1.3,
+  'full test suite': 85,
 };
 
 /** Typical wall seconds of the parts that are not measures, on the same machine. */
