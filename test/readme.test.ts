@@ -15,6 +15,7 @@ import { CUSTOM_RESOURCE_TYPE } from '../contract/provisioner';
 import { ARTIFACT_KEYS, stateKeyOf } from '../contract/runner';
 import { SUPPRESSION_RULE_ID } from '../guardrails/evaluate';
 import { SECURITY_PACK, TENANT_RULES } from '../guardrails/security-pack';
+import { TARGETS, TYPICAL_SECONDS } from '../tools/bench';
 import { latencyRows, RunnerMeasurements } from '../tools/runner-latency';
 import { anchorOf, headings, inlineCode, markedBlock, README, ROOT, section, tableRows, unquoted } from './support/readme';
 import { resources, synthApp, testConfig } from './support/synth';
@@ -360,6 +361,29 @@ describe('README figures match the code', () => {
     const deadLetters = Object.values<any>(resources(codeBuild, 'aws_sqs_queue')).find((queue) => String(queue.name).endsWith('-dlq'));
     expect(text).toContain(`dead-letter queue kept ${deadLetters.message_retention_seconds / 86400} days`);
     expect(section('Runner engines')).toContain(`\`${AL2023_STANDARD_IMAGE}\``);
+  });
+
+  test("Performance states bench's targets, and measured figures that meet them and match the durations bench announces", () => {
+    const text = section('Performance').replace(/\s+/g, ' ');
+    const megabytes = TARGETS.app.maxBytes / (1024 * 1024);
+    expect(text).toContain(
+      `(the app ≤ ${TARGETS.app.maxSeconds} s and ≤ ${megabytes} MB, \`npm run synth\` ≤ ${TARGETS.synth.maxSeconds} s, the suite ≤ ${TARGETS.suite.maxSeconds} s)`,
+    );
+    const app = /the app (\d+\.\d+) s and (\d+) MB/.exec(text);
+    const synth = /`npm run synth` (\d+\.\d+) s/.exec(text);
+    const suite = /the full test suite (\d+\.\d+) s \(median of 3/.exec(text);
+    expect([app, synth, suite]).not.toContain(null);
+    const figures = [
+      { seconds: Number(app![1]), target: TARGETS.app.maxSeconds, typical: TYPICAL_SECONDS['app synth process'] },
+      { seconds: Number(synth![1]), target: TARGETS.synth.maxSeconds, typical: TYPICAL_SECONDS['npm run synth'] },
+      { seconds: Number(suite![1]), target: TARGETS.suite.maxSeconds, typical: TYPICAL_SECONDS['full test suite'] },
+    ];
+    expect(Number(app![2])).toBeLessThanOrEqual(megabytes);
+    for (const { seconds, target, typical } of figures) {
+      expect(seconds).toBeLessThanOrEqual(target);
+      // bench announces its duration from TYPICAL_SECONDS: the README's figure and that estimate are one measurement.
+      expect(Math.abs(seconds - typical) / typical).toBeLessThan(0.15);
+    }
   });
 
   test('the latency tables are what the bench prints for the measured figures the README states', () => {
