@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { loadConfig, PlatformConfig } from '../config/load';
 import { buildApp } from '../main';
 import { FakeAws, useFakeAws } from '../test/harness/fake-aws';
-import { COMMON_CHECKS, PlanContext, STACK_SPECS, StackSpec } from '../test/harness/plan-specs';
+import { checkPlan, COMMON_CHECKS, PlanContext, STACK_SPECS, StackSpec } from '../test/harness/plan-specs';
 import { plannedResources, resourceActions, TerraformWorkspace } from '../test/harness/terraform';
 
 /** What verify found for one stack. */
@@ -93,10 +93,8 @@ async function verifyStack(
     planOutput: planned.output,
     resources: plannedResources(planned.plan),
   };
-  const checks = [...COMMON_CHECKS, ...spec.checks];
-  step(`${checks.length} checks on the plan of ${resourceActions(planned.plan).size} resources`);
-  const problems = checks.flatMap((check) => check.problems(context).map((problem) => `${check.name}: ${problem}`));
-  const checkNames = checks.map((check) => check.name);
+  step(`${COMMON_CHECKS.length + spec.checks.length} checks on the plan of ${resourceActions(planned.plan).size} resources`);
+  const { checks: checkNames, problems } = checkPlan(spec, context);
 
   if (spec.rejected) {
     checkNames.push('validation rejects bad variables, naming what to fix');

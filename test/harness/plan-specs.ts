@@ -131,6 +131,15 @@ export const COMMON_CHECKS: PlanCheck[] = [
   },
 ];
 
+/** Runs the checks every plan passes and the stack's own on one plan: the names of the checks, and what failed (`<check>: <problem>`). */
+export function checkPlan(spec: StackSpec, context: PlanContext): { checks: string[]; problems: string[] } {
+  const checks = [...COMMON_CHECKS, ...spec.checks];
+  return {
+    checks: checks.map((check) => check.name),
+    problems: checks.flatMap((check) => check.problems(context).map((problem) => `${check.name}: ${problem}`)),
+  };
+}
+
 /** The namespace token as the fake Secrets Manager returns it: no plan may hold it. */
 export const VERIFY_GITLAB_TOKEN = 'glpat-verify-token-never-in-a-plan-0000';
 /** The key id the fake KMS gives the platform key's alias. */

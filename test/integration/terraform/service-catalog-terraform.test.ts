@@ -1,14 +1,16 @@
 /**
  * The service-catalog stack through real terraform with the hashicorp/aws provider: `validate` (the
- * template body's escaping, every attribute of the new resources), and `plan` against a prior state
- * to show that a template change adds a product version and never replaces the product.
+ * template body's escaping, every attribute of the new resources), the CodeBuild engine's `plan` with
+ * the checks `npm run verify` makes of the default engine's, and `plan` against a prior state to show
+ * that a template change adds a product version and never replaces the product.
  */
 import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeAws, FAKE_ACCOUNT_ID, useFakeAws } from '../../harness/fake-aws';
 import { OfflineTransformResult } from '../../harness/offline-transform';
-import { TerraformWorkspace } from '../../harness/terraform';
+import { checkPlan, STACK_SPECS } from '../../harness/plan-specs';
+import { plannedResources, TerraformWorkspace } from '../../harness/terraform';
 import { SERVICE_CATALOG_STACK } from '../../../main';
 import { resources, synthApp, Synthesized, testConfig } from '../../support/synth';
 
@@ -55,10 +57,6 @@ describe('service-catalog stack, validated by terraform', () => {
         SMP_COMMAND_RUNNER_SUBNET_ID: 'subnet-0123456789abcdef0',
       },
     ],
-    [
-      'the CodeBuild engine, an existing OIDC provider',
-      { SMP_RUNNER_ENGINE: 'codebuild', SMP_GITLAB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.example.com' },
-    ],
   ])('%s: terraform validate passes, and no provider is removed', async (_name, env) => {
     const transform = load(workspace, synthApp(testConfig(env)));
     expect(transform.removedProviders).toEqual([]);
@@ -66,6 +64,49 @@ describe('service-catalog stack, validated by terraform', () => {
     const report = await workspace.validate();
     expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
     expect(report.valid).toBe(true);
+  });
+});
+
+describe('service-catalog stack with the CodeBuild engine, planned by terraform', () => {
+  // The default engine is planned by `npm run verify` (test/integration/commands/verify.test.ts).
+  const fake = new FakeAws();
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  test("with an existing OIDC provider: validate passes, and the plan passes every check npm run verify makes of this stack's plan", async () => {
+    const config = testConfig({ SMP_RUNNER_ENGINE: 'codebuild', SMP_GITLAB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.example.com' });
+    const app = synthApp(config);
+    const transform = load(workspace, app);
+    expect(transform.removedProviders).toEqual([]);
+    const report = await workspace.validate();
+    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+
+    const spec = STACK_SPECS[SERVICE_CATALOG_STACK];
+    const variables = spec.variables(config);
+    workspace.update((stack) => useFakeAws(stack, fake, config.region));
+    const planned = await workspace.plan(variables);
+    if (!planned.ok) throw new Error(planned.output);
+    const resourcesPlanned = plannedResources(planned.plan);
+    const context = {
+      stack: SERVICE_CATALOG_STACK,
+      config,
+      synthesized: app.serviceCatalog,
+      variables,
+      plan: planned.plan,
+      planOutput: planned.output,
+      resources: resourcesPlanned,
+    };
+    expect(checkPlan(spec, context).problems).toEqual([]);
+
+    // What only this engine plans: its CodeBuild project, the function the template's custom resource calls, and no instance profile.
+    const names = config.names.codeBuildRunner;
+    expect(resourcesPlanned.filter((resource) => resource.type === 'aws_codebuild_project').map((resource) => resource.values.name)).toEqual([names.project]);
+    expect(resourcesPlanned.filter((resource) => resource.type === 'aws_lambda_function').map((resource) => resource.values.function_name)).toEqual([
+      names.function,
+    ]);
+    expect(resourcesPlanned.filter((resource) => resource.type === 'aws_iam_instance_profile')).toEqual([]);
+    // The runner role's CodeBuild grant (its statements name the key and bucket created here, known after apply: see its construct test).
+    expect(resourcesPlanned.filter((resource) => resource.type === 'aws_iam_role_policy' && resource.values.name === 'codebuild')).toHaveLength(1);
   });
 });
 
