@@ -218,6 +218,20 @@ describe('model-deploy pipeline', () => {
     expect(Object.entries(jobs).filter(([, job]) => job.resource_group).map(([name]) => name).sort()).toEqual(['deploy-and-test-staging', 'deploy-prod']);
   });
 
+  test('a pipeline variable cannot turn one deploy job into the other stage: each job first checks its own stage', () => {
+    for (const [name, stage, other] of [
+      ['deploy-and-test-staging', 'staging', 'prod'],
+      ['deploy-prod', 'prod', 'staging'],
+    ]) {
+      const [guard] = [].concat(jobs[name].script);
+      const run = (value: string) => spawnSync('sh', ['-c', guard], { encoding: 'utf8', env: { PATH: process.env.PATH, DEPLOY_STAGE: value } });
+      expect(run(stage).status).toBe(0);
+      const overridden = run(other);
+      expect(overridden.status).toBe(1);
+      expect(overridden.stderr).toContain(`DEPLOY_STAGE is '${other}'; this job deploys ${stage} only`);
+    }
+  });
+
   test('each stage keeps its Terraform state under its own key in the artifact bucket, one deployment at a time', () => {
     const backends = ['deploy-and-test-staging', 'deploy-prod'].map((name) => {
       const job = jobs[name];
