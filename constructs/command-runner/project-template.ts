@@ -108,7 +108,6 @@ export class ProjectTemplate extends Construct {
   constructor(scope: Construct, id: string, props: ProjectTemplateProps) {
     super(scope, id);
     this.document = buildTemplate(props);
-    checkCommandSize(this.document);
     this.body = terraformLiteral(stringify(this.document, { lineWidth: 0 }));
     // Tokens resolve to Terraform expressions named after construct paths, stable across syntheses.
     const resolved: string = Tokenization.resolve(this.body, {
@@ -185,11 +184,11 @@ function bootstrapCommand(runner: RunnerSettings): string {
   ].join('\n');
 }
 
-/** Longest value a parameter can take: its MaxLength. */
-function maxLengthOf(name: string, engine: RunnerEngine): number {
+/** Longest value a parameter of the CommandRunner template can take: its MaxLength. */
+function maxLengthOf(name: string): number {
   const pseudo = PSEUDO_PARAMETER_MAX_LENGTH[name];
   if (pseudo !== undefined) return pseudo;
-  const parameter = parametersFor(engine).find((candidate) => candidate.name === name);
+  const parameter = parametersFor('commandrunner').find((candidate) => candidate.name === name);
   if (!parameter) throw new Error(`The CommandRunner command references \${${name}}, which is not a template parameter`);
   return parameter.maxLength;
 }
@@ -200,7 +199,7 @@ function maxLengthOf(name: string, engine: RunnerEngine): number {
  */
 export function worstCaseCommandBytes(command: string): number {
   const withTokens = command.replace(/\$\{TfToken\[[^\]]+\]\}/g, () => 'x'.repeat(REFERENCE_MAX_LENGTH));
-  return Buffer.byteLength(withTokens.replace(/\$\{(?!!)([^}]+)\}/g, (_whole, name: string) => 'x'.repeat(maxLengthOf(name, 'commandrunner'))));
+  return Buffer.byteLength(withTokens.replace(/\$\{(?!!)([^}]+)\}/g, (_whole, name: string) => 'x'.repeat(maxLengthOf(name))));
 }
 
 /** The inline command of the template's CommandRunner resource, as an Fn::Sub string. */
@@ -209,9 +208,9 @@ export function commandOf(document: Record<string, CfnValue>): string {
   return resources.TerraformRun.Properties.Command['Fn::Sub'];
 }
 
-function checkCommandSize(document: Record<string, CfnValue>): void {
-  if ((document.Resources as Record<string, { Type: string }>).TerraformRun.Type !== 'AWSUtility::CloudFormation::CommandRunner') return;
-  const bytes = worstCaseCommandBytes(commandOf(document));
+/** Refuses a CommandRunner command that could exceed CloudFormation's parameter limit. */
+function checkCommandSize(command: string): void {
+  const bytes = worstCaseCommandBytes(command);
   if (bytes > COMMAND_MAX_BYTES) {
     throw new Error(
       `The CommandRunner command can reach ${bytes} bytes with every parameter at its MaxLength; CloudFormation passes it as a parameter value, limited to ${COMMAND_MAX_BYTES} bytes. Lower a MaxLength in contract/project-parameters.ts or shorten the bootstrap command.`,
@@ -234,8 +233,10 @@ function terraformRun(
     return { resource, outputs: {}, description: "runs the sagemaker-project Terraform stack in the platform's CodeBuild project" };
   }
   const commandRunner = engine.commandRunner;
+  const command = bootstrapCommand(runner);
+  checkCommandSize(command);
   const properties: Record<string, CfnValue> = {
-    Command: { 'Fn::Sub': bootstrapCommand(runner) },
+    Command: { 'Fn::Sub': command },
     Role: commandRunner.instanceProfileName,
     LogGroup: commandRunner.logGroupName,
     Timeout: String(commandRunner.timeoutSeconds),

@@ -140,7 +140,7 @@ install_terraform() {
   curl --fail --silent --show-error --location --retry 3 --proto-redir '=https' --output "${archive}" "${url}"
   actual="$(sha256sum "${archive}" | cut -d ' ' -f 1)"
   if [ "${actual}" != "${TERRAFORM_SHA256}" ]; then
-    fail "SHA-256 mismatch for terraform_${TERRAFORM_VERSION}_linux_amd64.zip: expected ${TERRAFORM_SHA256}, got ${actual}. Not installing it; check commandRunner.terraformVersion and commandRunner.terraformSha256."
+    fail "SHA-256 mismatch for terraform_${TERRAFORM_VERSION}_linux_amd64.zip: expected ${TERRAFORM_SHA256}, got ${actual}. Not installing it; check runner.terraformVersion and runner.terraformSha256 in the configuration."
   fi
   log "checksum verified (${actual})"
   mkdir -p "${INSTALL_DIR}"

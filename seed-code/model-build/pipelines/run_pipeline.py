@@ -59,14 +59,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def project_tags(project_name: str, project_id: str) -> list[dict[str, str]]:
-    """The tags that make Studio show the pipeline under the SageMaker project."""
-    return [
-        {"Key": "sagemaker:project-name", "Value": project_name},
-        {"Key": "sagemaker:project-id", "Value": project_id},
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parse_args(argv)
@@ -88,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     upserted = pipeline.upsert(
         role_arn=project.role_arn,
         description=f"Model build pipeline of SageMaker project {args.project_name}",
-        tags=project_tags(args.project_name, args.project_id),
+        # The project name and id make Studio show the pipeline under the SageMaker project.
+        tags=[{"Key": "sagemaker:project-name", "Value": args.project_name}, *project.job_tags],
     )
     try:
         version = upserted_version(client, project.pipeline_name, upserted)

@@ -1,6 +1,6 @@
 """Invokes a deployed endpoint with sample records and fails unless it answers one number per record.
 
-The deploy pipeline's test-staging job runs it against the staging endpoint before anyone can
+The deploy pipeline's deploy-and-test-staging job runs it against the staging endpoint before anyone can
 promote the model to prod:
 
     python scripts/check_endpoint.py --region us-east-1 --terraform-outputs build/staging-outputs.json

@@ -1,5 +1,5 @@
 output "endpoint_name" {
-  description = "Name of the endpoint to invoke (the test-staging job reads it)."
+  description = "Name of the endpoint to invoke (the deploy-and-test-staging job reads it)."
   value       = aws_sagemaker_endpoint.endpoint.name
 }
 
