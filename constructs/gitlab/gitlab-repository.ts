@@ -39,6 +39,8 @@ export class GitLabRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: GitLabRepositoryProps) {
     super(scope, id);
+    // The provider records the project's runner registration token (runners_token, computed) in the
+    // state; it is empty where the instance no longer issues registration tokens (README, Security model).
     this.project = new Project(this, 'project', {
       name: props.name,
       path: props.name,
