@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { APPLIED_BY_THE_RUNNER } from '../contract/runner';
 import { SERVICE_CATALOG_STACK } from '../main';
-import { patternSelects, positionalIndexes } from '../stacks/by-hand';
+import { patternSelects, positionalIndexes, stackPatterns } from '../stacks/by-hand';
 import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
 import { OUTDIR, synthesizeOrExit } from './synth';
 
@@ -28,7 +28,7 @@ export type PlatformCommand = (typeof PLATFORM_COMMANDS)[number];
 
 /**
  * A provider filesystem mirror (`<host>/<namespace>/<type>/...`, as `terraform providers mirror`
- * writes it). The tests read the same variable (tools/terraform.ts), defaulting to /opt/tf-plugins;
+ * writes it). The tests read the same variable (test/harness/terraform.ts), defaulting to /opt/tf-plugins;
  * these commands have no default: unset, providers come from the public registry.
  */
 export const MIRROR_VARIABLE = 'TF_PLUGIN_MIRROR';
@@ -51,7 +51,7 @@ export function masked(arg: string): string {
  * (above all sagemaker-project, which the runner applies), or an option the command sets itself.
  */
 export function refusal(command: PlatformCommand, args: readonly string[]): string | undefined {
-  const patterns = positionalIndexes(args).map((index) => args[index]);
+  const patterns = stackPatterns(args);
   const project = patterns.find((pattern) => patternSelects(pattern, SAGEMAKER_PROJECT_STACK));
   if (project !== undefined) return `npm run ${command} -- ${masked(project)}: refused. ${APPLIED_BY_THE_RUNNER}`;
   const unknown = patterns.find((pattern) => !patternSelects(pattern, SERVICE_CATALOG_STACK));
