@@ -21,10 +21,10 @@ import { dirname, join, relative } from 'node:path';
 import { bundleLambda } from '../constructs/sagemaker-project/lambda-bundle';
 import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../lambda/seed-code/seed-files';
 import { latencyRows, measureInit } from './runner-latency';
+import { GNU_TIME, gnuTimeArguments, median, parseGnuTime, Row, seconds } from './timing';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
-const GNU_TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
 
 /** One timed run. */
@@ -69,24 +69,11 @@ export interface Measure {
   readonly maxBytes?: number;
 }
 
-export const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** Reads what `time -f '%e %U %S %M'` wrote: wall, user and system seconds, peak RSS in KiB. */
-export function parseGnuTime(text: string): { seconds: number; cpuSeconds: number; peakBytes: number } {
-  const match = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(text.trim());
-  if (!match) throw new Error(`unexpected GNU time output: ${text}`);
-  return { seconds: Number(match[1]), cpuSeconds: Number(match[2]) + Number(match[3]), peakBytes: Number(match[4]) * 1024 };
-}
-
 /** One run of `measure` under GNU time, which writes its figures into `workDir`. */
 export function timed(measure: Measure, workDir: string): Run {
   const timeFile = join(workDir, 'time.txt');
   const machineBefore = machineCpu();
-  const result = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', timeFile, ...measure.command], {
+  const result = spawnSync(GNU_TIME, gnuTimeArguments(timeFile, measure.command), {
     cwd: ROOT,
     env: { ...process.env, ...measure.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -201,7 +188,6 @@ export function lambdaHandlerRows(runs: number): Row[] {
   });
 }
 
-const seconds = (value: number) => `${value.toFixed(2)} s`;
 const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`;
 
 /**
@@ -222,18 +208,6 @@ async function measureAll(measures: Measure[], runs: number, context: SectionCon
       await context.checkpoint();
     }
   }
-}
-
-/** One row of the report. */
-export interface Row {
-  /** What was measured. */
-  readonly measure: string;
-  /** The figure, with its spread. */
-  readonly value: string;
-  /** The target, or '' when there is none. */
-  readonly target: string;
-  /** `ok`, `over target`, or '' when there is no target. */
-  readonly status: string;
 }
 
 function measureRow(measure: Measure, runs: Run[]): Row {
