@@ -21,6 +21,7 @@ import { dirname, join, relative } from 'node:path';
 import { bundleLambda } from '../constructs/sagemaker-project/lambda-bundle';
 import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../lambda/seed-code/seed-files';
 import { latencyRows, measureInit } from './runner-latency';
+import { formatTable } from './table';
 import { GNU_TIME, gnuTimeArguments, median, parseGnuTime, Row, seconds } from './timing';
 
 const ROOT = join(__dirname, '..');
@@ -90,17 +91,17 @@ export function timed(measure: Measure, workDir: string): Run {
   return run;
 }
 
-/**
- * The baseline entry: the same app, synthesized after loading the three provider packages through
- * their barrels, written where ts-node finds the project's tsconfig (bench-results/ is ignored by
- * git and tsc).
- */
 /** Provider packages the baseline imports through their barrels. */
 const BARREL_PACKAGES = ['aws', 'gitlab'];
 
 /** The project's tsconfig with ts-node's swc transpiler off, so that the baseline type-checks. */
 const BASELINE_TSCONFIG = 'tsconfig.baseline.json';
 
+/**
+ * The baseline entry: the same app, synthesized after loading the provider packages (BARREL_PACKAGES)
+ * through their barrels, written where ts-node finds the project's tsconfig (bench-results/ is
+ * ignored by git and tsc).
+ */
 function writeBaselineEntry(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
@@ -231,11 +232,7 @@ function measureRow(measure: Measure, runs: Run[]): Row {
 }
 
 export function formatRows(rows: Row[]): string {
-  const table = [{ measure: 'measure', value: 'figure', target: 'target', status: 'status' }, ...rows];
-  const width = (key: keyof Row) => Math.max(...table.map((row) => row[key].length));
-  return table
-    .map((row) => [row.measure.padEnd(width('measure')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.status].join('  ').trimEnd())
-    .join('\n');
+  return formatTable([['measure', 'figure', 'target', 'status'], ...rows.map((row) => [row.measure, row.value, row.target, row.status])]).join('\n');
 }
 
 /** Thrown when Ctrl-C stops the bench: what was measured is kept, the temporary folder is removed. */

@@ -18,6 +18,7 @@ import { buildApp } from '../main';
 import { FakeAws, useFakeAws } from '../test/harness/fake-aws';
 import { checkPlan, COMMON_CHECKS, PlanContext, STACK_SPECS, StackSpec } from '../test/harness/plan-specs';
 import { plannedResources, resourceActions, TerraformWorkspace } from '../test/harness/terraform';
+import { formatTable } from './table';
 
 /** What verify found for one stack. */
 export interface StackVerification {
@@ -164,13 +165,7 @@ export function formatReport(results: StackVerification[]): string {
       result.problems.length === 0 ? 'pass' : `FAIL (${result.problems.length})`,
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const table = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = formatTable(rows);
   const details = results.flatMap((result) => [
     ...(result.removedAddresses.length > 0 ? [`${result.stack}: removed offline (not planned): ${result.removedAddresses.join(', ')}`] : []),
     ...result.warnings.map((warning) => `${result.stack}: terraform validate warning: ${warning}`),
