@@ -23,7 +23,7 @@ export const NON_CONFIG_VARIABLES = {
 } as const;
 
 /** The name of every `SMP_*` variable the app accepts. */
-const KNOWN_VARIABLES: readonly string[] = [...CONFIG_FIELDS.map((field) => field.variable), ...Object.keys(NON_CONFIG_VARIABLES)];
+export const KNOWN_VARIABLES: readonly string[] = [...CONFIG_FIELDS.map((field) => field.variable), ...Object.keys(NON_CONFIG_VARIABLES)];
 
 /** The value of `field` read from its variable's text, typed after the field's default. */
 function parseVariable(field: ConfigField, raw: string): { value: unknown } | { rule: string } {

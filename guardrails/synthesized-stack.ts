@@ -116,16 +116,8 @@ export class SynthesizedStack {
   }
 
   /** Variables that hold secrets: declared `sensitive = true` or `ephemeral = true`. */
-  sensitiveVariables(): string[] {
-    return Object.entries(this.variables())
-      .filter(([, config]) => config.sensitive === true || config.ephemeral === true)
-      .map(([name]) => name);
-  }
-
-  /** The stack's variable declarations, by name. */
-  variables(): Record<string, Record<string, any>> {
-    const variables = isObject(this.json.variable) ? this.json.variable : {};
-    return Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, Record<string, any>] => isObject(entry[1])));
+  sensitiveVariables(): StackElement[] {
+    return this.ofType('variable', 'variable').filter(({ config }) => config.sensitive === true || config.ephemeral === true);
   }
 }
 

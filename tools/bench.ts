@@ -21,10 +21,11 @@ import { dirname, join, relative } from 'node:path';
 import { bundleLambda } from '../constructs/sagemaker-project/lambda-bundle';
 import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../lambda/seed-code/seed-files';
 import { latencyRows, measureInit } from './runner-latency';
+import { formatTable } from './table';
+import { GNU_TIME, gnuTimeArguments, median, parseGnuTime, Row, seconds } from './timing';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench-results');
-const GNU_TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
 
 /** One timed run. */
@@ -69,24 +70,11 @@ export interface Measure {
   readonly maxBytes?: number;
 }
 
-export const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** Reads what `time -f '%e %U %S %M'` wrote: wall, user and system seconds, peak RSS in KiB. */
-export function parseGnuTime(text: string): { seconds: number; cpuSeconds: number; peakBytes: number } {
-  const match = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(text.trim());
-  if (!match) throw new Error(`unexpected GNU time output: ${text}`);
-  return { seconds: Number(match[1]), cpuSeconds: Number(match[2]) + Number(match[3]), peakBytes: Number(match[4]) * 1024 };
-}
-
 /** One run of `measure` under GNU time, which writes its figures into `workDir`. */
 export function timed(measure: Measure, workDir: string): Run {
   const timeFile = join(workDir, 'time.txt');
   const machineBefore = machineCpu();
-  const result = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', timeFile, ...measure.command], {
+  const result = spawnSync(GNU_TIME, gnuTimeArguments(timeFile, measure.command), {
     cwd: ROOT,
     env: { ...process.env, ...measure.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -103,17 +91,17 @@ export function timed(measure: Measure, workDir: string): Run {
   return run;
 }
 
-/**
- * The baseline entry: the same app, synthesized after loading the three provider packages through
- * their barrels, written where ts-node finds the project's tsconfig (bench-results/ is ignored by
- * git and tsc).
- */
 /** Provider packages the baseline imports through their barrels. */
 const BARREL_PACKAGES = ['aws', 'gitlab'];
 
 /** The project's tsconfig with ts-node's swc transpiler off, so that the baseline type-checks. */
 const BASELINE_TSCONFIG = 'tsconfig.baseline.json';
 
+/**
+ * The baseline entry: the same app, synthesized after loading the provider packages (BARREL_PACKAGES)
+ * through their barrels, written where ts-node finds the project's tsconfig (bench-results/ is
+ * ignored by git and tsc).
+ */
 function writeBaselineEntry(): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
@@ -201,7 +189,6 @@ export function lambdaHandlerRows(runs: number): Row[] {
   });
 }
 
-const seconds = (value: number) => `${value.toFixed(2)} s`;
 const megabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`;
 
 /**
@@ -222,18 +209,6 @@ async function measureAll(measures: Measure[], runs: number, context: SectionCon
       await context.checkpoint();
     }
   }
-}
-
-/** One row of the report. */
-export interface Row {
-  /** What was measured. */
-  readonly measure: string;
-  /** The figure, with its spread. */
-  readonly value: string;
-  /** The target, or '' when there is none. */
-  readonly target: string;
-  /** `ok`, `over target`, or '' when there is no target. */
-  readonly status: string;
 }
 
 function measureRow(measure: Measure, runs: Run[]): Row {
@@ -257,11 +232,7 @@ function measureRow(measure: Measure, runs: Run[]): Row {
 }
 
 export function formatRows(rows: Row[]): string {
-  const table = [{ measure: 'measure', value: 'figure', target: 'target', status: 'status' }, ...rows];
-  const width = (key: keyof Row) => Math.max(...table.map((row) => row[key].length));
-  return table
-    .map((row) => [row.measure.padEnd(width('measure')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.status].join('  ').trimEnd())
-    .join('\n');
+  return formatTable([['measure', 'figure', 'target', 'status'], ...rows.map((row) => [row.measure, row.value, row.target, row.status])]).join('\n');
 }
 
 /** Thrown when Ctrl-C stops the bench: what was measured is kept, the temporary folder is removed. */

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { APPLIED_BY_THE_RUNNER } from '../contract/runner';
 import { SERVICE_CATALOG_STACK } from '../main';
-import { patternSelects, positionalIndexes } from '../stacks/by-hand';
+import { patternSelects, positionalIndexes, stackPatterns } from '../stacks/by-hand';
 import { SAGEMAKER_PROJECT_STACK } from '../stacks/sagemaker-project-stack';
 import { OUTDIR, synthesizeOrExit } from './synth';
 
@@ -28,7 +28,7 @@ export type PlatformCommand = (typeof PLATFORM_COMMANDS)[number];
 
 /**
  * A provider filesystem mirror (`<host>/<namespace>/<type>/...`, as `terraform providers mirror`
- * writes it). The tests read the same variable (tools/terraform.ts), defaulting to /opt/tf-plugins;
+ * writes it). The tests read the same variable (test/harness/terraform.ts), defaulting to /opt/tf-plugins;
  * these commands have no default: unset, providers come from the public registry.
  */
 export const MIRROR_VARIABLE = 'TF_PLUGIN_MIRROR';
@@ -37,16 +37,28 @@ export const MIRROR_VARIABLE = 'TF_PLUGIN_MIRROR';
 const OWN_OPTIONS = ['--app', '-a', '--output', '-o'];
 
 /**
+ * An argument as these commands show it: everything after its first `=` hidden. Values such as
+ * `--var gitlab_private_token=glpat-...` would otherwise end up in terminals and CI logs; a stack name
+ * never contains `=`, so it is shown as given.
+ */
+export function masked(arg: string): string {
+  const equals = arg.indexOf('=');
+  return equals < 0 ? arg : `${arg.slice(0, equals)}=***`;
+}
+
+/**
  * Why `npm run <command> -- <args>` is refused, or undefined: a stack other than the platform stack
  * (above all sagemaker-project, which the runner applies), or an option the command sets itself.
  */
 export function refusal(command: PlatformCommand, args: readonly string[]): string | undefined {
-  const patterns = positionalIndexes(args).map((index) => args[index]);
+  const patterns = stackPatterns(args);
   const project = patterns.find((pattern) => patternSelects(pattern, SAGEMAKER_PROJECT_STACK));
-  if (project !== undefined) return `npm run ${command} -- ${project}: refused. ${APPLIED_BY_THE_RUNNER}`;
+  if (project !== undefined) return `npm run ${command} -- ${masked(project)}: refused. ${APPLIED_BY_THE_RUNNER}`;
   const unknown = patterns.find((pattern) => !patternSelects(pattern, SERVICE_CATALOG_STACK));
   if (unknown !== undefined) {
-    return `npm run ${command} -- ${unknown}: refused. npm run ${command} runs on the platform stack, ${SERVICE_CATALOG_STACK}, and takes no stack name; "${unknown}" names no stack of this app.`;
+    // What is taken for a stack name may be an option's value (`-var x=...`, `--var a=1 b=2`): shown masked.
+    const shown = masked(unknown);
+    return `npm run ${command} -- ${shown}: refused. npm run ${command} runs on the platform stack, ${SERVICE_CATALOG_STACK}, and takes no stack name; "${shown}" names no stack of this app.`;
   }
   const own = args.find((arg) => OWN_OPTIONS.some((option) => arg === option || arg.startsWith(`${option}=`)));
   if (own !== undefined) {
@@ -68,6 +80,15 @@ export function cdktfArguments(command: PlatformCommand, args: readonly string[]
     ...(mirror ? ['--skip-provider-lock'] : []),
     ...args.filter((_, index) => !stackNames.has(index)),
   ];
+}
+
+/**
+ * The cdktf command line as printed before it runs, the user's arguments masked. Masking keeps every
+ * argument where it was and changes neither an option's name nor a stack name, so the same arguments
+ * are left out as in cdktfArguments.
+ */
+export function shownCommandLine(command: PlatformCommand, args: readonly string[], outdir: string, mirror: string | undefined): string {
+  return `cdktf ${cdktfArguments(command, args.map(masked), outdir, mirror).join(' ')}`;
 }
 
 /** Terraform's name of this machine's platform (`linux_amd64`, `darwin_arm64`, ...). */
@@ -189,8 +210,9 @@ function main(): void {
     console.error(`Providers from ${MIRROR_VARIABLE}=${mirror} only (CLI configuration for this run: ${cliConfigFile})`);
   }
 
-  const cdktfArgs = cdktfArguments(command, args, relative(ROOT, outdir) || '.', mirror);
-  console.error(`cdktf ${cdktfArgs.join(' ')}`);
+  const cdktfOutdir = relative(ROOT, outdir) || '.';
+  const cdktfArgs = cdktfArguments(command, args, cdktfOutdir, mirror);
+  console.error(shownCommandLine(command, args, cdktfOutdir, mirror));
   const cli = spawn(join(ROOT, 'node_modules', '.bin', 'cdktf'), cdktfArgs, { cwd: ROOT, env: cliEnvironment(process.env, cliConfigFile), stdio: 'inherit' });
   // Ctrl-C reaches the CLI from the terminal; it stops Terraform gracefully, then this process cleans up.
   process.on('SIGINT', () => undefined);

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median, parseGnuTime, Row } from './bench';
 import { mirroredProviders } from '../test/harness/plugin-mirror';
 import { PLUGIN_MIRROR, TERRAFORM_BIN } from '../test/harness/terraform';
+import { GNU_TIME, gnuTimeArguments, median, parseGnuTime, Row, seconds } from './timing';
 
 /** One timed terraform init: wall and CPU seconds. */
 export interface InitTiming {
@@ -60,7 +60,7 @@ function packedMirror(resultsDir: string): { dir: string; bytes: number } | unde
 
 function timedInit(dir: string, env: NodeJS.ProcessEnv): InitTiming | undefined {
   const timeFile = join(dir, 'time.txt');
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, TERRAFORM_BIN, 'init', '-input=false', '-no-color'], {
+  const run = spawnSync(GNU_TIME, gnuTimeArguments(timeFile, [TERRAFORM_BIN, 'init', '-input=false', '-no-color']), {
     cwd: dir,
     env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', ...env },
     encoding: 'utf8',
@@ -195,7 +195,7 @@ export function latencyRows(measured: RunnerMeasurements): Row[] {
   const timing = (what: string, value?: InitTiming) =>
     rows.push({
       measure: `${what} (median of ${measured.runs})`,
-      value: value ? `${value.seconds.toFixed(2)} s, cpu ${value.cpuSeconds.toFixed(2)} s` : 'not measured (no provider mirror or zip)',
+      value: value ? `${seconds(value.seconds)}, cpu ${seconds(value.cpuSeconds)}` : 'not measured (no provider mirror or zip)',
       target: '',
       status: '',
     });

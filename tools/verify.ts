@@ -18,6 +18,7 @@ import { buildApp } from '../main';
 import { FakeAws, useFakeAws } from '../test/harness/fake-aws';
 import { checkPlan, COMMON_CHECKS, PlanContext, STACK_SPECS, StackSpec } from '../test/harness/plan-specs';
 import { plannedResources, resourceActions, TerraformWorkspace } from '../test/harness/terraform';
+import { formatTable } from './table';
 
 /** What verify found for one stack. */
 export interface StackVerification {
@@ -56,7 +57,8 @@ async function verifyStack(
   const step = (what: string) => progress(`${name}: ${what}`);
   const synthesized = JSON.parse(readFileSync(synthesizedPath, 'utf8'));
   const workspace = TerraformWorkspace.create(synthesizedPath, { standIns: spec?.standIns?.(synthesized) });
-  const base = { stack: name, providersRemoved: workspace.transform.removedProviders, removedAddresses: workspace.transform.removedAddresses };
+  const removed = workspace.transform.removedProviders;
+  const base = { stack: name, providersRemoved: removed, removedAddresses: workspace.transform.removedAddresses };
   const result = (rest: Partial<StackVerification>): StackVerification => ({ resourcesPlanned: 0, checks: [], warnings: [], problems: [], ...base, ...rest });
   if (!spec) return result({ problems: [`no plan spec for stack ${name}: give its variables and checks in test/harness/plan-specs.ts STACK_SPECS`] });
 
@@ -65,7 +67,6 @@ async function verifyStack(
   if (missing.length > 0)
     return result({ problems: [`no value for variable(s) ${missing.join(', ')}: add them to the spec of ${name} in test/harness/plan-specs.ts`] });
 
-  const removed = workspace.transform.removedProviders;
   step(`terraform init${removed.length > 0 ? ` (without ${removed.join(', ')}: not installable offline)` : ''}`);
   await workspace.init();
   step('terraform validate');
@@ -93,7 +94,8 @@ async function verifyStack(
     planOutput: planned.output,
     resources: plannedResources(planned.plan),
   };
-  step(`${COMMON_CHECKS.length + spec.checks.length} checks on the plan of ${resourceActions(planned.plan).size} resources`);
+  const resourcesPlanned = resourceActions(planned.plan).size;
+  step(`${COMMON_CHECKS.length + spec.checks.length} checks on the plan of ${resourcesPlanned} resources`);
   const { checks: checkNames, problems } = checkPlan(spec, context);
 
   if (spec.rejected) {
@@ -110,7 +112,7 @@ async function verifyStack(
       else if (mustNotShow && rejected.output.includes(mustNotShow)) problems.push(`the rejection of a bad ${mustName} shows its value`);
     }
   }
-  return result({ resourcesPlanned: resourceActions(planned.plan).size, checks: checkNames, warnings, problems, plan: planned.plan, variables });
+  return result({ resourcesPlanned, checks: checkNames, warnings, problems, plan: planned.plan, variables });
 }
 
 /** Told each step as it starts (`<stack>: <step>`, or a step of the whole app). */
@@ -164,13 +166,7 @@ export function formatReport(results: StackVerification[]): string {
       result.problems.length === 0 ? 'pass' : `FAIL (${result.problems.length})`,
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const table = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = formatTable(rows);
   const details = results.flatMap((result) => [
     ...(result.removedAddresses.length > 0 ? [`${result.stack}: removed offline (not planned): ${result.removedAddresses.join(', ')}`] : []),
     ...result.warnings.map((warning) => `${result.stack}: terraform validate warning: ${warning}`),

@@ -1,10 +1,8 @@
-import { Condition, statementViolations } from '../policies';
+import { Condition, statementViolations, writtenWildcard } from '../policies';
 import { Rule } from '../rule';
 
 /** A condition on the `sub` claim of an OIDC provider (`<issuer host>:sub`). */
 const isSubjectCondition = (condition: Condition) => /:sub$/i.test(condition.variable);
-
-const WILDCARD = /[*?]/;
 
 /**
  * Roles that GitLab CI assumes with ID tokens trust exact subjects: StringEquals on the `sub` claim
@@ -22,7 +20,7 @@ export const GitLabOidcTrustExact: Rule = {
       if (statement.effect !== 'Allow' || !statement.actions.some((action) => /^sts:AssumeRoleWithWebIdentity$/i.test(action))) return undefined;
       const subjects = statement.conditions.filter(isSubjectCondition);
       if (subjects.length === 0) return 'trusts web identities without a condition on the sub claim: any project of the issuer could assume the role.';
-      const loose = subjects.filter((condition) => !/^StringEquals$/i.test(condition.test) || condition.values.some((value) => WILDCARD.test(value)));
+      const loose = subjects.filter((condition) => !/^StringEquals$/i.test(condition.test) || condition.values.some(writtenWildcard));
       return loose.length > 0
         ? `trusts the sub claim with ${loose.map((condition) => `${condition.test} ${JSON.stringify(condition.values)}`).join(', ')}: a wildcard or pattern admits other projects or branches.`
         : undefined;

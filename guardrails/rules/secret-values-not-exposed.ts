@@ -3,7 +3,7 @@ import { blocks, StackElement, SynthesizedStack } from '../synthesized-stack';
 
 /** References that evaluate to a secret value. */
 function secretValuePattern(stack: SynthesizedStack): RegExp {
-  const sensitiveVariables = stack.sensitiveVariables().map((name) => name.replace(/[-]/g, '\\-'));
+  const sensitiveVariables = stack.sensitiveVariables().map(({ name }) => name.replace(/[-]/g, '\\-'));
   const alternatives = [
     '(data\\.)?aws_secretsmanager_secret_version\\.[\\w-]+(\\.(secret_string|secret_binary))?(?![\\w.-])',
     'aws_iam_access_key\\.[\\w-]+\\.(secret|ses_smtp_password_v4)\\b',

@@ -12,8 +12,8 @@ export const SecretVariablesNotValidated: Rule = {
   fix: "Remove the validation block; check the value's shape with a lifecycle precondition on the resource that uses it (GitLabToken does).",
   check: (stack) =>
     stack
-      .ofType('variable', 'variable')
-      .filter(({ config }) => (config.sensitive === true || config.ephemeral === true) && Array.isArray(config.validation) && config.validation.length > 0)
+      .sensitiveVariables()
+      .filter(({ config }) => Array.isArray(config.validation) && config.validation.length > 0)
       .map((variable) => ({
         element: variable,
         problem: 'is a secret variable with a validation block: Terraform prints its value when the validation fails.',

@@ -61,6 +61,12 @@ describe('SMP_OIDC_TRUST_EXACT GitLabOidcTrustExact', () => {
     expect(findings(GitLabOidcTrustExact, (stack) => ciRole(stack, 'StringEquals', ['project_path:ml-team/churn:ref_type:branch:ref:*']))).toHaveLength(1);
   });
 
+  test('a ? inside an interpolation (a Terraform conditional) is no wildcard; a written * next to it still is', () => {
+    const branch = '${var.release_branch != "" ? var.release_branch : "main"}';
+    expect(findings(GitLabOidcTrustExact, (stack) => ciRole(stack, 'StringEquals', [`project_path:ml-team/churn:ref_type:branch:ref:${branch}`]))).toEqual([]);
+    expect(findings(GitLabOidcTrustExact, (stack) => ciRole(stack, 'StringEquals', [`project_path:ml-team/*:ref_type:branch:ref:${branch}`]))).toHaveLength(1);
+  });
+
   test('no condition on the sub claim is named', () => {
     expect(findings(GitLabOidcTrustExact, (stack) => ciRole(stack, 'StringEquals', []))[0].problem).toContain('without a condition on the sub claim');
   });

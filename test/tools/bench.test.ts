@@ -1,19 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BenchInterrupted,
-  BenchSection,
-  expectedDurationLine,
-  formatRows,
-  median,
-  parseGnuTime,
-  parseProcStat,
-  Row,
-  Run,
-  runBench,
-  timed,
-} from '../../tools/bench';
+import { BenchInterrupted, BenchSection, expectedDurationLine, formatRows, parseProcStat, Run, runBench, timed } from '../../tools/bench';
+import { median, parseGnuTime, Row } from '../../tools/timing';
 
 describe('bench arithmetic and report', () => {
   test('median of an odd and an even number of runs', () => {

@@ -3,7 +3,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLIED_BY_THE_RUNNER } from '../../contract/runner';
-import { cdktfArguments, cliConfiguration, cliEnvironment, missingFromMirror, providerAddress, refusal, terraformPlatform } from '../../tools/platform';
+import {
+  cdktfArguments,
+  cliConfiguration,
+  cliEnvironment,
+  masked,
+  missingFromMirror,
+  providerAddress,
+  refusal,
+  shownCommandLine,
+  terraformPlatform,
+} from '../../tools/platform';
 
 let scratch: string;
 beforeAll(() => {
@@ -43,6 +53,17 @@ describe('refusals', () => {
   );
 
   test.each([
+    [['-var', 'gitlab_private_token=glpat-refusal-0000'], 'gitlab_private_token=***'],
+    [['--var', 'a=1', 'gitlab_private_token=glpat-refusal-0000'], 'gitlab_private_token=***'],
+  ])("an option's value taken for a stack name (%j) is shown masked", (args, shown) => {
+    const message = refusal('deploy', args);
+    expect(message).toBe(
+      `npm run deploy -- ${shown}: refused. npm run deploy runs on the platform stack, service-catalog, and takes no stack name; "${shown}" names no stack of this app.`,
+    );
+    expect(message).not.toContain('glpat-refusal-0000');
+  });
+
+  test.each([
     [[]],
     [['--auto-approve']],
     [['service-catalog', '--auto-approve']],
@@ -78,6 +99,20 @@ describe('what the cdktf CLI is run with', () => {
       '--skip-provider-lock',
       '--auto-approve',
     ]);
+  });
+
+  test('the command line is shown with every value after an = masked, the stack names left out as in the run', () => {
+    expect(masked('gitlab_private_token=glpat-abc=def')).toBe('gitlab_private_token=***');
+    expect(masked('service-catalog')).toBe('service-catalog');
+    expect(
+      shownCommandLine(
+        'deploy',
+        ['service-catalog', '--var', 'gitlab_private_token=glpat-shown-0000', '--var=gitlab_private_token=glpat-shown-0001', '--auto-approve'],
+        'cdktf.out',
+        '/srv/mirror',
+      ),
+    ).toBe('cdktf deploy service-catalog --skip-synth --output cdktf.out --skip-provider-lock --var gitlab_private_token=*** --var=*** --auto-approve');
+    expect(shownCommandLine('diff', ['--no-color'], 'cdktf.out', undefined)).toBe('cdktf diff service-catalog --skip-synth --output cdktf.out --no-color');
   });
 
   test('no checkpoint call; TF_CLI_CONFIG_FILE replaced only when there is a mirror configuration', () => {

@@ -4,7 +4,7 @@ import { FAKE_ACCOUNT_ID } from '../harness/fake-aws';
 import { COMMON_CHECKS, PlanContext, STACK_SPECS, VERIFY_GITLAB_TOKEN } from '../harness/plan-specs';
 import { PlannedResource } from '../harness/terraform';
 import { testConfig } from '../support/synth';
-import { progressLine } from '../../tools/verify';
+import { formatReport, progressLine, StackVerification } from '../../tools/verify';
 
 const config = testConfig();
 
@@ -98,5 +98,32 @@ describe('progress of npm run verify', () => {
     expect(progressLine(1_000, 1_000, 'synthesizing the app (guardrails included)')).toBe('[  0.0 s] synthesizing the app (guardrails included)');
     expect(progressLine(1_000, 68_560, 'service-catalog: pass')).toBe('[ 67.6 s] service-catalog: pass');
     expect(progressLine(0, 123_450, 'sagemaker-project: pass')).toBe('[123.5 s] sagemaker-project: pass');
+  });
+});
+
+describe('the report of npm run verify', () => {
+  test('a table padded to its widest cells, without trailing spaces, then the details', () => {
+    const result = (stack: string, rest: Partial<StackVerification>): StackVerification => ({
+      stack,
+      resourcesPlanned: 0,
+      providersRemoved: [],
+      removedAddresses: [],
+      checks: [],
+      warnings: [],
+      problems: [],
+      ...rest,
+    });
+    const report = formatReport([
+      result('service-catalog', { resourcesPlanned: 42, checks: ['a', 'b'] }),
+      result('sagemaker-project', { resourcesPlanned: 7, providersRemoved: ['gitlab'], removedAddresses: ['gitlab_project.build'], problems: ['boom'] }),
+    ]);
+    expect(report.split('\n')).toEqual([
+      'stack              resources planned  removed offline  checks  result',
+      'service-catalog    42                 -                2       pass',
+      'sagemaker-project  7                  gitlab           0       FAIL (1)',
+      '',
+      'sagemaker-project: removed offline (not planned): gitlab_project.build',
+      'sagemaker-project: boom',
+    ]);
   });
 });

@@ -39,6 +39,13 @@ describe('npm run deploy|diff|destroy|output', () => {
     expect(result).toEqual({ code: 1, stdout: '', stderr: `npm run deploy -- sagemaker-project: refused. ${APPLIED_BY_THE_RUNNER}\n` });
   });
 
+  test("an option's value taken for a stack name is refused without showing it", async () => {
+    const result = await npmRun('deploy', ['-var', 'gitlab_private_token=glpat-platform-refusal-0000']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('npm run deploy -- gitlab_private_token=***: refused.');
+    expect(result.stdout + result.stderr).not.toContain('glpat-platform-refusal-0000');
+  });
+
   test('a bad configuration: each problem once, and the cdktf CLI is never started', async () => {
     const result = await npmRun('diff', [], { SMP_REGION: 'eu-west-9', SMP_LOGS_RETENTION_DAYS: 'forever' });
     expect(result.code).toBe(1);
