@@ -70,6 +70,9 @@ export function createProvisionHandler(dependencies: ProvisionDependencies) {
     const log = logger({ buildId });
     const project = requiredSetting(dependencies.env, PROVISIONER_SETTINGS.runnerProject);
     if (projectName !== project) return ignored(log, `build of project ${projectName}, not of ${project}`);
+    // The event names the project and the build apart: a forged event (the failure queue takes any
+    // message) could name this project with another project's build, whose request would be answered.
+    if (!buildId.startsWith(`${project}:`)) return ignored(log, `build ${buildId}, not of ${project}`);
     const build = await dependencies.builds.get(buildId);
     if (!build) return ignored(log, `CodeBuild does not know build ${buildId}`);
     const decision = decideBuild(build);

@@ -370,6 +370,25 @@ describe('at most one build per request', () => {
     });
     expect(server.received).toHaveLength(0);
   });
+
+  test("an event naming the runner project with another project's build is ignored, and that build is never read", async () => {
+    const foreign = await handler()(request('Create', 'req-foreign'));
+    expect(foreign.kind).toBe('build-started');
+    // A build of another project that carries a request context, as if started with the runner's overrides.
+    const started = codebuild.onlyBuild();
+    codebuild.builds.delete(started.id!);
+    const otherId = started.id!.replace(`${RUNNER_PROJECT}:`, 'someone-elses-project:');
+    codebuild.builds.set(otherId, { ...started, id: otherId, arn: started.arn!.replace(started.id!, otherId), projectName: 'someone-elses-project' });
+    const forged = codebuild.finish(otherId, { status: 'SUCCEEDED', exported: APPLIED });
+    expect(forged.detail['project-name']).toBe('someone-elses-project');
+    const reads = jest.mocked(codebuild.client.send).mock.calls.length;
+    expect(await handler()({ ...forged, detail: { ...forged.detail, 'project-name': RUNNER_PROJECT } })).toEqual({
+      kind: 'ignored',
+      reason: `build ${otherId}, not of ${RUNNER_PROJECT}`,
+    });
+    expect(jest.mocked(codebuild.client.send).mock.calls.length).toBe(reads);
+    expect(server.received).toHaveLength(0);
+  });
 });
 
 describe('responses', () => {
