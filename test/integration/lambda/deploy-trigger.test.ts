@@ -55,6 +55,26 @@ describe('deploy decision', () => {
       expect(decision.action === 'reject' && decision.reason).toContain('Run pipeline');
     }
   });
+
+  test("an approval of this group whose ARN is another group's package, or of another account or region than the event's, is rejected", () => {
+    const fromEvent = { account: '123456789012', region: 'us-east-1' };
+    expect(decideDeployment({ ...approval(), ...fromEvent }, GROUP)).toEqual({ action: 'start-deploy-pipeline', modelPackageArn: MODEL_PACKAGE_ARN });
+    const upperCased = approval({ ModelPackageGroupName: GROUP.toUpperCase() });
+    expect(decideDeployment(upperCased, GROUP.toUpperCase())).toEqual({ action: 'start-deploy-pipeline', modelPackageArn: MODEL_PACKAGE_ARN });
+    const other = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/other-p-000000000000/3';
+    for (const [event, problem] of [
+      [approval({ ModelPackageArn: other }), `a ModelPackageArn of another model package group (${other})`],
+      [approval({ ModelPackageArn: `${MODEL_PACKAGE_ARN.replace(GROUP, `${GROUP}x`)}` }), 'a ModelPackageArn of another model package group'],
+      [approval({ ModelPackageArn: `${MODEL_PACKAGE_ARN}/extra` }), 'no valid model package ARN'],
+      [{ ...approval(), ...fromEvent, account: '210987654321' }, "a ModelPackageArn of account 123456789012, not the event's 210987654321"],
+      [{ ...approval(), ...fromEvent, region: 'eu-west-1' }, "a ModelPackageArn of region us-east-1, not the event's eu-west-1"],
+    ] as const) {
+      const decision = decideDeployment(event, GROUP);
+      expect(decision.action).toBe('reject');
+      expect(decision.action === 'reject' && decision.reason).toContain(`an Approved event of ${GROUP} carries ${problem}`);
+      expect(decision.action === 'reject' && decision.reason).toContain('Run pipeline');
+    }
+  });
 });
 
 describe('deploy record decision', () => {
