@@ -1,3 +1,5 @@
+import { MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
+
 /** The fields of an EventBridge "SageMaker Model Package State Change" event that matter here. */
 export interface ModelPackageStateChange {
   readonly id?: string;
@@ -12,8 +14,6 @@ export interface ModelPackageStateChange {
     readonly ModelApprovalStatus?: string;
   };
 }
-
-export const MODEL_PACKAGE_STATE_CHANGE = 'SageMaker Model Package State Change';
 
 /** A version of a model package group: `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>`. */
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/([^/\s]+)\/\d+$/;
