@@ -332,13 +332,14 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
   });
 
   test.each([
-    ['has no value yet', undefined, 'does not exist or has no current value: the seeding function stores it'],
-    ['holds JSON', '{"token": "glptt-x"}', 'holds JSON; it must hold the value itself as plain text'],
-  ])('a trigger secret that %s fails naming the secret and the fix, before any record or GitLab call', async (_case, value, message) => {
+    ['has no value yet', undefined, 'does not exist or has no current value: the seeding function stores it', 'missing'],
+    ['holds JSON', '{"token": "glptt-x"}', 'holds JSON; it must hold the value itself as plain text', 'json'],
+  ])('a trigger secret that %s fails naming the secret and the fix, before any record or GitLab call', async (_case, value, message, problem) => {
     harness.setSecret(TRIGGER_SECRET, value);
     const { error } = await invoke();
     expect(error?.message).toContain(TRIGGER_SECRET);
     expect(error?.message).toContain(message);
+    expect(error).toMatchObject({ name: 'SecretUnavailableError', problem });
     expect(harness.gitlab.requests).toHaveLength(0);
     expect(await record()).toBeUndefined();
   });
