@@ -49,8 +49,6 @@ export const BUILD_EXPORTS = {
   failedStep: 'RUNNER_FAILED_STEP',
 } as const;
 
-export type BuildResult = 'applied' | 'destroyed' | 'failed';
-
 /** The types of CloudFormation custom resource requests. */
 export const REQUEST_TYPES = ['Create', 'Update', 'Delete'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
