@@ -16,7 +16,6 @@ import {
   PROJECT_ID,
   startLambdaHarness,
   TRIGGER_SECRET,
-  useEnvironment,
 } from '../../support/lambda-harness';
 import { DEPLOY_REPO, runPythonAsync } from '../seed-code/support/seed';
 
@@ -117,7 +116,6 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
 
   beforeEach(async () => {
     await harness.reset();
-    useEnvironment(harness.env());
     triggerToken = harness.gitlab.addTrigger(DEPLOY_PROJECT, deployTriggerDescription(PROJECT_ID)).token;
     harness.secrets[TRIGGER_SECRET] = triggerToken;
   });
@@ -352,7 +350,6 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     ];
     for (const inject of failures) {
       await harness.reset();
-      useEnvironment(harness.env());
       harness.gitlab.addTrigger(DEPLOY_PROJECT, deployTriggerDescription(PROJECT_ID));
       triggerToken = harness.gitlab.triggers(DEPLOY_PROJECT)[0].token;
       harness.secrets[TRIGGER_SECRET] = triggerToken;
