@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { CI_AUTH_MODES } from '../contract/function-settings';
+import { RUNNER_ENGINES } from '../contract/project-parameters';
+import { ARTIFACT_BUCKET_ON_DELETE_VALUES } from '../contract/runner';
 import { DEFAULT_CONFIG } from './defaults';
 import { awsRegion, awsRegionOrEmpty } from './regions';
+
+const oneOf = (values: readonly string[]) => `must be one of: ${values.join(', ')}`;
 
 /** Lowercase DNS-label style component: it ends up in S3 bucket names. */
 const nameComponent = (what: string) =>
@@ -44,8 +49,8 @@ const semver = (version: string) => version.split('.').map(Number);
 
 const runnerSchema = z
   .object({
-    engine: z.enum(['commandrunner', 'codebuild'], { message: 'must be one of: commandrunner, codebuild' }),
-    artifactBucketOnDelete: z.enum(['keep', 'empty'], { message: 'must be one of: keep, empty' }),
+    engine: z.enum(RUNNER_ENGINES, { message: oneOf(RUNNER_ENGINES) }),
+    artifactBucketOnDelete: z.enum(ARTIFACT_BUCKET_ON_DELETE_VALUES, { message: oneOf(ARTIFACT_BUCKET_ON_DELETE_VALUES) }),
     roleName: iamName,
     terraformVersion: z
       .string()
@@ -138,7 +143,7 @@ export const configSchema = z
       .object({
         url: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/i, 'must be an https URL without a trailing slash, e.g. https://gitlab.com'),
         namespace: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be a GitLab user or group path such as ml-team or ml-team/projects'),
-        ciAuthMode: z.enum(['oidc', 'access-keys'], { message: 'must be one of: oidc, access-keys' }),
+        ciAuthMode: z.enum(CI_AUTH_MODES, { message: oneOf(CI_AUTH_MODES) }),
         oidcProviderArn: z
           .string()
           .regex(

@@ -54,6 +54,9 @@ export interface SeedInvocationInput {
   readonly seedCodeDigest: string;
 }
 
+/** What the project's trigger-token secret holds, as both functions' messages name it. */
+export const TRIGGER_TOKEN_SECRET_HOLDS = "the deploy project's pipeline trigger token";
+
 /** The pipeline trigger the seeding function keeps on the deploy project: its description names the SageMaker project. */
 export const deployTriggerDescription = (sagemakerProjectId: string) => `SageMaker project ${sagemakerProjectId} deploy trigger`;
 

@@ -11,9 +11,8 @@
  */
 
 /** How the CloudFormation stack of a project runs Terraform. */
-export type RunnerEngine = 'commandrunner' | 'codebuild';
-
-export const RUNNER_ENGINES: readonly RunnerEngine[] = ['commandrunner', 'codebuild'];
+export const RUNNER_ENGINES = ['commandrunner', 'codebuild'] as const;
+export type RunnerEngine = (typeof RUNNER_ENGINES)[number];
 
 /** A check of the value, written once and rendered for CloudFormation, Terraform and the runner. */
 export interface ValueRule {
@@ -120,9 +119,6 @@ export const PROJECT_PARAMETERS = [
 ] as const satisfies readonly ProjectParameter[];
 
 type Row = (typeof PROJECT_PARAMETERS)[number];
-
-/** The CloudFormation parameter names of the contract: a typo in a reference fails the build. */
-export type ParameterName = Row['name'];
 
 /** The Terraform variables of the sagemaker-project stack that come from the form. */
 export type ProjectVariableName = Extract<Row, { variable: string }>['variable'];

@@ -49,11 +49,13 @@ export const BUILD_EXPORTS = {
   failedStep: 'RUNNER_FAILED_STEP',
 } as const;
 
-export type BuildResult = 'applied' | 'destroyed' | 'failed';
+/** The types of CloudFormation custom resource requests. */
+export const REQUEST_TYPES = ['Create', 'Update', 'Delete'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
 
 /** The part of the CloudFormation request a build carries, so the function can answer when it ends. */
 export interface BuildRequestContext {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly RequestType: RequestType;
   readonly ResponseURL: string;
   readonly StackId: string;
   readonly RequestId: string;

@@ -47,9 +47,8 @@ export const RUNNER_SETTINGS = {
 } as const;
 
 /** What a destroy does with the project's artifact bucket. */
-export type ArtifactBucketOnDelete = 'empty' | 'keep';
-
-export const ARTIFACT_BUCKET_ON_DELETE_VALUES: readonly ArtifactBucketOnDelete[] = ['empty', 'keep'];
+export const ARTIFACT_BUCKET_ON_DELETE_VALUES = ['keep', 'empty'] as const;
+export type ArtifactBucketOnDelete = (typeof ARTIFACT_BUCKET_ON_DELETE_VALUES)[number];
 
 /**
  * Terraform addresses of the artifact bucket's resources start with this (the construct id of the

@@ -1,6 +1,11 @@
+import { MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
+
 /** The fields of an EventBridge "SageMaker Model Package State Change" event that matter here. */
 export interface ModelPackageStateChange {
   readonly id?: string;
+  /** The account and region the event comes from (EventBridge sets both). */
+  readonly account?: string;
+  readonly region?: string;
   readonly source?: string;
   readonly 'detail-type'?: string;
   readonly detail?: {
@@ -10,9 +15,8 @@ export interface ModelPackageStateChange {
   };
 }
 
-export const MODEL_PACKAGE_STATE_CHANGE = 'SageMaker Model Package State Change';
-
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/\S+$/;
+/** A version of a model package group: `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>`. */
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/([^/\s]+)\/\d+$/;
 
 export type DeployDecision =
   | { readonly action: 'start-deploy-pipeline'; readonly modelPackageArn: string }
@@ -36,13 +40,32 @@ export function decideDeployment(event: ModelPackageStateChange, modelPackageGro
   if (detail.ModelApprovalStatus !== 'Approved') {
     return { action: 'ignore', reason: `approval status is ${detail.ModelApprovalStatus ?? '?'}, not Approved` };
   }
-  if (!detail.ModelPackageArn || !MODEL_PACKAGE_ARN.test(detail.ModelPackageArn)) {
+  const arn = checkedArn(event, modelPackageGroupName);
+  if ('problem' in arn) {
     return {
       action: 'reject',
       reason:
-        `an Approved event of ${modelPackageGroupName} carries no valid model package ARN (${JSON.stringify(detail.ModelPackageArn ?? null)}); ` +
+        `an Approved event of ${modelPackageGroupName} carries ${arn.problem}; ` +
         'nothing was deployed. Deploy the approved version with "Run pipeline" on the deploy project (MODEL_PACKAGE_ARN), or replay a corrected event',
     };
   }
-  return { action: 'start-deploy-pipeline', modelPackageArn: detail.ModelPackageArn };
+  return { action: 'start-deploy-pipeline', modelPackageArn: arn.arn };
+}
+
+/**
+ * The event's ModelPackageArn when it is a version of this group in the event's account and region,
+ * or why not. The group name is checked apart from the ARN, so a forged event could pair this group
+ * with another group's package. SageMaker writes the group lowercased in ARNs.
+ */
+function checkedArn(event: ModelPackageStateChange, modelPackageGroupName: string): { arn: string } | { problem: string } {
+  const arn = event.detail?.ModelPackageArn;
+  const parts = arn ? MODEL_PACKAGE_ARN.exec(arn) : null;
+  if (!arn || !parts) return { problem: `no valid model package ARN (${JSON.stringify(arn ?? null)})` };
+  const [, region, account, group] = parts;
+  if (group.toLowerCase() !== modelPackageGroupName.toLowerCase()) return { problem: `a ModelPackageArn of another model package group (${arn})` };
+  if (event.account !== undefined && account !== event.account)
+    return { problem: `a ModelPackageArn of account ${account}, not the event's ${event.account} (${arn})` };
+  if (event.region !== undefined && region !== event.region)
+    return { problem: `a ModelPackageArn of region ${region}, not the event's ${event.region} (${arn})` };
+  return { arn };
 }

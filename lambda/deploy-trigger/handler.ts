@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEPLOY_REQUEST_ID_VARIABLE, MODEL_PACKAGE_ARN_VARIABLE } from '../../contract/ci-variables';
-import { DEPLOY_TRIGGER_SETTINGS as SETTINGS } from '../../contract/function-settings';
+import { DEPLOY_TRIGGER_SETTINGS as SETTINGS, TRIGGER_TOKEN_SECRET_HOLDS } from '../../contract/function-settings';
 import { SDK_CLIENT_CONFIG } from '../shared/aws';
 import { requiredSetting } from '../shared/environment';
 import { GitLab } from '../shared/gitlab';
@@ -20,7 +20,7 @@ const SAFETY_MARGIN_MS = 2000;
 const RECORD_RESERVE_MS = 4000;
 
 const TRIGGER_TOKEN = {
-  holds: "the deploy project's pipeline trigger token",
+  holds: TRIGGER_TOKEN_SECRET_HOLDS,
   whenMissing: 'the seeding function stores it when Terraform applies the SageMaker project; apply the project again',
 };
 

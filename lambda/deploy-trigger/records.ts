@@ -44,10 +44,11 @@ export function decideOnRecord(record: DeployRecord, now: number): RecordDecisio
     const pipeline = record.pipelineId === undefined ? undefined : { id: record.pipelineId, webUrl: record.pipelineUrl ?? '' };
     return { action: 'done', pipeline, reason: `GitLab started pipeline ${record.pipelineId ?? '?'} for it` };
   }
-  if (record.state === 'IN_PROGRESS' && (record.leaseExpiresAt ?? 0) > now) {
+  const leaseLeftMs = (record.leaseExpiresAt ?? 0) - now;
+  if (record.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
     return {
       action: 'wait',
-      reason: `another invocation is starting its pipeline (request ${record.requestId}, for ${Math.ceil(((record.leaseExpiresAt ?? now) - now) / 1000)} s more)`,
+      reason: `another invocation is starting its pipeline (request ${record.requestId}, for ${Math.ceil(leaseLeftMs / 1000)} s more)`,
     };
   }
   return {
@@ -120,6 +121,7 @@ export class DeployRecords {
   /** Creates the record of a first attempt, holding a lease until `leaseExpiresAt`; false when a record exists. */
   begin(modelPackageArn: string, requestId: string, leaseExpiresAt: number, eventId: string): Promise<boolean> {
     const now = this.now();
+    const at = new Date(now).toISOString();
     return this.conditional(
       'PutItem',
       new PutItemCommand({
@@ -132,8 +134,8 @@ export class DeployRecords {
           [A.attempts]: n(1),
           [A.firstEventId]: s(eventId),
           [A.lastEventId]: s(eventId),
-          [A.createdAt]: s(new Date(now).toISOString()),
-          [A.updatedAt]: s(new Date(now).toISOString()),
+          [A.createdAt]: s(at),
+          [A.updatedAt]: s(at),
           [DEPLOY_RECORDS.ttlAttribute]: n(Math.floor(now / 1000) + DEPLOY_RECORDS.lifetimeDays * 86400),
         },
         ConditionExpression: 'attribute_not_exists(#key)',

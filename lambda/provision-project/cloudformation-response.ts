@@ -44,6 +44,12 @@ export function responseBody(identity: RequestIdentity, answer: Answer): string 
   return body(`${characters.slice(0, low).join('')}${TRUNCATED}`);
 }
 
+/** `: <Code>` of an S3 XML error body, or nothing when it has no plain error code. */
+function errorCode(body: string): string {
+  const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(body)?.[1];
+  return code ? `: ${code}` : '';
+}
+
 export interface PutOptions {
   /** Accept http:// response URLs (a local test server); CloudFormation's are always https. @default false */
   readonly allowHttp?: boolean;
@@ -71,8 +77,9 @@ export function putResponse(url: string, body: string, options: PutOptions = {})
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
-          // The URL is a credential: name only its host.
-          else reject(new Error(`the response PUT to ${target.host} answered ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
+          // The URL is a credential: name only its host. S3's error body can carry signing material
+          // (SignatureDoesNotMatch echoes the string to sign): keep only its error code.
+          else reject(new Error(`the response PUT to ${target.host} answered ${status}${errorCode(Buffer.concat(chunks).toString('utf8'))}`));
         });
       },
     );

@@ -1,11 +1,11 @@
 import { PROJECT_PARAMETERS, runnerKeyOf } from '../../contract/project-parameters';
-import { BUILD_EXPORTS, BUILD_VARIABLES, BuildRequestContext, CHANGING_STEP } from '../../contract/provisioner';
+import { BUILD_EXPORTS, BUILD_VARIABLES, BuildRequestContext, CHANGING_STEP, RequestType } from '../../contract/provisioner';
 import { RUNNER_SETTINGS, terraformCodeKey } from '../../contract/runner';
 import { checkProperties, ProjectProperties, runnerValues } from './properties';
 
 /** A CloudFormation custom resource request, as CloudFormation sends it. */
 export interface CloudFormationRequest {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly RequestType: RequestType;
   readonly ResponseURL: string;
   readonly StackId: string;
   readonly RequestId: string;
@@ -58,6 +58,9 @@ export const projectPhysicalId = (projectId: string) => `sagemaker-project/${pro
 export const NOTHING_CREATED_PREFIX = 'nothing-created/';
 export const nothingCreatedPhysicalId = (requestId: string) => `${NOTHING_CREATED_PREFIX}${requestId}`;
 
+/** The physical id the request names; a request that names none answers with the nothing-created id. */
+const givenPhysicalId = (request: CloudFormationRequest) => request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId);
+
 const TERRAFORM_ACTION_KEY = runnerKeyOf(PROJECT_PARAMETERS.find((parameter) => parameter.name === 'TerraformAction')!);
 
 const failed = (reason: string, physicalResourceId: string): RequestDecision => ({
@@ -71,7 +74,7 @@ export function decideRequest(request: CloudFormationRequest): RequestDecision {
   const invalid = check.ok ? '' : `Invalid properties of ${request.LogicalResourceId}: ${check.problems.join('; ')}.`;
 
   if (request.RequestType === 'Delete') {
-    const physicalId = request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId);
+    const physicalId = givenPhysicalId(request);
     if (physicalId.startsWith(NOTHING_CREATED_PREFIX)) {
       return {
         kind: 'answer',
@@ -92,7 +95,7 @@ export function decideRequest(request: CloudFormationRequest): RequestDecision {
   }
 
   if (request.RequestType === 'Update') {
-    const physicalId = request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId);
+    const physicalId = givenPhysicalId(request);
     if (!check.ok) return failed(invalid, physicalId);
     const before = checkProperties(request.OldResourceProperties);
     if (before.ok && before.properties.projectId !== check.properties.projectId) {
@@ -190,10 +193,7 @@ export function decideBuild(build: RunnerBuild): BuildDecision {
 
 /** The answer for a request whose build could not be started: no build runs, so a Create changed nothing. */
 export function decideStartFailure(request: CloudFormationRequest, error: string): Answer {
-  const physicalId =
-    request.RequestType === 'Create'
-      ? nothingCreatedPhysicalId(request.RequestId)
-      : (request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId));
+  const physicalId = request.RequestType === 'Create' ? nothingCreatedPhysicalId(request.RequestId) : givenPhysicalId(request);
   return { Status: 'FAILED', Reason: `The runner build could not be started (${error}).`, PhysicalResourceId: physicalId };
 }
 
@@ -204,8 +204,7 @@ export function decideStartFailure(request: CloudFormationRequest, error: string
  */
 export function decideCrashedRequest(request: CloudFormationRequest, error: string): Answer {
   const reason = `The provisioning function failed while handling this ${request.RequestType} (${error}); its log group has the details.`;
-  if (request.RequestType !== 'Create')
-    return { Status: 'FAILED', Reason: reason, PhysicalResourceId: request.PhysicalResourceId ?? nothingCreatedPhysicalId(request.RequestId) };
+  if (request.RequestType !== 'Create') return { Status: 'FAILED', Reason: reason, PhysicalResourceId: givenPhysicalId(request) };
   const check = checkProperties(request.ResourceProperties);
   return {
     Status: 'FAILED',

@@ -1,3 +1,4 @@
+import { REQUEST_TYPES } from '../../contract/provisioner';
 import { CloudFormationRequest } from './decide';
 
 /** The EventBridge event CodeBuild sends when a build changes state. */
@@ -30,7 +31,7 @@ export const buildIdOf = (event: BuildStateChange): string => event.detail['buil
 export function isCloudFormationRequest(event: unknown): event is CloudFormationRequest {
   return (
     isObject(event) &&
-    ['Create', 'Update', 'Delete'].includes(event.RequestType as string) &&
+    (REQUEST_TYPES as readonly unknown[]).includes(event.RequestType) &&
     [event.ResponseURL, event.StackId, event.RequestId, event.LogicalResourceId].every(isString)
   );
 }

@@ -1,6 +1,7 @@
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { PROVISIONER_SETTINGS } from '../../contract/provisioner';
 import { requiredSetting } from '../shared/environment';
+import { redact } from '../shared/failure';
 import { createLogger, Logger } from '../shared/log';
 import { putResponse, RequestIdentity, responseBody } from './cloudformation-response';
 import { Answer, CloudFormationRequest, decideBuild, decideCrashedRequest, decideRequest, decideStartFailure } from './decide';
@@ -53,12 +54,9 @@ export function createProvisionHandler(dependencies: ProvisionDependencies) {
     try {
       ({ buildId } = await dependencies.builds.start(project, decision.build.idempotencyToken, decision.build.variables));
     } catch (error) {
-      return answer(
-        log,
-        request.ResponseURL,
-        request,
-        decideStartFailure(request, `StartBuild of ${project}: ${(error as Error).name}: ${(error as Error).message}`),
-      );
+      // The request's overrides carry the presigned response URL: an SDK message may echo it.
+      const message = redact((error as Error).message, [request.ResponseURL, request.ResponseURL.split('?')[1] ?? '']);
+      return answer(log, request.ResponseURL, request, decideStartFailure(request, `StartBuild of ${project}: ${(error as Error).name}: ${message}`));
     }
     log.info(`Started terraform ${decision.build.action}`, { buildId });
     return { kind: 'build-started', buildId };
@@ -70,6 +68,9 @@ export function createProvisionHandler(dependencies: ProvisionDependencies) {
     const log = logger({ buildId });
     const project = requiredSetting(dependencies.env, PROVISIONER_SETTINGS.runnerProject);
     if (projectName !== project) return ignored(log, `build of project ${projectName}, not of ${project}`);
+    // The event names the project and the build apart: a forged event (the failure queue takes any
+    // message) could name this project with another project's build, whose request would be answered.
+    if (!buildId.startsWith(`${project}:`)) return ignored(log, `build ${buildId}, not of ${project}`);
     const build = await dependencies.builds.get(buildId);
     if (!build) return ignored(log, `CodeBuild does not know build ${buildId}`);
     const decision = decideBuild(build);

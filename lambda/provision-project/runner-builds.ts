@@ -1,5 +1,5 @@
 import { BatchGetBuildsCommand, Build, CodeBuildClient, StartBuildCommand } from '@aws-sdk/client-codebuild';
-import { BUILD_VARIABLES, BuildRequestContext } from '../../contract/provisioner';
+import { BUILD_VARIABLES, BuildRequestContext, REQUEST_TYPES } from '../../contract/provisioner';
 import { RunnerBuild } from './decide';
 
 /** The two CodeBuild calls the function makes, on its one project. */
@@ -17,7 +17,7 @@ function requestOf(build: Build): BuildRequestContext | undefined {
   try {
     const parsed = JSON.parse(variable.value) as Partial<BuildRequestContext>;
     const fields = [parsed.ResponseURL, parsed.StackId, parsed.RequestId, parsed.LogicalResourceId, parsed.PhysicalResourceId];
-    if (!['Create', 'Update', 'Delete'].includes(parsed.RequestType ?? '') || fields.some((field) => typeof field !== 'string')) return undefined;
+    if (!(REQUEST_TYPES as readonly unknown[]).includes(parsed.RequestType) || fields.some((field) => typeof field !== 'string')) return undefined;
     return parsed as BuildRequestContext;
   } catch {
     return undefined;

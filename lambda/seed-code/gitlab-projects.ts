@@ -1,4 +1,4 @@
-import { GitLab } from '../shared/gitlab';
+import { GitLab, isNotFound } from '../shared/gitlab';
 import { RequestError } from '../shared/failure';
 
 /**
@@ -104,7 +104,7 @@ export class GitLabProjects {
     try {
       await this.gitlab.request({ method: 'DELETE', path: `${project(id)}/triggers/${triggerId}`, idempotent: true });
     } catch (error) {
-      if (!(error instanceof RequestError && error.details.status === 404)) throw error;
+      if (!isNotFound(error)) throw error;
     }
   }
 

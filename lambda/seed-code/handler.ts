@@ -109,5 +109,3 @@ export async function handler(event: unknown, context: InvocationClock): Promise
     throw error;
   }
 }
-
-/** TEMPORARY re-export for constructs/sagemaker-project/repository-seeding.ts; see ./settings.ts. */

@@ -1,8 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { deployTriggerDescription } from '../../contract/function-settings';
+import { deployTriggerDescription, TRIGGER_TOKEN_SECRET_HOLDS } from '../../contract/function-settings';
 import type { Logger } from '../shared/log';
 import type { RetryContext } from '../shared/retry';
-import { putSecret, readSecret, SecretUnavailableError } from '../shared/secrets';
+import { putSecret, readSecret, SecretProblem, SecretUnavailableError } from '../shared/secrets';
 import type { GitLabProjects, PipelineTrigger } from './gitlab-projects';
 
 export type TriggerDecision =
@@ -30,12 +30,15 @@ export interface TriggerTokenStep {
   readonly log: Logger;
 }
 
+/** Problems of a secret that simply holds no token yet: a new trigger replaces whatever it holds. */
+const NO_TOKEN_YET: readonly SecretProblem[] = ['missing', 'empty', 'json'];
+
 /** The secret's token, or undefined while it has none (Terraform creates it without a value). */
 async function storedToken(step: TriggerTokenStep): Promise<string | undefined> {
   try {
-    return await readSecret(step.secrets, step.secretArn, { holds: "the deploy project's pipeline trigger token", whenMissing: 'a new trigger is created' }, step.retry);
+    return await readSecret(step.secrets, step.secretArn, { holds: TRIGGER_TOKEN_SECRET_HOLDS, whenMissing: 'a new trigger is created' }, step.retry);
   } catch (error) {
-    if (error instanceof SecretUnavailableError && /does not exist or has no current value|holds no string value|holds JSON/.test(error.message)) return undefined;
+    if (error instanceof SecretUnavailableError && NO_TOKEN_YET.includes(error.problem)) return undefined;
     throw error;
   }
 }

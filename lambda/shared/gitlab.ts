@@ -127,6 +127,9 @@ export async function sendToGitLab<T>(endpoint: GitLabEndpoint, request: GitLabR
   }
 }
 
+/** True for a RequestError of GitLab's 404: the object does not exist (or cannot be seen). */
+export const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.details.status === 404;
+
 /** The GitLab REST API through one retry layer: each request is retried within the invocation's budget. */
 export class GitLab {
   constructor(
@@ -145,7 +148,7 @@ export class GitLab {
     try {
       return await this.request<T>({ method: 'GET', path, query, idempotent: true });
     } catch (error) {
-      if (error instanceof RequestError && error.details.status === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }

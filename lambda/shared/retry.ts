@@ -77,9 +77,18 @@ export interface Attempt {
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Why no further attempt is made, or undefined when one is. */
+/**
+ * The error to throw when no further attempt is made: a final failure as it is, any other wrapped
+ * with the reason to stop. Undefined when another attempt is made.
+ */
+function giveUp(request: string, error: RequestError, attempt: number, delayMs: number, idempotent: boolean, context: RetryContext): RequestError | undefined {
+  if (error.advice === 'final') return error;
+  const stop = stopReason(error, attempt, delayMs, idempotent, context);
+  return stop === undefined ? undefined : new RequestError(`${error.message} (gave up: ${stop})`, request, error.advice, error.details, { cause: error });
+}
+
+/** Why no further attempt is made after a failure that is not final, or undefined when one is. */
 function stopReason(error: RequestError, attempt: number, delayMs: number, idempotent: boolean, context: RetryContext): string | undefined {
-  if (error.advice === 'final') return undefined;
   if (error.advice === 'ambiguous' && !idempotent) return 'the request may have been processed; sending it again could do it twice';
   if (attempt >= context.policy.maxAttempts) return `${attempt} attempts made`;
   const left = context.budget.remainingMs();
@@ -124,11 +133,10 @@ export async function withRetries<T>(
         code: error.details.code,
         advice: error.advice,
       };
-      const stop = error.advice === 'final' ? undefined : stopReason(error, number, delayMs, options.idempotent, context);
-      if (error.advice === 'final' || stop !== undefined) {
+      const failure = giveUp(request, error, number, delayMs, options.idempotent, context);
+      if (failure) {
         context.log.warn(`Request failed: ${error.message}`, fields);
-        if (stop === undefined) throw error;
-        throw new RequestError(`${error.message} (gave up: ${stop})`, request, error.advice, error.details, { cause: error });
+        throw failure;
       }
       context.log.warn(`Request failed, retrying in ${delayMs} ms: ${error.message}`, { ...fields, delayMs });
       await (context.sleep ?? sleepFor)(delayMs);

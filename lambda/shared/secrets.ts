@@ -2,9 +2,19 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import { callAws, isAwsError } from './aws';
 import type { RetryContext } from './retry';
 
+/**
+ * Why a secret cannot be used: it does not exist or has no current value, holds an empty string or
+ * JSON, may not be read, or could not be written.
+ */
+export type SecretProblem = 'missing' | 'empty' | 'json' | 'denied' | 'unwritable';
+
 /** A secret that cannot be used: the message names the secret and what to fix, never its value. */
 export class SecretUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: Error }) {
+  constructor(
+    readonly problem: SecretProblem,
+    message: string,
+    options?: { cause?: Error },
+  ) {
     super(message, options);
     this.name = 'SecretUnavailableError';
   }
@@ -32,12 +42,13 @@ export async function readSecret(client: SecretsManagerClient, secretArn: string
     ).SecretString;
   } catch (error) {
     if (isAwsError(error, 'ResourceNotFoundException')) {
-      throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) does not exist or has no current value: ${purpose.whenMissing}.`, {
+      throw new SecretUnavailableError('missing', `Secret ${secretArn} (${purpose.holds}) does not exist or has no current value: ${purpose.whenMissing}.`, {
         cause: error,
       });
     }
     if (isAwsError(error, 'AccessDeniedException')) {
       throw new SecretUnavailableError(
+        'denied',
         `This function's role may not read secret ${secretArn} (${purpose.holds}): grant it secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key through Secrets Manager).`,
         { cause: error },
       );
@@ -45,9 +56,10 @@ export async function readSecret(client: SecretsManagerClient, secretArn: string
     throw error;
   }
   const trimmed = value?.trim() ?? '';
-  if (trimmed === '') throw new SecretUnavailableError(`Secret ${secretArn} (${purpose.holds}) holds no string value: ${purpose.whenMissing}.`);
+  if (trimmed === '') throw new SecretUnavailableError('empty', `Secret ${secretArn} (${purpose.holds}) holds no string value: ${purpose.whenMissing}.`);
   if (trimmed.startsWith('{')) {
     throw new SecretUnavailableError(
+      'json',
       `Secret ${secretArn} (${purpose.holds}) holds JSON; it must hold the value itself as plain text (SecretString = the token, not {"token": "…"}): ${purpose.whenMissing}.`,
     );
   }
@@ -69,6 +81,7 @@ export async function putSecret(client: SecretsManagerClient, secretArn: string,
   } catch (error) {
     if (isAwsError(error, 'AccessDeniedException') || isAwsError(error, 'ResourceNotFoundException')) {
       throw new SecretUnavailableError(
+        'unwritable',
         `Could not store a value in secret ${secretArn}: ${(error as Error).message}. The secret must exist (the project stack creates it) and this function's role needs secretsmanager:PutSecretValue on it.`,
         { cause: error },
       );

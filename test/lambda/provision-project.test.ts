@@ -2,6 +2,8 @@
  * The CodeBuild engine's provisioning function against CloudFormation's protocol: a local HTTP server
  * receives the response PUTs, CodeBuild is stubbed at the SDK boundary (a real CodeBuildClient).
  */
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { putResponse, responseBody, RESPONSE_MAX_BYTES } from '../../lambda/provision-project/cloudformation-response';
 import { CloudFormationRequest, decideRequest } from '../../lambda/provision-project/decide';
 import { createProvisionHandler } from '../../lambda/provision-project/handler';
@@ -345,6 +347,20 @@ describe('failures answer FAILED, never a hang', () => {
     ]);
   });
 
+  test('a StartBuild error that echoes the presigned response URL reaches CloudFormation with the URL redacted', async () => {
+    const url = server.url('req-echo');
+    const query = url.split('?')[1];
+    codebuild.failures.StartBuild.push(
+      Object.assign(new Error(`Value '{"ResponseURL":"${url}"}' failed to satisfy constraint; also seen: ${query}`), { name: 'ValidationException' }),
+    );
+    await handler()(request('Create', 'req-echo'));
+    const [response] = server.responsesTo('req-echo');
+    expect(response.Reason).toBe(
+      `The runner build could not be started (StartBuild of ${RUNNER_PROJECT}: ValidationException: Value '{"ResponseURL":"[redacted]"}' failed to satisfy constraint; also seen: [redacted]).`,
+    );
+    expect(response.Reason).not.toContain('X-Amz-Signature');
+  });
+
   test('a response PUT that S3 refuses is an error, so Lambda keeps the event', async () => {
     server.failNext(403);
     await expect(handler()(request('Create', 'req-403', { ResourceProperties: {} }))).rejects.toThrow(/the response PUT to 127\.0\.0\.1:\d+ answered 403/);
@@ -370,6 +386,25 @@ describe('at most one build per request', () => {
     });
     expect(server.received).toHaveLength(0);
   });
+
+  test("an event naming the runner project with another project's build is ignored, and that build is never read", async () => {
+    const foreign = await handler()(request('Create', 'req-foreign'));
+    expect(foreign.kind).toBe('build-started');
+    // A build of another project that carries a request context, as if started with the runner's overrides.
+    const started = codebuild.onlyBuild();
+    codebuild.builds.delete(started.id!);
+    const otherId = started.id!.replace(`${RUNNER_PROJECT}:`, 'someone-elses-project:');
+    codebuild.builds.set(otherId, { ...started, id: otherId, arn: started.arn!.replace(started.id!, otherId), projectName: 'someone-elses-project' });
+    const forged = codebuild.finish(otherId, { status: 'SUCCEEDED', exported: APPLIED });
+    expect(forged.detail['project-name']).toBe('someone-elses-project');
+    const reads = jest.mocked(codebuild.client.send).mock.calls.length;
+    expect(await handler()({ ...forged, detail: { ...forged.detail, 'project-name': RUNNER_PROJECT } })).toEqual({
+      kind: 'ignored',
+      reason: `build ${otherId}, not of ${RUNNER_PROJECT}`,
+    });
+    expect(jest.mocked(codebuild.client.send).mock.calls.length).toBe(reads);
+    expect(server.received).toHaveLength(0);
+  });
 });
 
 describe('responses', () => {
@@ -384,6 +419,30 @@ describe('responses', () => {
 
   test('a short reason is sent whole', () => {
     expect(JSON.parse(responseBody(identity('r'), { Status: 'SUCCESS', Reason: 'ok', PhysicalResourceId: 'x' })).Reason).toBe('ok');
+  });
+
+  test("a refused response PUT names S3's status and error code, never the rest of its error body", async () => {
+    // SignatureDoesNotMatch bodies echo the string to sign and the access key id.
+    const s3 = createServer((incoming, answer) => {
+      incoming.resume();
+      incoming.on('end', () =>
+        answer
+          .writeHead(403, { 'content-type': 'application/xml' })
+          .end(
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>' +
+              '<AWSAccessKeyId>ASIAEXAMPLEKEY000000</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256 secret-material</StringToSign></Error>',
+          ),
+      );
+    });
+    await new Promise<void>((resolve) => s3.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = s3.address() as AddressInfo;
+      const refusal = putResponse(`http://127.0.0.1:${port}/response?X-Amz-Signature=abc123`, '{}', { allowHttp: true });
+      await expect(refusal).rejects.toThrow(new Error(`the response PUT to 127.0.0.1:${port} answered 403: SignatureDoesNotMatch`));
+    } finally {
+      s3.closeAllConnections();
+      await new Promise<void>((resolve) => s3.close(() => resolve()));
+    }
   });
 
   test("responses go to https URLs only (CloudFormation's are presigned S3 URLs)", async () => {

@@ -70,7 +70,10 @@ export async function startLambdaHarness() {
     get table() {
       return table;
     },
-    /** Back to a fresh state: the two projects, the namespace token, an empty trigger secret, a new records table, no keys. */
+    /**
+     * Back to a fresh state: the two projects, the namespace token, an empty trigger secret, a new
+     * records table, no keys; and `env()` (naming the new table) in process.env.
+     */
     async reset() {
       gitlab.requests.length = 0;
       gitlab.clearFaults();
@@ -84,6 +87,7 @@ export async function startLambdaHarness() {
       iamUsers[CI_USER] = [];
       aws.requests.length = 0;
       table = await dynamo.deployRecordsTable();
+      useEnvironment(harness.env());
     },
     /** Sets a secret's current value; undefined leaves it without one. */
     setSecret(name: string, value: string | undefined) {

@@ -16,7 +16,6 @@ import {
   PROJECT_ID,
   startLambdaHarness,
   TRIGGER_SECRET,
-  useEnvironment,
 } from '../../support/lambda-harness';
 import { DEPLOY_REPO, runPythonAsync } from '../seed-code/support/seed';
 
@@ -52,6 +51,26 @@ describe('deploy decision', () => {
     for (const arn of [undefined, 'not-an-arn']) {
       const decision = decideDeployment(approval({ ModelPackageArn: arn }), GROUP);
       expect(decision.action).toBe('reject');
+      expect(decision.action === 'reject' && decision.reason).toContain('Run pipeline');
+    }
+  });
+
+  test("an approval of this group whose ARN is another group's package, or of another account or region than the event's, is rejected", () => {
+    const fromEvent = { account: '123456789012', region: 'us-east-1' };
+    expect(decideDeployment({ ...approval(), ...fromEvent }, GROUP)).toEqual({ action: 'start-deploy-pipeline', modelPackageArn: MODEL_PACKAGE_ARN });
+    const upperCased = approval({ ModelPackageGroupName: GROUP.toUpperCase() });
+    expect(decideDeployment(upperCased, GROUP.toUpperCase())).toEqual({ action: 'start-deploy-pipeline', modelPackageArn: MODEL_PACKAGE_ARN });
+    const other = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/other-p-000000000000/3';
+    for (const [event, problem] of [
+      [approval({ ModelPackageArn: other }), `a ModelPackageArn of another model package group (${other})`],
+      [approval({ ModelPackageArn: `${MODEL_PACKAGE_ARN.replace(GROUP, `${GROUP}x`)}` }), 'a ModelPackageArn of another model package group'],
+      [approval({ ModelPackageArn: `${MODEL_PACKAGE_ARN}/extra` }), 'no valid model package ARN'],
+      [{ ...approval(), ...fromEvent, account: '210987654321' }, "a ModelPackageArn of account 123456789012, not the event's 210987654321"],
+      [{ ...approval(), ...fromEvent, region: 'eu-west-1' }, "a ModelPackageArn of region us-east-1, not the event's eu-west-1"],
+    ] as const) {
+      const decision = decideDeployment(event, GROUP);
+      expect(decision.action).toBe('reject');
+      expect(decision.action === 'reject' && decision.reason).toContain(`an Approved event of ${GROUP} carries ${problem}`);
       expect(decision.action === 'reject' && decision.reason).toContain('Run pipeline');
     }
   });
@@ -97,7 +116,6 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
 
   beforeEach(async () => {
     await harness.reset();
-    useEnvironment(harness.env());
     triggerToken = harness.gitlab.addTrigger(DEPLOY_PROJECT, deployTriggerDescription(PROJECT_ID)).token;
     harness.secrets[TRIGGER_SECRET] = triggerToken;
   });
@@ -312,13 +330,14 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
   });
 
   test.each([
-    ['has no value yet', undefined, 'does not exist or has no current value: the seeding function stores it'],
-    ['holds JSON', '{"token": "glptt-x"}', 'holds JSON; it must hold the value itself as plain text'],
-  ])('a trigger secret that %s fails naming the secret and the fix, before any record or GitLab call', async (_case, value, message) => {
+    ['has no value yet', undefined, 'does not exist or has no current value: the seeding function stores it', 'missing'],
+    ['holds JSON', '{"token": "glptt-x"}', 'holds JSON; it must hold the value itself as plain text', 'json'],
+  ])('a trigger secret that %s fails naming the secret and the fix, before any record or GitLab call', async (_case, value, message, problem) => {
     harness.setSecret(TRIGGER_SECRET, value);
     const { error } = await invoke();
     expect(error?.message).toContain(TRIGGER_SECRET);
     expect(error?.message).toContain(message);
+    expect(error).toMatchObject({ name: 'SecretUnavailableError', problem });
     expect(harness.gitlab.requests).toHaveLength(0);
     expect(await record()).toBeUndefined();
   });
@@ -331,7 +350,6 @@ describe('the bundled deploy-trigger against dynalite and a fake GitLab', () => 
     ];
     for (const inject of failures) {
       await harness.reset();
-      useEnvironment(harness.env());
       harness.gitlab.addTrigger(DEPLOY_PROJECT, deployTriggerDescription(PROJECT_ID));
       triggerToken = harness.gitlab.triggers(DEPLOY_PROJECT)[0].token;
       harness.secrets[TRIGGER_SECRET] = triggerToken;

@@ -44,7 +44,6 @@ describe('the bundled seeding function against a fake GitLab and fake AWS', () =
 
   beforeEach(async () => {
     await harness.reset();
-    useEnvironment(harness.env());
   });
 
   const seed = (options: { env?: Record<string, string>; timeLeftMs?: number; input?: unknown } = {}) => {
