@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { childOutput } from '../../../harness/child-output';
-import { CHILD_TIMEOUT_MS, spawnSync } from '../../../harness/child-process';
+import { spawnSync } from '../../../harness/child-process';
 import { SEED_PYTHON } from '../../../harness/prerequisites';
 import { assertServerAlive, clientArguments, pythonEnvironment, pythonServer, ServerInfo } from '../../../harness/python-server';
 
@@ -57,7 +57,7 @@ export function runPython(args: string[], cwd: string = SEED_ROOT): PythonResult
 export async function runPythonAsync(args: string[], env: Record<string, string>, cwd: string = SEED_ROOT): Promise<PythonResult> {
   const command = pythonCommand(args);
   const child = spawn(PYTHON, command.args, { cwd, env: { ...pythonEnvironment(), ...env } });
-  return checked(await childOutput(child, { timeoutMs: CHILD_TIMEOUT_MS, command: `${PYTHON} ${args.join(' ')}` }), command.server);
+  return checked(await childOutput(child, { command: `${PYTHON} ${args.join(' ')}` }), command.server);
 }
 
 /** A stubbed AWS call: the response, or the error AWS answers; `expected` are the exact request parameters. */
