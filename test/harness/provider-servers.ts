@@ -19,8 +19,8 @@
  * started it ends, however it ends: it runs under `sh`, which reads its stdin until the pipe from
  * that process closes and then stops it.
  *
- * A server reads its own environment, not the command's: a command whose environment sets AWS_*
- * variables for the provider runs without a server (see TerraformWorkdir.run).
+ * A server reads its own environment, not the command's: what a test sets for the provider (a fake
+ * endpoint, say) goes in the configuration, never in the command's environment.
  */
 import { ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
