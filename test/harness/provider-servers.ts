@@ -27,6 +27,7 @@ import type { Readable, Writable } from 'node:stream';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoriesIn, mirroredProviders } from './plugin-mirror';
+import { alive } from './run-directory';
 
 /** Environment variable holding the server sets of this run (JSON): set by the global setup, read by the workers. */
 export const PROVIDER_SERVERS_VARIABLE = 'TEST_HARNESS_PROVIDER_SERVERS';
@@ -196,15 +197,6 @@ export async function startServerSets(providers: MirroredBinary[], count: number
   });
   return { sets, stop };
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The server sets one process lends, one command at a time: a command waits for a free set when
