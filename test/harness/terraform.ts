@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { childOutput } from './child-output';
+import { ChildOutput, childOutput } from './child-output';
 import { mirroredProviders } from './plugin-mirror';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
 import { ProviderServerPool } from './provider-servers';
@@ -24,11 +24,8 @@ const providerServers = (): ProviderServerPool | undefined => (pool ??= Provider
 /** How long one terraform command may run before it is killed: less than a test's timeout, so the test fails with terraform's output. */
 const COMMAND_TIMEOUT_MS = 100_000;
 
-export interface TerraformResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a terraform command printed and how it ended. */
+export type TerraformResult = ChildOutput;
 
 /** Runs terraform asynchronously (a fake AWS endpoint may be served from this same process). */
 export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {

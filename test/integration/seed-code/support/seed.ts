@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { childOutput } from '../../../harness/child-output';
+import { ChildOutput, childOutput } from '../../../harness/child-output';
 import { spawnSync } from '../../../harness/child-process';
 import { SEED_PYTHON } from '../../../harness/prerequisites';
 import { assertServerAlive, clientArguments, pythonEnvironment, pythonServer, ServerInfo } from '../../../harness/python-server';
@@ -18,11 +18,8 @@ export const PYTHON = SEED_PYTHON;
 
 const STUB_DRIVER = join(__dirname, 'call_with_stubbed_aws.py');
 
-export interface PythonResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a Python command printed and how it ended. */
+export type PythonResult = ChildOutput;
 
 /**
  * How to run `python ARGS...`: through the run's fork server (test/harness/python-server.ts) or,
