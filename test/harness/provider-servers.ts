@@ -52,8 +52,8 @@ function goPlatform(): string {
   return `${process.platform}_${arch}`;
 }
 
-/** Compares dotted versions numerically (1.10.0 > 1.9.2). */
-function compareVersions(a: string, b: string): number {
+/** Compares dotted versions numerically (1.10.0 > 1.9.2); a pre-release part that is not a number counts as 0. */
+export function compareVersions(a: string, b: string): number {
   const left = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
   const right = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
   for (let index = 0; index < Math.max(left.length, right.length); index++) {
