@@ -14,7 +14,7 @@ import { RUNNER_SCRIPT_PATH } from '../../../constructs/command-runner/project-a
 import { commandOf, runnerParameterLines } from '../../../constructs/command-runner/project-template';
 import { parametersFor, PROJECT_PARAMETERS, runnerKeyOf } from '../../../contract/project-parameters';
 import { COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, runnerScriptKey, STATE_KEY_PREFIX, terraformCodeKey } from '../../../contract/runner';
-import { STANDALONE_TEMPLATE, standaloneTemplate } from '../../command-runner/support';
+import { STANDALONE_TEMPLATE, standaloneTemplate } from '../../support/command-runner';
 import { createRunnerSandbox, runnerSeams } from '../../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
