@@ -89,8 +89,7 @@ describe('README structure', () => {
 
   test('the prerequisites name the Node.js and Terraform versions the project pins', () => {
     expect(packageJson.engines.node).toBe('>=20');
-    const nvmrc = join(ROOT, '.nvmrc');
-    if (existsSync(nvmrc)) expect(readFileSync(nvmrc, 'utf8').trim()).toMatch(/^v?20(\.|$)/);
+    expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toMatch(/^v?20(\.|$)/);
     const [major, minor] = DEFAULT_CONFIG.runner.terraformVersion.split('.');
     expect(section('Quick start')).toContain(`Terraform ${major}.${minor}.x`);
   });

@@ -106,7 +106,7 @@ async function verifyStack(
     await variablesOnly.init();
     for (const [index, { variables: bad, mustName, mustNotShow, precondition }] of mistakes.entries()) {
       step(`bad-variable plan ${index + 1}/${mistakes.length}: ${mustName}${precondition ? ` (a precondition of ${precondition} checks it)` : ''}`);
-      const rejected = await (precondition ? workspace.plan(bad, {}, [precondition]) : variablesOnly.plan(bad));
+      const rejected = await (precondition ? workspace.plan(bad, [precondition]) : variablesOnly.plan(bad));
       if (rejected.ok) problems.push(`a plan with a bad ${mustName} was accepted`);
       else if (!rejected.output.includes(mustName)) problems.push(`the rejection of a bad ${mustName} does not name it:\n${rejected.output}`);
       else if (mustNotShow && rejected.output.includes(mustNotShow)) problems.push(`the rejection of a bad ${mustName} shows its value`);

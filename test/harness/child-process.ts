@@ -15,8 +15,9 @@ export const CHILD_TIMEOUT_MS = 90_000;
 const describe = (command: string, args: readonly string[]) =>
   [command, ...args].map((part) => (/^[\w./:=@+-]+$/.test(part) ? part : JSON.stringify(part))).join(' ');
 
-const killedMessage = (command: string, args: readonly string[], timeout: number, stdout: unknown, stderr: unknown) =>
-  `${describe(command, args)} did not finish within ${timeout / 1000} s and was killed; it printed:\n${String(stdout ?? '')}\n${String(stderr ?? '')}`;
+/** The failure of a child killed for outliving its deadline (`command` as the error names it), with what it printed. */
+export const killedMessage = (command: string, timeoutMs: number, stdout: unknown, stderr: unknown): string =>
+  `${command} did not finish within ${timeoutMs / 1000} s and was killed; it printed:\n${String(stdout ?? '')}\n${String(stderr ?? '')}`;
 
 function split(argsOrOptions: unknown, maybeOptions: unknown): { args: readonly string[]; options: Record<string, unknown> } {
   return Array.isArray(argsOrOptions)
@@ -30,7 +31,7 @@ export const spawnSync = ((command: string, argsOrOptions?: unknown, maybeOption
   const timeout = (options.timeout as number | undefined) ?? CHILD_TIMEOUT_MS;
   const result = childProcess.spawnSync(command, args, { ...options, timeout, killSignal: 'SIGKILL' });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT')
-    throw new Error(killedMessage(command, args, timeout, result.stdout, result.stderr));
+    throw new Error(killedMessage(describe(command, args), timeout, result.stdout, result.stderr));
   return result;
 }) as typeof childProcess.spawnSync;
 
@@ -42,7 +43,7 @@ export const execFileSync = ((command: string, argsOrOptions?: unknown, maybeOpt
     return childProcess.execFileSync(command, args, { ...options, timeout, killSignal: 'SIGKILL' });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stdout?: unknown; stderr?: unknown };
-    if (failure.code === 'ETIMEDOUT') throw new Error(killedMessage(command, args, timeout, failure.stdout, failure.stderr), { cause: error });
+    if (failure.code === 'ETIMEDOUT') throw new Error(killedMessage(describe(command, args), timeout, failure.stdout, failure.stderr), { cause: error });
     throw error;
   }
 }) as typeof childProcess.execFileSync;

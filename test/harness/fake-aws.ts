@@ -26,6 +26,18 @@ const callerIdentity: FakeAwsHandler = ({ action }) =>
       }
     : undefined;
 
+/** The ARN of the secret `name` in this fake account (the six-character suffix Secrets Manager adds is fixed). */
+export const secretArn = (name: string, region = 'us-east-1'): string => `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`;
+
+/** The name in a secret ARN (`…:secret:<name>-AbCdEf`), or the name itself. */
+export const secretName = (id: string): string => (id.startsWith('arn:') ? id.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '') : id);
+
+/** What Secrets Manager answers for a secret it does not have. */
+export const SECRET_NOT_FOUND = {
+  status: 400,
+  body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }),
+} as const;
+
 /**
  * Secrets Manager GetSecretValue for the given secrets (name -> value); any other name gets the
  * ResourceNotFoundException Secrets Manager answers for a missing secret.
@@ -34,12 +46,10 @@ export function secretsManager(secrets: Record<string, string>, region = 'us-eas
   return ({ target, body }) => {
     if (!['secretsmanager.GetSecretValue', 'secretsmanager.DescribeSecret', 'secretsmanager.GetResourcePolicy'].includes(target ?? '')) return undefined;
     const secretId = String(JSON.parse(body || '{}').SecretId ?? '');
-    const name = secretId.startsWith('arn:') ? secretId.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '') : secretId;
-    if (!(name in secrets)) {
-      return { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
-    }
+    const name = secretName(secretId);
+    if (!(name in secrets)) return SECRET_NOT_FOUND;
     const metadata = {
-      ARN: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`,
+      ARN: secretArn(name, region),
       Name: name,
       CreatedDate: 1700000000,
       LastChangedDate: 1700000000,

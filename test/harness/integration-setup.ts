@@ -10,7 +10,7 @@ import { prepareEnvironment } from './global-setup';
 import { SEED_PYTHON, ensurePrerequisites } from './prerequisites';
 import { mirroredBinaries, PROVIDER_SERVERS_VARIABLE, startServerSets } from './provider-servers';
 import { PYTHON_SERVER_VARIABLE, startPythonServer } from './python-server';
-import { closeRunDirectory, openRunDirectory } from './run-directory';
+import { closeRunDirectory } from './run-directory';
 import { HELPERS, Helpers } from './helpers';
 import { PLUGIN_MIRROR } from './terraform';
 
@@ -22,11 +22,10 @@ interface JestConfig {
 }
 
 export default async function integrationSetup(globalConfig: JestConfig): Promise<void> {
-  prepareEnvironment();
+  const runDir = prepareEnvironment();
   const helpers: Helpers = ((globalThis as Record<symbol, Helpers>)[HELPERS] ??= { stops: [] });
   try {
     ensurePrerequisites();
-    const runDir = openRunDirectory();
     const python = startPythonServer(SEED_PYTHON, runDir, join(__dirname, '..', '..', 'seed-code'));
     helpers.stops.push(python.stop);
     process.env[PYTHON_SERVER_VARIABLE] = JSON.stringify(python.info);

@@ -15,9 +15,10 @@ type JsonObject = { [key: string]: Json };
 
 const isObject = isAnyObject as (value: unknown) => value is JsonObject;
 
+/** Local names of the providers that can be installed (from the mirror). */
+const INSTALLABLE = new Set(['aws']);
+
 export interface OfflineTransformOptions {
-  /** Local provider names that can be installed. @default ['aws'] */
-  readonly installable?: string[];
   /** Stand-in values for specific references, e.g. `{ 'data.archive_file.tf-code.output_path': '/tmp/x.zip' }`. */
   readonly standIns?: Record<string, string>;
 }
@@ -37,7 +38,6 @@ export interface OfflineTransformResult {
 const providerOf = (type: string) => type.split('_')[0];
 
 export function removeUninstallableProviders(stack: JsonObject, options: OfflineTransformOptions = {}): OfflineTransformResult {
-  const installable = new Set(options.installable ?? ['aws']);
   const config = JSON.parse(JSON.stringify(stack)) as JsonObject;
   const removedProviders = new Set<string>();
   const removedAddresses: string[] = [];
@@ -46,7 +46,7 @@ export function removeUninstallableProviders(stack: JsonObject, options: Offline
   const required = terraformBlock && isObject(terraformBlock.required_providers) ? terraformBlock.required_providers : undefined;
   if (required) {
     for (const name of Object.keys(required)) {
-      if (!installable.has(name)) {
+      if (!INSTALLABLE.has(name)) {
         delete required[name];
         removedProviders.add(name);
       }
@@ -54,7 +54,7 @@ export function removeUninstallableProviders(stack: JsonObject, options: Offline
   }
   if (isObject(config.provider)) {
     for (const name of Object.keys(config.provider)) {
-      if (!installable.has(name)) {
+      if (!INSTALLABLE.has(name)) {
         delete config.provider[name];
         removedProviders.add(name);
       }
@@ -67,7 +67,7 @@ export function removeUninstallableProviders(stack: JsonObject, options: Offline
     const section = config[block];
     if (!isObject(section)) continue;
     for (const type of Object.keys(section)) {
-      if (installable.has(providerOf(type)) || providerOf(type) === 'terraform') continue;
+      if (INSTALLABLE.has(providerOf(type)) || providerOf(type) === 'terraform') continue;
       const instances = section[type];
       if (isObject(instances)) for (const name of Object.keys(instances)) removedAddresses.push(`${prefix}${type}.${name}`);
       removedProviders.add(providerOf(type));

@@ -145,10 +145,10 @@ export const VERIFY_GITLAB_TOKEN = 'glpat-verify-token-never-in-a-plan-0000';
 /** The key id the fake KMS gives the platform key's alias. */
 export const VERIFY_KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 /** The CloudFormation stack the verified project's run belongs to. */
-export const VERIFY_STACK_ID = `arn:aws:cloudformation:us-east-1:${FAKE_ACCOUNT_ID}:stack/SC-${FAKE_ACCOUNT_ID}-pp-abcdefghijklm/0a1b2c3d-1111-2222-3333-444455556666`;
+const VERIFY_STACK_ID = `arn:aws:cloudformation:us-east-1:${FAKE_ACCOUNT_ID}:stack/SC-${FAKE_ACCOUNT_ID}-pp-abcdefghijklm/0a1b2c3d-1111-2222-3333-444455556666`;
 
 /** Variable values a SageMaker project gets from Studio, and the stack id the runner adds. */
-export function projectVariables(): Record<string, string> {
+function projectVariables(): Record<string, string> {
   return {
     sagemaker_project_name: 'churn-prediction',
     sagemaker_project_id: 'p-abcdefghijkl',

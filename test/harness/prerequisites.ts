@@ -9,6 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../config/defaults';
+import { compareVersions } from './provider-servers';
 import { PLUGIN_MIRROR, TERRAFORM_BIN } from './terraform';
 
 /** The interpreter the seed-code tests run (Debian's, which has the scientific stack as packages). */
@@ -16,8 +18,9 @@ export const SEED_PYTHON = process.env.SEED_PYTHON ?? '/usr/bin/python3';
 /** The interpreter of the runner sandbox's fake AWS CLI (its #! line). */
 const SYSTEM_PYTHON = '/usr/bin/python3';
 /** The oldest terraform the stacks plan with: ephemeral resources and write-only arguments. */
-const MINIMUM_TERRAFORM = [1, 11, 0];
-const TERRAFORM_VERSION = '1.11.4';
+const MINIMUM_TERRAFORM = '1.11.0';
+/** The terraform to install: the runner's. */
+const TERRAFORM_VERSION = DEFAULT_CONFIG.runner.terraformVersion;
 
 /** Commands the integration tests run, and the Debian package of each. */
 const TOOLS: Record<string, string> = { shellcheck: 'shellcheck', zip: 'zip', unzip: 'unzip', curl: 'curl', openssl: 'openssl', git: 'git' };
@@ -76,10 +79,7 @@ function missingTerraform({ terraform, path }: Machine): Missing[] {
   const run = spawnSync(terraform, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, PATH: path, CHECKPOINT_DISABLE: '1' }, timeout: 10_000 });
   if (run.status !== 0) return [{ what: `terraform (${terraform}) cannot be run${run.error ? `: ${run.error.message}` : ''}`, fix: install }];
   const version = String(JSON.parse(run.stdout).terraform_version);
-  const parts = version.split('.').map(Number);
-  const firstDifference = MINIMUM_TERRAFORM.findIndex((minimum, index) => (parts[index] ?? 0) !== minimum);
-  const older = firstDifference >= 0 && (parts[firstDifference] ?? 0) < MINIMUM_TERRAFORM[firstDifference];
-  return older ? [{ what: `terraform ${version} is older than ${MINIMUM_TERRAFORM.join('.')}`, fix: install }] : [];
+  return compareVersions(version, MINIMUM_TERRAFORM) < 0 ? [{ what: `terraform ${version} is older than ${MINIMUM_TERRAFORM}`, fix: install }] : [];
 }
 
 function missingMirror({ mirror }: Machine): Missing[] {

@@ -19,14 +19,15 @@
  * started it ends, however it ends: it runs under `sh`, which reads its stdin until the pipe from
  * that process closes and then stops it.
  *
- * A server reads its own environment, not the command's: a command whose environment sets AWS_*
- * variables for the provider runs without a server (see TerraformWorkdir.run).
+ * A server reads its own environment, not the command's: what a test sets for the provider (a fake
+ * endpoint, say) goes in the configuration, never in the command's environment.
  */
 import { ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoriesIn, mirroredProviders } from './plugin-mirror';
+import { alive } from './run-directory';
 
 /** Environment variable holding the server sets of this run (JSON): set by the global setup, read by the workers. */
 export const PROVIDER_SERVERS_VARIABLE = 'TEST_HARNESS_PROVIDER_SERVERS';
@@ -51,8 +52,8 @@ function goPlatform(): string {
   return `${process.platform}_${arch}`;
 }
 
-/** Compares dotted versions numerically (1.10.0 > 1.9.2). */
-function compareVersions(a: string, b: string): number {
+/** Compares dotted versions numerically (1.10.0 > 1.9.2); a pre-release part that is not a number counts as 0. */
+export function compareVersions(a: string, b: string): number {
   const left = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
   const right = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
   for (let index = 0; index < Math.max(left.length, right.length); index++) {
@@ -196,15 +197,6 @@ export async function startServerSets(providers: MirroredBinary[], count: number
   });
   return { sets, stop };
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The server sets one process lends, one command at a time: a command waits for a free set when

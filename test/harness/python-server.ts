@@ -14,7 +14,7 @@ import { alive } from './run-directory';
 
 /** Environment variable holding the running server (JSON ServerInfo): set by the global setup, read by the workers. */
 export const PYTHON_SERVER_VARIABLE = 'TEST_HARNESS_PYTHON_SERVER';
-export const FORK_SERVER = join(__dirname, 'fork_server.py');
+const FORK_SERVER = join(__dirname, 'fork_server.py');
 export const FORK_CLIENT = join(__dirname, 'fork_client.py');
 /** fork_client.py's exit code when the server is gone (it prints why on stderr). */
 export const SERVER_GONE = 75;

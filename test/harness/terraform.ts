@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { childOutput } from './child-output';
+import { ChildOutput, childOutput } from './child-output';
 import { mirroredProviders } from './plugin-mirror';
 import { removeUninstallableProviders, OfflineTransformOptions, OfflineTransformResult } from './offline-transform';
 import { ProviderServerPool } from './provider-servers';
@@ -24,11 +24,8 @@ const providerServers = (): ProviderServerPool | undefined => (pool ??= Provider
 /** How long one terraform command may run before it is killed: less than a test's timeout, so the test fails with terraform's output. */
 const COMMAND_TIMEOUT_MS = 100_000;
 
-export interface TerraformResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a terraform command printed and how it ended. */
+export type TerraformResult = ChildOutput;
 
 /** Runs terraform asynchronously (a fake AWS endpoint may be served from this same process). */
 export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
@@ -92,9 +89,8 @@ export class TerraformWorkdir {
   }
 
   run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
-    // A provider server does not see the command's environment: AWS_* settings need a provider of the command's own.
-    const forProvider = Object.keys(env).some((name) => name.startsWith('AWS_'));
-    const servers = PROVIDER_COMMANDS.has(args[0]) && !forProvider ? providerServers() : undefined;
+    // A provider server reads its own environment, not the command's: settings for the provider go in the configuration.
+    const servers = PROVIDER_COMMANDS.has(args[0]) ? providerServers() : undefined;
     if (!servers) return runTerraform(args, this.dir, { ...this.env, ...env });
     return servers.with((reattach) => runTerraform(args, this.dir, { ...this.env, ...env, ...(reattach ? { TF_REATTACH_PROVIDERS: reattach } : {}) }));
   }
@@ -120,16 +116,12 @@ export class TerraformWorkdir {
    * with the plan and the human-readable output (warnings included), or with the failure output
    * when the plan is rejected (e.g. by validation).
    */
-  async plan(
-    variables: Record<string, string>,
-    env: NodeJS.ProcessEnv = {},
-    targets: string[] = [],
-  ): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
+  async plan(variables: Record<string, string>, targets: string[] = []): Promise<{ ok: true; plan: any; output: string } | { ok: false; output: string }> {
     const varEnv = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
     const targeted = targets.map((address) => `-target=${address}`);
-    const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin', ...targeted], { ...varEnv, ...env });
+    const planned = await this.run(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', '-out=plan.bin', ...targeted], varEnv);
     if (planned.code !== 0) return { ok: false, output: `${planned.stdout}\n${planned.stderr}` };
-    const shown = await this.run(['show', '-json', 'plan.bin'], env);
+    const shown = await this.run(['show', '-json', 'plan.bin']);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
     return { ok: true, plan: JSON.parse(shown.stdout), output: planned.stdout };
   }

@@ -1,6 +1,6 @@
 import { ARTIFACT_KEYS, RUNNER_SETTINGS } from '../../contract/runner';
 import { CUSTOM_RESOURCE_TYPE, FIXED_PROPERTIES } from '../../contract/provisioner';
-import { templateOf } from '../command-runner/support';
+import { templateOf } from '../support/command-runner';
 import { addressOf, byPath, only, referenced, refTo, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
 
 // What each construct does is tested beside it (test/constructs/); these tests are about composition:

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FAKE_ACCOUNT_ID, FakeAwsHandler, secretsManager } from '../harness/fake-aws';
+import { FakeAwsHandler, SECRET_NOT_FOUND, secretArn, secretName, secretsManager } from '../harness/fake-aws';
 
 /**
  * Secrets Manager holding `values` (name -> current value), which PutSecretValue changes. Names in
@@ -11,18 +11,11 @@ export function mutableSecretsManager(values: Record<string, string>, empty: Set
     if (request.target !== 'secretsmanager.PutSecretValue') return read(request);
     const { SecretId, SecretString } = JSON.parse(request.body);
     const name = secretName(String(SecretId));
-    if (!(name in values) && !empty.has(name)) {
-      return { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }) };
-    }
+    if (!(name in values) && !empty.has(name)) return SECRET_NOT_FOUND;
     values[name] = SecretString;
     return { body: JSON.stringify({ ARN: secretArn(name), Name: name, VersionId: randomBytes(16).toString('hex'), VersionStages: ['AWSCURRENT'] }) };
   };
 }
-
-/** The name in a secret ARN (`…:secret:<name>-AbCdEf`), or the name itself. */
-const secretName = (id: string) => (id.startsWith('arn:') ? id.replace(/^.*:secret:/, '').replace(/-[A-Za-z0-9]{6}$/, '') : id);
-
-export const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT_ID}:secret:${name}-AbCdEf`;
 
 export interface FakeAccessKey {
   readonly id: string;

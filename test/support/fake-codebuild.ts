@@ -1,7 +1,7 @@
 import { BatchGetBuildsCommand, Build, CodeBuildClient, StartBuildCommand, StartBuildCommandInput } from '@aws-sdk/client-codebuild';
+import { FAKE_ACCOUNT_ID } from '../harness/fake-aws';
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+const REGION = 'us-east-1';
 
 /** How a finished build ends: its status, exported variables and the phases it went through. */
 export interface BuildEnd {
@@ -53,7 +53,7 @@ export class FakeCodeBuild {
       const overrides = input.environmentVariablesOverride ?? [];
       const build: Build = {
         id,
-        arn: `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${id}`,
+        arn: `arn:aws:codebuild:${REGION}:${FAKE_ACCOUNT_ID}:build/${id}`,
         projectName: input.projectName,
         buildStatus: 'IN_PROGRESS',
         timeoutInMinutes: 20,
@@ -111,7 +111,7 @@ export function stateChange(build: Build, projectName = build.projectName!) {
     id: 'c030038d-8c4d-6141-9545-00ff7b7153aa',
     'detail-type': 'CodeBuild Build State Change',
     source: 'aws.codebuild',
-    account: ACCOUNT,
+    account: FAKE_ACCOUNT_ID,
     time: '2026-11-30T12:00:00Z',
     region: REGION,
     resources: [build.arn],

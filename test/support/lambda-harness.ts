@@ -2,9 +2,9 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { bundleLambda } from '../../constructs/sagemaker-project/lambda-bundle';
 import { packageSeedCode, seedCodeFingerprint, seedManifest } from '../../lambda/seed-code/seed-files';
-import { FakeAws } from '../harness/fake-aws';
+import { FakeAws, secretArn } from '../harness/fake-aws';
 import { startDynalite } from './dynalite';
-import { FakeAccessKey, iamAccessKeys, mutableSecretsManager, secretArn } from './fake-aws-services';
+import { FakeAccessKey, iamAccessKeys, mutableSecretsManager } from './fake-aws-services';
 import { FakeGitLab } from './fake-gitlab';
 
 const ROOT = join(__dirname, '..', '..');

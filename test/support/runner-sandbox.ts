@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from '../harness/child-process';
 import { TERRAFORM_BIN } from '../harness/terraform';
@@ -10,7 +11,7 @@ import { TERRAFORM_BIN } from '../harness/terraform';
  * launcher rather than the 90 MB binary itself, so each run's install (download, SHA-256, unzip,
  * `terraform version` check) takes milliseconds instead of copying, hashing and unpacking 90 MB.
  */
-export function packTerraformRelease(dir: string): { zip: string; sha256: string } {
+function packTerraformRelease(dir: string): { zip: string; sha256: string } {
   const binary = spawnSync('sh', ['-c', `command -v ${TERRAFORM_BIN}`], { encoding: 'utf8' }).stdout.trim();
   if (!binary) throw new Error(`terraform (${TERRAFORM_BIN}) is not on PATH`);
   const release = join(dir, 'release');
@@ -23,10 +24,30 @@ export function packTerraformRelease(dir: string): { zip: string; sha256: string
   return { zip, sha256: createHash('sha256').update(readFileSync(zip)).digest('hex') };
 }
 
+/** A sandbox the runner runs in: its directory, and the release archive in it with the archive's SHA-256. */
+export interface RunnerSandbox {
+  readonly dir: string;
+  readonly terraformZip: string;
+  readonly terraformZipSha256: string;
+}
+
 /**
- * The environment of one runner run in a sandbox: the stub `aws` first on PATH, a home and temporary
- * directory of its own, and the runner's test seams (output file, install directory, the release
- * archive above, a local backend under the sandbox).
+ * Makes a sandbox in a new temporary directory named `prefix…`: the stub `aws`
+ * (test/support/fake-aws-cli.py) in its bin/ and the release archive above.
+ */
+export function createRunnerSandbox(prefix: string): RunnerSandbox {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, 'bin'));
+  const { zip, sha256 } = packTerraformRelease(dir);
+  copyFileSync(join(__dirname, 'fake-aws-cli.py'), join(dir, 'bin', 'aws'));
+  chmodSync(join(dir, 'bin', 'aws'), 0o755);
+  return { dir, terraformZip: zip, terraformZipSha256: sha256 };
+}
+
+/**
+ * The environment of one runner run in a sandbox: the stub `aws` first on PATH, its files under the
+ * sandbox, a home and temporary directory of its own, and the runner's test seams (output file,
+ * install directory, the release archive above, a local backend under the sandbox).
  */
 export function runnerSeams(dir: string, sandbox: string, terraformZip: string): NodeJS.ProcessEnv {
   return {
@@ -34,6 +55,7 @@ export function runnerSeams(dir: string, sandbox: string, terraformZip: string):
     HOME: dir,
     TMPDIR: dir,
     FAKE_S3_ROOT: join(sandbox, 's3'),
+    FAKE_AWS_DIR: join(sandbox, 'aws'),
     FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
     TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
     SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),

@@ -16,7 +16,7 @@ import { formatFinding } from '../../../guardrails/rule';
 import { SECURITY_PACK } from '../../../guardrails/security-pack';
 import { SynthesizedStack } from '../../../guardrails/synthesized-stack';
 import { ExistingKey } from '../../../constructs/security/encryption-key';
-import { renderTerraform } from '../../command-runner/support';
+import { renderTerraform } from '../../support/command-runner';
 import { addressOf, awsRefs, child, configOf, granteeRole, inlinePolicy, inlinePolicyNames, ref, statementsOf, synthScope } from '../../support/synth-scope';
 
 import { CODEBUILD_RUNNER_PROPS as PROPS } from '../../support/codebuild-runner';

@@ -11,7 +11,7 @@ import {
 import { PARAMETER_GROUPS, parametersFor } from '../../../contract/project-parameters';
 import { CUSTOM_RESOURCE_TYPE, FIXED_PROPERTIES } from '../../../contract/provisioner';
 import { ARTIFACT_KEYS, COMMAND_OUTPUT_FILE, RUNNER_SETTINGS } from '../../../contract/runner';
-import { PSEUDO_PARAMETERS, referencedNames, renderTerraform, STANDALONE_TEMPLATE } from '../../command-runner/support';
+import { PSEUDO_PARAMETERS, referencedNames, renderTerraform, STANDALONE_TEMPLATE } from '../../support/command-runner';
 import { addressOf, configOf, synthScope } from '../../support/synth-scope';
 
 /** The platform values the original sample let a Studio user type, and a security review showed could redirect a project. */

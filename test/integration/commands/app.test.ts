@@ -2,18 +2,18 @@ import { spawnSync } from '../../harness/child-process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { userEnvironment } from '../../support/user-environment';
 
 const root = join(__dirname, '..', '..', '..');
 
-/** Runs the app exactly as cdktf.json does, with a clean SMP_* environment. */
+/** Runs the app exactly as cdktf.json does, in a user's environment plus `env`. */
 function runApp(env: Record<string, string>) {
   const outdir = mkdtempSync(join(tmpdir(), 'app-'));
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SMP_')));
   const command = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8')).app.split(' ');
   const result = spawnSync(command[0], command.slice(1), {
     cwd: root,
     encoding: 'utf8',
-    env: { ...cleanEnv, CDKTF_OUTDIR: outdir, SMP_CONFIG_FILE: join(root, 'test', 'fixtures', 'empty.config.json'), ...env },
+    env: userEnvironment({ CDKTF_OUTDIR: outdir, ...env }),
   });
   return { ...result, outdir };
 }

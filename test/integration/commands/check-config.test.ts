@@ -2,18 +2,13 @@ import { spawnSync } from '../../harness/child-process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMPTY_CONFIG, userEnvironment } from '../../support/user-environment';
 
 const root = join(__dirname, '..', '..', '..');
-const EMPTY_CONFIG = join(root, 'test', 'fixtures', 'empty.config.json');
 
 /** Runs a command in the repository with a clean SMP_* environment plus `env`; stdout and stderr together. */
 function run(command: string, args: string[], env: Record<string, string>) {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_')));
-  const result = spawnSync(command, args, {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...cleanEnv, CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: EMPTY_CONFIG, ...env },
-  });
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: userEnvironment({ CHECKPOINT_DISABLE: '1', ...env }) });
   return { status: result.status, stderr: result.stderr, output: result.stdout + result.stderr };
 }
 

@@ -2,17 +2,13 @@ import { spawnSync } from '../../harness/child-process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { userEnvironment } from '../../support/user-environment';
 
 const root = join(__dirname, '..', '..', '..');
 
 /** `npm run synth` as a CI job runs it: output not a terminal, CI unset (the CLI's worst case), no configuration. */
 function npmRunSynth(outdir: string) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_') && name !== 'CI'));
-  return spawnSync('npm', ['run', 'synth'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...env, CDKTF_OUTDIR: outdir, SMP_CONFIG_FILE: join(root, 'test', 'fixtures', 'empty.config.json') },
-  });
+  return spawnSync('npm', ['run', 'synth'], { cwd: root, encoding: 'utf8', env: userEnvironment({ CDKTF_OUTDIR: outdir }, ['CI']) });
 }
 
 describe('npm run synth', () => {

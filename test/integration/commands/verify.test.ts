@@ -9,6 +9,7 @@ import { spawnSync } from '../../harness/child-process';
 import { markedBlock, README } from '../../support/readme';
 import { COMMON_CHECKS, STACK_SPECS, VERIFY_GITLAB_TOKEN } from '../../harness/plan-specs';
 import { testConfig } from '../../support/synth';
+import { userEnvironment } from '../../support/user-environment';
 
 const config = testConfig();
 
@@ -60,12 +61,7 @@ describe('npm run verify', () => {
 
   test('npm run verify prints its steps on stderr, and only the report (here: the error) elsewhere', () => {
     const root = join(__dirname, '..', '..', '..');
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_')));
-    const result = spawnSync('npm', ['run', '--silent', 'verify', '--', 'no-such-stack'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...env, SMP_CONFIG_FILE: join(root, 'test', 'fixtures', 'empty.config.json') },
-    });
+    const result = spawnSync('npm', ['run', '--silent', 'verify', '--', 'no-such-stack'], { cwd: root, encoding: 'utf8', env: userEnvironment() });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([

@@ -38,4 +38,14 @@ describe('children with a deadline', () => {
     // The shell's own child (sleep) keeps the output open for 3 s more: the failure does not wait for it.
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  test('an asynchronous child that exited but whose own child holds its output past the deadline rejects at the deadline', async () => {
+    const child = spawn('sh', ['-c', 'echo started; sleep 3 &']);
+    const started = Date.now();
+    await expect(childOutput(child, { timeoutMs: 300, command: 'the parent' })).rejects.toThrow(
+      'the parent did not finish within 0.3 s and was killed; it printed:\nstarted\n',
+    );
+    expect(child.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });

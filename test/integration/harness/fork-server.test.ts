@@ -6,14 +6,23 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from '../../harness/child-process';
-import { FORK_CLIENT, PYTHON_SERVER_VARIABLE, SERVER_GONE, startPythonServer } from '../../harness/python-server';
+import { FORK_CLIENT, PYTHON_SERVER_VARIABLE, pythonServer, SERVER_GONE, startPythonServer } from '../../harness/python-server';
 import { PYTHON, PythonResult, runPython, runPythonAsync } from '../seed-code/support/seed';
+
+/**
+ * Fails unless commands now go through a fork server: without one (TEST_HARNESS_PYTHON_SERVER
+ * unset), the "forked" runs would be fresh interpreters and every comparison would pass.
+ */
+function expectTheServer(): void {
+  expect(pythonServer(PYTHON)).toEqual(expect.objectContaining({ python: PYTHON }));
+}
 
 /** Runs `body` with commands going through a fork server, whatever SEED_PYTHON_FORK_SERVER the run has. */
 async function throughTheServer<T>(body: () => T | Promise<T>): Promise<T> {
   const previous = process.env.SEED_PYTHON_FORK_SERVER;
   delete process.env.SEED_PYTHON_FORK_SERVER;
   try {
+    expectTheServer();
     return await body();
   } finally {
     if (previous !== undefined) process.env.SEED_PYTHON_FORK_SERVER = previous;
@@ -25,6 +34,7 @@ function bothWays(args: string[], cwd?: string): { forked: PythonResult; fresh: 
   const previous = process.env.SEED_PYTHON_FORK_SERVER;
   try {
     delete process.env.SEED_PYTHON_FORK_SERVER;
+    expectTheServer();
     const forked = runPython(args, cwd);
     process.env.SEED_PYTHON_FORK_SERVER = '0';
     const fresh = runPython(args, cwd);

@@ -56,6 +56,21 @@ describe('prerequisites of the integration tests', () => {
     ]);
   });
 
+  test('a terraform older than 1.11.0 is named with the version to install; 1.11.0 and later, pre-releases included, are not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'terraform-versions-'));
+    const terraformProblems = (version: string) => {
+      const terraform = join(dir, `terraform-${version}`);
+      writeFileSync(terraform, `#!/bin/sh\necho '{"terraform_version":"${version}"}'\n`);
+      chmodSync(terraform, 0o755);
+      return findMissing({ ...thisMachine(), terraform }).filter((missing) => missing.what.startsWith('terraform'));
+    };
+    expect(terraformProblems('1.10.9')).toEqual([
+      { what: 'terraform 1.10.9 is older than 1.11.0', fix: expect.stringMatching(/^install terraform 1\.11\.4 /) },
+    ]);
+    expect(terraformProblems('1.9.12').map((missing) => missing.what)).toEqual(['terraform 1.9.12 is older than 1.11.0']);
+    for (const version of ['1.11.0', '1.11.0-beta1', '1.12.2', '2.0.0']) expect(terraformProblems(version)).toEqual([]);
+  });
+
   test('Python modules Debian packages are missing from its interpreter are named with their packages', () => {
     const python = pythonWithoutModules();
     const missing = findMissing({ ...thisMachine(), seedPython: python, systemPython: python });

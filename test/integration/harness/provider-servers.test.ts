@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mirroredBinaries, PROVIDER_SERVERS_VARIABLE, ProviderServerPool, ServerSet, startServerSets } from '../../harness/provider-servers';
 import { spawnSync } from '../../harness/child-process';
+import { alive } from '../../harness/run-directory';
 
 const PLATFORM = `linux_${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
 const SOURCE = 'example.com/acme/fake';
@@ -24,14 +25,6 @@ echo "	TF_REATTACH_PROVIDERS='{\\"${SOURCE}\\":{\\"Protocol\\":\\"grpc\\",\\"Pro
 exec sleep 600
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const pidOf = (reattach: string) => JSON.parse(reattach)[SOURCE].Pid as number;
 const binary = () => executable(join(mkdtempSync(join(tmpdir(), 'provider-')), 'terraform-provider-fake'), FAKE_PROVIDER);
 

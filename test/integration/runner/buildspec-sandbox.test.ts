@@ -7,8 +7,7 @@
  */
 import { spawnSync } from '../../harness/child-process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runnerBuildspec } from '../../../constructs/codebuild-runner/buildspec';
 import { RUNNER_SCRIPT_PATH } from '../../../constructs/command-runner/project-artifacts';
@@ -16,7 +15,7 @@ import { runnerScriptKey, stateKeyOf, terraformCodeKey } from '../../../contract
 import { CloudFormationRequest, decideBuild, decideRequest, RequestDecision } from '../../../lambda/provision-project/decide';
 import { PLUGIN_MIRROR } from '../../harness/terraform';
 import { emulateBuild, EmulatedBuild } from '../../support/codebuild-emulator';
-import { packTerraformRelease, runnerSeams } from '../../support/runner-sandbox';
+import { createRunnerSandbox, runnerSeams } from '../../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/SC-123456789012-pp-abcdefghijklm/11111111-2222-3333-4444-555555555555';
@@ -112,7 +111,6 @@ function buildEnvironment(overrides: Record<string, string>, dir: string): NodeJ
     ...project,
     ...overrides,
     ...runnerSeams(dir, sandbox, terraformZip),
-    FAKE_AWS_DIR: join(sandbox, 'aws'),
   };
 }
 
@@ -167,14 +165,8 @@ const stateFile = (projectId: string) => join(sandbox, 'state', stateKeyOf(proje
 
 beforeAll(() => {
   // The tools the sandbox runs are the integration prerequisites, checked by jest's global setup (test/harness/prerequisites.ts).
-  sandbox = mkdtempSync(join(tmpdir(), 'runner-buildspec-'));
+  ({ dir: sandbox, terraformZip, terraformZipSha256 } = createRunnerSandbox('runner-buildspec-'));
   mkdirSync(markerDir());
-  mkdirSync(join(sandbox, 'bin'));
-
-  ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
-
-  copyFileSync(join(__dirname, '..', '..', 'support', 'fake-aws-cli.py'), join(sandbox, 'bin', 'aws'));
-  chmodSync(join(sandbox, 'bin', 'aws'), 0o755);
 
   const script = readFileSync(RUNNER_SCRIPT_PATH);
   scriptSha256 = createHash('sha256').update(script).digest('hex');

@@ -7,16 +7,15 @@
  */
 import { spawnSync } from '../../harness/child-process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../config/defaults';
 import { RUNNER_SCRIPT_PATH } from '../../../constructs/command-runner/project-artifacts';
 import { commandOf, runnerParameterLines } from '../../../constructs/command-runner/project-template';
 import { parametersFor, PROJECT_PARAMETERS, runnerKeyOf } from '../../../contract/project-parameters';
 import { COMMAND_OUTPUT_FILE, RUNNER_SETTINGS, runnerScriptKey, STATE_KEY_PREFIX, terraformCodeKey } from '../../../contract/runner';
-import { STANDALONE_TEMPLATE, standaloneTemplate } from '../../command-runner/support';
-import { packTerraformRelease } from '../../support/runner-sandbox';
+import { STANDALONE_TEMPLATE, standaloneTemplate } from '../../support/command-runner';
+import { createRunnerSandbox, runnerSeams } from '../../support/runner-sandbox';
 
 const BUCKET = 'example-dev-mlops-tfstate-123456789012-us-east-1';
 const ACCOUNT = '123456789012';
@@ -125,22 +124,7 @@ function runnerEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
   // Nothing from the developer's environment that could steer terraform or the AWS CLI.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|AWS_|SMP_)/.test(name)));
   writeFileSync(join(dir, 'terraform.rc'), '');
-  return {
-    ...inherited,
-    PATH: `${join(sandbox, 'bin')}:${process.env.PATH}`,
-    HOME: dir,
-    TMPDIR: dir,
-    FAKE_S3_ROOT: join(sandbox, 's3'),
-    FAKE_AWS_DIR: join(sandbox, 'aws'),
-    FAKE_AWS_LOG: join(dir, 'aws-calls.log'),
-    TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
-    TF_VAR_marker_dir: markerDir,
-    SMP_OUTPUT_FILE: join(dir, 'command-output.txt'),
-    SMP_INSTALL_DIR: join(dir, 'install'),
-    SMP_TERRAFORM_URL: `file://${terraformZip}`,
-    SMP_LOCAL_STATE_DIR: join(sandbox, 'state'),
-    ...extra,
-  };
+  return { ...inherited, ...runnerSeams(dir, sandbox, terraformZip), TF_VAR_marker_dir: markerDir, ...extra };
 }
 
 function finished(dir: string, status: number | null, stdout: string, stderr: string): Run {
@@ -193,14 +177,9 @@ const stateOf = (projectId: string) => JSON.parse(readFileSync(stateFile(project
 
 beforeAll(() => {
   // The tools the sandbox runs are the integration prerequisites, checked by jest's global setup (test/harness/prerequisites.ts).
-  sandbox = mkdtempSync(join(tmpdir(), 'run-terraform-'));
+  ({ dir: sandbox, terraformZip, terraformZipSha256 } = createRunnerSandbox('run-terraform-'));
   markerDir = join(sandbox, 'markers');
-  for (const dir of [markerDir, join(sandbox, 'bin'), join(sandbox, 'aws')]) mkdirSync(dir);
-
-  ({ zip: terraformZip, sha256: terraformZipSha256 } = packTerraformRelease(sandbox));
-
-  copyFileSync(join(__dirname, '..', '..', 'support', 'fake-aws-cli.py'), join(sandbox, 'bin', 'aws'));
-  chmodSync(join(sandbox, 'bin', 'aws'), 0o755);
+  for (const dir of [markerDir, join(sandbox, 'aws')]) mkdirSync(dir);
 
   code.good = publishCode(testStack());
   code.failing = publishCode(

@@ -9,6 +9,7 @@ import { refusalOf } from '../../../stacks/by-hand';
 import { SAGEMAKER_PROJECT_STACK } from '../../../stacks/sagemaker-project-stack';
 import { TerraformWorkspace } from '../../harness/terraform';
 import { synthApp } from '../../support/synth';
+import { userEnvironment } from '../../support/user-environment';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/SC-123456789012-pp-abcdefghijklm/0a1b2c3d-1111-2222-3333-444455556666';
@@ -86,14 +87,13 @@ describe('the app run by the cdktf CLI for a command on sagemaker-project', () =
 
   // The real CLI: without the guard, init of the partial S3 backend would ask "bucket: The name of the S3 bucket".
   test('npx cdktf deploy sagemaker-project: the refusal is the first thing printed, and nothing is initialised', () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('SMP_') && name !== 'TF_CLI_CONFIG_FILE'));
     const outdir = mkdtempSync(join(tmpdir(), 'by-hand-cdktf-'));
     try {
       const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['deploy', 'sagemaker-project', '--output', outdir], {
         cwd: ROOT,
         encoding: 'utf8',
         input: '',
-        env: { ...env, CI: 'true', CHECKPOINT_DISABLE: '1', SMP_CONFIG_FILE: join(ROOT, 'test', 'fixtures', 'empty.config.json') },
+        env: userEnvironment({ CI: 'true', CHECKPOINT_DISABLE: '1' }, ['TF_CLI_CONFIG_FILE']),
         timeout: 120_000,
       });
       const lines = stripVTControlCharacters(result.stdout + result.stderr)

@@ -11,7 +11,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GitLabToken, TOKEN_VARIABLE, TOKEN_VERSION_VARIABLE } from '../../../constructs/gitlab/gitlab-token';
 import { ExistingKey } from '../../../constructs/security/encryption-key';
-import { FAKE_ACCOUNT_ID, FakeAws, FakeAwsHandler, kms, useFakeAws } from '../../harness/fake-aws';
+import { FAKE_ACCOUNT_ID, FakeAws, FakeAwsHandler, kms, SECRET_NOT_FOUND, secretArn, useFakeAws } from '../../harness/fake-aws';
 import { TerraformWorkspace } from '../../harness/terraform';
 
 const SECRET_NAME = 'example-dev-mlops/gitlab/private-token';
@@ -69,13 +69,9 @@ class SecretsManagerStore {
     if (!target?.startsWith('secretsmanager.')) return undefined;
     const request = JSON.parse(body || '{}');
     const ok = (answer: object) => ({ body: JSON.stringify(answer) });
-    const notFound = {
-      status: 400,
-      body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }),
-    };
     const action = target.replace('secretsmanager.', '');
     if (action === 'CreateSecret') {
-      const arn = `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT_ID}:secret:${request.Name}-AbCdEf`;
+      const arn = secretArn(request.Name);
       const secret: StoredSecret = {
         arn,
         name: request.Name,
@@ -90,7 +86,7 @@ class SecretsManagerStore {
       return ok({ ARN: arn, Name: request.Name, ...(versionId ? { VersionId: versionId } : {}) });
     }
     const secret = this.find(String(request.SecretId ?? ''));
-    if (!secret) return notFound;
+    if (!secret) return SECRET_NOT_FOUND;
     switch (action) {
       case 'DescribeSecret':
         return ok(this.metadata(secret));
@@ -113,7 +109,7 @@ class SecretsManagerStore {
         const version = request.VersionId
           ? secret.versions.find((candidate) => candidate.id === request.VersionId)
           : secret.versions.find((candidate) => candidate.stages.includes(request.VersionStage ?? 'AWSCURRENT'));
-        if (!version) return notFound;
+        if (!version) return SECRET_NOT_FOUND;
         return ok({
           ARN: secret.arn,
           Name: secret.name,

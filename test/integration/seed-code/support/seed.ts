@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { childOutput } from '../../../harness/child-output';
-import { CHILD_TIMEOUT_MS, spawnSync } from '../../../harness/child-process';
+import { ChildOutput, childOutput } from '../../../harness/child-output';
+import { spawnSync } from '../../../harness/child-process';
 import { SEED_PYTHON } from '../../../harness/prerequisites';
 import { assertServerAlive, clientArguments, pythonEnvironment, pythonServer, ServerInfo } from '../../../harness/python-server';
 
@@ -18,11 +18,8 @@ export const PYTHON = SEED_PYTHON;
 
 const STUB_DRIVER = join(__dirname, 'call_with_stubbed_aws.py');
 
-export interface PythonResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a Python command printed and how it ended. */
+export type PythonResult = ChildOutput;
 
 /**
  * How to run `python ARGS...`: through the run's fork server (test/harness/python-server.ts) or,
@@ -57,7 +54,7 @@ export function runPython(args: string[], cwd: string = SEED_ROOT): PythonResult
 export async function runPythonAsync(args: string[], env: Record<string, string>, cwd: string = SEED_ROOT): Promise<PythonResult> {
   const command = pythonCommand(args);
   const child = spawn(PYTHON, command.args, { cwd, env: { ...pythonEnvironment(), ...env } });
-  return checked(await childOutput(child, { timeoutMs: CHILD_TIMEOUT_MS, command: `${PYTHON} ${args.join(' ')}` }), command.server);
+  return checked(await childOutput(child, { command: `${PYTHON} ${args.join(' ')}` }), command.server);
 }
 
 /** A stubbed AWS call: the response, or the error AWS answers; `expected` are the exact request parameters. */

@@ -3,7 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { parse } from 'yaml';
 import { mapInterpolations } from '../../guardrails/terraform-text';
 import { ProjectTemplate, ProjectTemplateProps } from '../../constructs/command-runner/project-template';
-import { Synthesized, resources } from '../support/synth';
+import { Synthesized, resources } from './synth';
 
 /** CloudFormation pseudo parameters a template may reference. */
 export const PSEUDO_PARAMETERS = new Set([
