@@ -10,6 +10,11 @@ export const DEPLOY_FAILURE_QUEUE_SUFFIX = '-deploy-trigger-failures';
 /** Suffixes of the GitLab project names derived from the SageMaker project name. */
 export const REPOSITORY_SUFFIXES = { build: '-model-build', deploy: '-model-deploy' } as const;
 
+/** `<org>-<env>-<role>` from the platform prefix `<org>-<env>-<role>-`: the platform tag's value and the first part of project secret names. */
+export function platformName(platformPrefix: string): string {
+  return platformPrefix.replace(/-$/, '');
+}
+
 /** AWS limits of the names below (characters). */
 export const NAME_LIMITS = {
   bucket: 63,
@@ -44,7 +49,7 @@ export function projectNames(platformPrefix: string, projectName: string, projec
     artifactBucket: prefix,
     deployRecordsTable: `${prefix}-deploys`,
     /** Secret of the deploy project's pipeline trigger token: `<platform prefix without dash>/<project id>/...`. */
-    triggerTokenSecret: `${platformPrefix.replace(/-$/, '')}/${projectId}/deploy-trigger-token`,
+    triggerTokenSecret: `${platformName(platformPrefix)}/${projectId}/deploy-trigger-token`,
     seedFunction: `${prefix}-seed-code`,
     deployTriggerFunction: `${prefix}-deploy-trigger`,
     approvalRule: `${prefix}-model-approved`,

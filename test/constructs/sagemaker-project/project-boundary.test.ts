@@ -8,7 +8,7 @@ const { json, tf, built } = synthScope((scope) => {
   const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
   const boundary = new ProjectBoundary(scope, 'project-boundary', {
     policyName: 'acme-project-boundary',
-    path: '/acme/',
+    iamPath: '/acme/',
     resourcePrefix: 'acme-',
     tokenSecretName: 'acme/gitlab/private-token',
     platformKey: key,
