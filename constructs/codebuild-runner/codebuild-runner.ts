@@ -6,7 +6,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { PROVISIONER_SETTINGS } from '../../contract/provisioner';
+import { PROJECT_KEYS, PROVISIONER_SETTINGS } from '../../contract/provisioner';
 import { ArtifactBucketOnDelete, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
 import { FINISHED_STATUSES } from '../../lambda/provision-project/decide';
@@ -112,7 +112,8 @@ export class CodeBuildRunner extends Construct {
     }
     this.cacheLocation = `${props.bucketName}/${props.cachePrefix ?? 'codebuild-runner-cache'}`;
 
-    const platformKeys: Record<string, string> = {
+    // Typed from PROJECT_KEYS, which the buildspec writes into the parameters file: a key missing here fails to compile.
+    const platformKeys: Record<(typeof PROJECT_KEYS)[number], string> = {
       [RUNNER_SETTINGS.stateBucket]: props.bucketName,
       [RUNNER_SETTINGS.lockTable]: props.lockTableName,
       [RUNNER_SETTINGS.stateKeyPrefix]: STATE_KEY_PREFIX,
@@ -137,7 +138,7 @@ export class CodeBuildRunner extends Construct {
         computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
         imagePullCredentialsType: 'CODEBUILD',
         privilegedMode: false,
-        environmentVariable: Object.entries(platformKeys).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' })),
+        environmentVariable: PROJECT_KEYS.map((name) => ({ name, value: platformKeys[name], type: 'PLAINTEXT' })),
       },
       logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: props.logGroupName }, s3Logs: { status: 'DISABLED' } },
     });
