@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
+import { Precondition } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { GRANTS_POLICY, IGrantable, policyDocument, PolicyStatement } from '../iam/policy';
@@ -13,6 +14,11 @@ export interface WriteOnlyValue {
   readonly value: string;
   /** Raise it to store a new value (Terraform cannot compare a value it does not keep). */
   readonly version: number;
+  /**
+   * A check of the value before it is written: Terraform prints the message without the value (a
+   * `validation` block on a sensitive variable would print it). @default none
+   */
+  readonly precondition?: Precondition;
 }
 
 export interface SecretProps {
@@ -59,6 +65,7 @@ export class Secret extends Construct {
         secretId: this.resource.id,
         secretStringWo: props.value.value,
         secretStringWoVersion: props.value.version,
+        lifecycle: props.value.precondition ? { precondition: [props.value.precondition] } : undefined,
       });
     }
     if (props.policyStatements && props.policyStatements.length > 0) {
