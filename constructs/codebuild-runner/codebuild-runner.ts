@@ -3,7 +3,6 @@ import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { PROJECT_KEYS, PROVISIONER_SETTINGS } from '../../contract/provisioner';
@@ -11,7 +10,7 @@ import { ArtifactBucketOnDelete, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../..
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
 import { FINISHED_STATUSES } from '../../lambda/provision-project/decide';
 import { AwsContext } from '../aws-context';
-import { IGrantable, policyDocument, ruleDeadLetterStatements, serviceTrust } from '../iam/policy';
+import { IGrantable, serviceTrust } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
 import { Role } from '../iam/role';
 import { bundleLambda } from '../sagemaker-project/lambda-bundle';
@@ -212,11 +211,8 @@ export class CodeBuildRunner extends Construct {
     invokeFromRule(this, this.rule, this.function, {
       statementId: 'InvokeFromFinishedBuildsRule',
       retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
-      deadLetterArn: this.failureQueue.arn,
-    });
-    new SqsQueuePolicy(this, 'failures-policy', {
-      queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableBuildEvents')).json,
+      deadLetterQueue: this.failureQueue,
+      deadLetterSid: 'UndeliverableBuildEvents',
     });
     this.serviceToken = this.function.functionArn;
   }
