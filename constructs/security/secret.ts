@@ -39,6 +39,21 @@ export interface SecretProps {
   readonly policyStatements?: PolicyStatement[];
 }
 
+const SECRET_ACCESS = {
+  read: { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], keyMode: 'decrypt' },
+  write: { actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], keyMode: 'encrypt-decrypt' },
+} as const;
+
+/**
+ * Reading or writing the value of the secret `secretArn` (an ARN or ARN pattern), and the use of
+ * `key` through Secrets Manager for that secret only (SecretARN encryption context).
+ */
+function grantSecretAccess(grantee: IGrantable, secretArn: string, key: IEncryptionKey, access: keyof typeof SECRET_ACCESS, policyName: string): void {
+  const { actions, keyMode } = SECRET_ACCESS[access];
+  grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: [...actions], resources: [secretArn] }]);
+  key.grantUse(grantee, { via: ['secretsmanager'], mode: keyMode, context: { key: 'SecretARN', values: [secretArn] } }, policyName);
+}
+
 /** A Secrets Manager secret encrypted with a customer managed key, whose value never enters Terraform state. */
 export class Secret extends Construct {
   readonly resource: SecretsmanagerSecret;
@@ -78,22 +93,12 @@ export class Secret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
-    ]);
-    this.grantKey(grantee, 'decrypt', policyName);
+    grantSecretAccess(grantee, this.secretArnPattern, this.encryptionKey, 'read', policyName);
   }
 
   /** Putting a new value (and encryption for this secret only). */
   grantWrite(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
-    ]);
-    this.grantKey(grantee, 'encrypt-decrypt', policyName);
-  }
-
-  private grantKey(grantee: IGrantable, mode: 'decrypt' | 'encrypt-decrypt', policyName: string): void {
-    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode, context: { key: 'SecretARN', values: [this.secretArnPattern] } }, policyName);
+    grantSecretAccess(grantee, this.secretArnPattern, this.encryptionKey, 'write', policyName);
   }
 }
 
@@ -116,9 +121,6 @@ export class ExistingSecret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
-    ]);
-    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode: 'decrypt', context: { key: 'SecretARN', values: [this.secretArn] } }, policyName);
+    grantSecretAccess(grantee, this.secretArn, this.encryptionKey, 'read', policyName);
   }
 }
