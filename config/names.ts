@@ -26,7 +26,6 @@ export interface SharedNames {
   /** CodeBuild engine: the CodeBuild project, the provisioning function (and its role), its rule and failure queue. */
   readonly codeBuildRunner: { readonly project: string; readonly function: string; readonly rule: string; readonly failureQueue: string };
   readonly launchRole: string;
-  readonly secretPrefix: string;
   readonly portfolio: string;
   readonly product: string;
   /** Bucket of the SageMaker S3 project template (`s3ProjectTemplate.enabled`). */
@@ -57,7 +56,6 @@ export function sharedNames(config: ValidatedConfig): SharedNames {
       failureQueue: `${prefix}-provision-project-failures`,
     },
     launchRole: config.serviceCatalog.launchRoleName || `${prefix}-sc-launch`,
-    secretPrefix: `${prefix}/gitlab`,
     portfolio: `${prefix}-sagemaker-projects`,
     product: `${prefix}-sagemaker-project-terraform-gitlab`,
     projectTemplateBucket: (accountId) => `${prefix}-sm-templates-${accountId}-${config.region}`,

@@ -35,7 +35,7 @@ export function positionalIndexes(args: readonly string[]): number[] {
 }
 
 /** The stack names and patterns among the arguments of a cdktf command. */
-export const stackPatterns = (args: readonly string[]): string[] => positionalIndexes(args).map((index) => args[index]);
+const stackPatterns = (args: readonly string[]): string[] => positionalIndexes(args).map((index) => args[index]);
 
 /** Whether a cdktf stack pattern (a name, or a glob with `*` and `?`, as the CLI matches them) selects `stack`. */
 export function patternSelects(pattern: string, stack: string): boolean {

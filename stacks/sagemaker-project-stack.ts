@@ -31,9 +31,6 @@ export const SAGEMAKER_PROJECT_STACK = 'sagemaker-project';
 /** Where the seed code lives in this repository. */
 export const DEFAULT_SEED_CODE_DIR = join(__dirname, '..', 'seed-code');
 
-/** Key prefix of the deploy repository's Terraform state (one key per stage) in the artifact bucket. */
-export const DEPLOY_STATE_PREFIX = 'model-deploy/';
-
 /**
  * The platform's values the project stack is synthesized with: the same for every project of the
  * platform, written into the stack, never variables a form could set.

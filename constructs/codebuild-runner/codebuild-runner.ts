@@ -28,10 +28,10 @@ export const PROVISION_PROJECT_ENTRY = `${__dirname}/../../lambda/provision-proj
 export const AL2023_STANDARD_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
 /** Seconds between the build's own timeouts and CloudFormation's: provisioning, the event, the answer. */
-export const ANSWER_MARGIN_SECONDS = 300;
+const ANSWER_MARGIN_SECONDS = 300;
 
 /** CloudFormation's limit on a custom resource's ServiceTimeout. */
-export const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
+const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
 
 /** The runner role's inline policy that grantRunner writes. */
 const RUNNER_POLICY = 'codebuild';

@@ -23,7 +23,7 @@ const cacheRoot = () => process.env.SMP_LAMBDA_CACHE_DIR ?? join(REPOSITORY_ROOT
  * own code) for calls that exist in every SDK v3 release; the tests run the bundles against the SDK
  * version package-lock.json pins.
  */
-export const BUNDLE_EXTERNALS = ['@aws-sdk/*'];
+const BUNDLE_EXTERNALS = ['@aws-sdk/*'];
 
 const BUILD_OPTIONS = {
   bundle: true,

@@ -42,11 +42,9 @@ export class ProjectFunction extends Construct {
   readonly functionName: string;
   readonly functionArn: string;
   readonly logGroup: CloudwatchLogGroup;
-  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
-    this.role = props.role;
     const code = new TerraformAsset(this, 'code', { path: props.code.zipFile, type: AssetType.FILE });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
