@@ -5,6 +5,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_QUEUE_SUFFIX } from '../../config/names';
 import { PROJECT_KEYS, PROVISIONER_SETTINGS } from '../../contract/provisioner';
 import { ArtifactBucketOnDelete, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
@@ -43,7 +44,7 @@ export interface CodeBuildRunnerProps {
   readonly functionName: string;
   /** Name of the EventBridge rule on the project's finished builds (≤ 64 characters). */
   readonly ruleName: string;
-  /** Name of the queue of failed invocations and undelivered events (≤ 80 characters); its dead-letter queue adds `-dlq`. */
+  /** Name of the queue of failed invocations and undelivered events (≤ 80 characters); its dead-letter queue adds DEAD_LETTER_QUEUE_SUFFIX (`-dlq`), as config/names.ts checks. */
   readonly failureQueueName: string;
   /** ARN of the role builds run as: the runner role, under the platform's permissions boundary. */
   readonly runnerRoleArn: string;
@@ -143,7 +144,7 @@ export class CodeBuildRunner extends Construct {
     });
 
     this.deadLetterQueue = new SqsQueue(this, 'dead-letters', {
-      name: `${props.failureQueueName}-dlq`,
+      name: `${props.failureQueueName}${DEAD_LETTER_QUEUE_SUFFIX}`,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
