@@ -1,7 +1,8 @@
 import { ARTIFACT_KEYS, RUNNER_SETTINGS } from '../../contract/runner';
 import { CUSTOM_RESOURCE_TYPE, FIXED_PROPERTIES } from '../../contract/provisioner';
 import { templateOf } from '../command-runner/support';
-import { addressOf, byPath, only, referenced, refTo, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
+import { addressOf, byPath, only, referenced, refTo as ref, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
+import { bySid } from '../support/synth-scope';
 
 // What each construct does is tested beside it (test/constructs/); these tests are about composition:
 // what the stack passes to each construct, how they are wired together, configuration, outputs.
@@ -34,8 +35,6 @@ const configured = synthApp(testConfig(CONFIGURED)).serviceCatalog;
 const codeBuild = synthApp(testConfig({ SMP_RUNNER_ENGINE: 'codebuild' })).serviceCatalog;
 const accessKeys = synthApp(testConfig({ SMP_GITLAB_CI_AUTH_MODE: 'access-keys' })).serviceCatalog;
 
-const ref = (stack: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') =>
-  refTo(stack, type, pathSuffix, attribute, kind);
 const keyArn = (stack: Synthesized) => ref(stack, 'aws_kms_key', 'encryption-key/key', 'arn');
 const account = ref(defaults, 'aws_caller_identity', 'aws-context/caller', 'account_id', 'data');
 const RUNNER_ROLE = /:iam::\$\{[^}]+\}:role\/example-dev-mlops-project-runner$/;
@@ -52,11 +51,6 @@ const runnerStatements = (stack: Synthesized): any[] =>
 const managedPolicy = (stack: Synthesized, pathSuffix: string) => statementsOf(stack, byPath(stack, 'aws_iam_policy', pathSuffix).policy);
 /** The resource a rendered Terraform reference (`<aws_x.name.attribute>`, as templateOf shows them) points at. */
 const referencedIn = (stack: Synthesized, rendered: string) => referenced(stack, rendered.replace(/^<(.*)>$/, '$${$1}'));
-const bySid = (statements: any[], sid: string) => {
-  const statement = statements.find((candidate) => candidate.sid === sid);
-  if (!statement) throw new Error(`no statement ${sid}`);
-  return statement;
-};
 
 describe('service-catalog stack: shared state, key and logs', () => {
   test('the platform bucket is named after the organization, environment, role, account and region, and encrypted with the platform key', () => {
@@ -262,7 +256,7 @@ describe('service-catalog stack: identities and boundaries', () => {
         sid: 'InvokeProvisionProject',
         effect: 'Allow',
         actions: ['lambda:InvokeFunction'],
-        resources: [refTo(codeBuild, 'aws_lambda_function', 'codebuild-runner/function/function', 'arn')],
+        resources: [ref(codeBuild, 'aws_lambda_function', 'codebuild-runner/function/function', 'arn')],
       },
     ]);
   });
