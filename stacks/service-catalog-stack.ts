@@ -201,6 +201,8 @@ function templateEngine(
     logRetentionDays: config.logs.retentionDays,
   });
   codeBuild.grantRunner(runner.role, { key, bucketArn: state.bucket.bucketArn });
+  // The cache holds the providers later builds execute as the runner: no one else may plant them.
+  state.reserveForRunner(codeBuild.cachePrefix);
   codeBuild.grantInvoke(launchRole.role);
   return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
 }

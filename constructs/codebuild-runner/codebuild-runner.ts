@@ -34,6 +34,9 @@ const ANSWER_MARGIN_SECONDS = 300;
 /** CloudFormation's limit on a custom resource's ServiceTimeout. */
 const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
 
+/** Prefix of the CodeBuild cache (the providers terraform init downloaded) in the platform bucket. */
+export const CODEBUILD_CACHE_PREFIX = 'codebuild-runner-cache';
+
 /** The runner role's inline policy that grantRunner writes. */
 const RUNNER_POLICY = 'codebuild';
 
@@ -50,7 +53,7 @@ export interface CodeBuildRunnerProps {
   readonly runnerRoleArn: string;
   /** Platform bucket: runner script, tf-code.zip, the projects' state, and the build cache under `cachePrefix`. */
   readonly bucketName: string;
-  /** Prefix of the CodeBuild cache in the bucket. @default 'codebuild-runner-cache' */
+  /** Prefix of the CodeBuild cache in the bucket. @default CODEBUILD_CACHE_PREFIX */
   readonly cachePrefix?: string;
   /** ARN of the KMS key CodeBuild encrypts the cache and logs with; also the state's key unless `stateKmsKeyArn` says otherwise. */
   readonly kmsKeyArn: string;
@@ -95,6 +98,8 @@ export class CodeBuildRunner extends Construct {
   readonly serviceToken: string;
   /** The custom resource's ServiceTimeout: the build's queue and run timeouts plus a margin, under an hour. */
   readonly serviceTimeoutSeconds: number;
+  /** Prefix of the CodeBuild cache in the bucket: code the runner executes, which only the runner may write (PlatformStateStore.reserveForRunner). */
+  readonly cachePrefix: string;
   /** Where the CodeBuild cache lives: `<bucket>/<prefix>`. */
   readonly cacheLocation: string;
   private readonly props: CodeBuildRunnerProps;
@@ -110,7 +115,8 @@ export class CodeBuildRunner extends Construct {
         `CodeBuildRunner ${this.node.path}: buildTimeoutMinutes (${buildTimeout}) + queuedTimeoutMinutes (${queuedTimeout}) + ${ANSWER_MARGIN_SECONDS / 60} minutes to answer exceed CloudFormation's custom resource ServiceTimeout of at most ${SERVICE_TIMEOUT_MAX_SECONDS / 60} minutes; lower the build timeouts.`,
       );
     }
-    this.cacheLocation = `${props.bucketName}/${props.cachePrefix ?? 'codebuild-runner-cache'}`;
+    this.cachePrefix = props.cachePrefix ?? CODEBUILD_CACHE_PREFIX;
+    this.cacheLocation = `${props.bucketName}/${this.cachePrefix}`;
 
     // Typed from PROJECT_KEYS, which the buildspec writes into the parameters file: a key missing here fails to compile.
     const platformKeys: Record<(typeof PROJECT_KEYS)[number], string> = {

@@ -66,6 +66,19 @@ describe('service-catalog stack: shared state, key and logs', () => {
     expect(bySid(policy, 'ProjectStateOnlyForTheRunner').condition[0].values).toEqual([expect.stringMatching(RUNNER_ROLE)]);
   });
 
+  test('with the CodeBuild engine, only the runner role writes or deletes its cache (providers later builds execute); no such statement otherwise', () => {
+    const bucketPolicy = (stack: Synthesized) => statementsOf(stack, byPath(stack, 'aws_s3_bucket_policy', 'platform-state/bucket/policy').policy);
+    const cache = bySid(bucketPolicy(codeBuild), 'RunnerCacheOnlyFromTheRunner');
+    expect(cache).toMatchObject({ effect: 'Deny', principals: [{ type: '*', identifiers: ['*'] }], actions: ['s3:PutObject', 's3:DeleteObject'] });
+    expect(cache.condition).toEqual([{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [expect.stringMatching(RUNNER_ROLE)] }]);
+    // The prefix CodeBuild caches under (the project's cache location), as an object ARN pattern.
+    const location = byPath(codeBuild, 'aws_codebuild_project', 'codebuild-runner/project').cache.location;
+    expect(location).toMatch(/\/codebuild-runner-cache$/);
+    expect(cache.resources).toEqual([expect.stringMatching(/:s3:::example-dev-mlops-tfstate-.*-us-east-1\/codebuild-runner-cache\/\*$/)]);
+    for (const stack of [defaults, configured, accessKeys])
+      expect(bucketPolicy(stack).map((statement) => statement.sid)).not.toContain('RunnerCacheOnlyFromTheRunner');
+  });
+
   test('the lock table is named from the configuration and encrypted with the platform key', () => {
     expect(byPath(defaults, 'aws_dynamodb_table', 'platform-state/lock-table/table')).toMatchObject({
       name: 'terraform-lock-example-dev-mlops',
