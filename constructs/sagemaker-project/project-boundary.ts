@@ -56,7 +56,14 @@ export class ProjectBoundary extends Construct {
         sid: 'ProjectSecrets',
         effect: 'Allow',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
-        resources: [projectSecrets, aws.arn('secretsmanager', `secret:${props.tokenSecretName}-*`)],
+        resources: [projectSecrets],
+      },
+      {
+        // The seeding functions read the namespace token; no project identity may ever replace it.
+        sid: 'NamespaceTokenRead',
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [aws.arn('secretsmanager', `secret:${props.tokenSecretName}-*`)],
       },
       {
         ...keyUseStatement(props.platformKey.keyArn, aws.region, { via: ['s3', 'dynamodb', 'secretsmanager'], mode: 'encrypt-decrypt' }),

@@ -252,10 +252,11 @@ describe('service-catalog stack: identities and boundaries', () => {
       expect.stringMatching(/:s3:::example-dev-mlops-p-\*$/),
       expect.stringMatching(/:s3:::example-dev-mlops-p-\*\/\*$/),
     ]);
-    expect(bySid(statements, 'ProjectSecrets').resources).toEqual([
-      expect.stringMatching(/:secret:example-dev-mlops\/p-\*$/),
-      expect.stringMatching(/:secret:example-dev-mlops\/gitlab\/private-token-\*$/),
-    ]);
+    expect(bySid(statements, 'ProjectSecrets').resources).toEqual([expect.stringMatching(/:secret:example-dev-mlops\/p-\*$/)]);
+    expect(bySid(statements, 'NamespaceTokenRead')).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [expect.stringMatching(/:secret:example-dev-mlops\/gitlab\/private-token-\*$/)],
+    });
     expect(bySid(statements, 'PlatformKeyThroughServices').resources).toEqual([keyArn(defaults)]);
   });
 
