@@ -26,7 +26,6 @@ export interface SharedNames {
   /** CodeBuild engine: the CodeBuild project, the provisioning function (and its role), its rule and failure queue. */
   readonly codeBuildRunner: { readonly project: string; readonly function: string; readonly rule: string; readonly failureQueue: string };
   readonly launchRole: string;
-  readonly secretPrefix: string;
   readonly portfolio: string;
   readonly product: string;
   /** Bucket of the SageMaker S3 project template (`s3ProjectTemplate.enabled`). */
@@ -57,7 +56,6 @@ export function sharedNames(config: ValidatedConfig): SharedNames {
       failureQueue: `${prefix}-provision-project-failures`,
     },
     launchRole: config.serviceCatalog.launchRoleName || `${prefix}-sc-launch`,
-    secretPrefix: `${prefix}/gitlab`,
     portfolio: `${prefix}-sagemaker-projects`,
     product: `${prefix}-sagemaker-project-terraform-gitlab`,
     projectTemplateBucket: (accountId) => `${prefix}-sm-templates-${accountId}-${config.region}`,
@@ -77,8 +75,14 @@ const ACCOUNT_ID_STAND_IN = '123456789012';
 /** A SageMaker project id has this length (`p-` and 12 characters): the stand-in of limit checks. */
 const PROJECT_ID_STAND_IN = 'p-abcdefghijkl';
 
+/** Suffix of a project's deploy-trigger function and its role (constructs/sagemaker-project/names.ts). */
+export const DEPLOY_TRIGGER_SUFFIX = '-deploy-trigger';
+
 /** Longest suffix a project stack adds after `<prefix>-<project id>` to an IAM role or Lambda function name. */
-export const LONGEST_PROJECT_NAME_SUFFIX = '-deploy-trigger';
+export const LONGEST_PROJECT_NAME_SUFFIX = DEPLOY_TRIGGER_SUFFIX;
+
+/** The CodeBuild engine's dead-letter queue is named after its failure queue, with this suffix. */
+export const DEAD_LETTER_QUEUE_SUFFIX = '-dlq';
 
 /** Checks every derived name against the limit of the service that receives it. */
 export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
@@ -112,7 +116,12 @@ export function checkNameLimits(config: ValidatedConfig): NameLimitViolation[] {
   }
   if (config.runner.engine === 'codebuild') {
     checks.push({ name: names.codeBuildRunner.function, limit: 64, what: 'Lambda function and IAM role name (provisioning function)', fields: prefixFields });
-    checks.push({ name: `${names.codeBuildRunner.failureQueue}-dlq`, limit: 80, what: 'SQS queue name (provisioning failures)', fields: prefixFields });
+    checks.push({
+      name: `${names.codeBuildRunner.failureQueue}${DEAD_LETTER_QUEUE_SUFFIX}`,
+      limit: 80,
+      what: 'SQS queue name (provisioning failures)',
+      fields: prefixFields,
+    });
   }
   if (config.commandRunner.typeReleasePackage) {
     checks.push({ name: names.commandRunnerTypeRole, limit: 64, what: 'IAM role name (CommandRunner type execution)', fields: prefixFields });

@@ -15,7 +15,7 @@ import { CodeRepository } from '../constructs/sagemaker-project/code-repository'
 import { DeployRecordsTable } from '../constructs/sagemaker-project/deploy-records-table';
 import { DeployTrigger } from '../constructs/sagemaker-project/deploy-trigger';
 import { nameWithinLimit } from '../constructs/sagemaker-project/name-limit';
-import { NAME_LIMITS, projectNames } from '../constructs/sagemaker-project/names';
+import { NAME_LIMITS, platformName, projectNames } from '../constructs/sagemaker-project/names';
 import { ProjectIdentities } from '../constructs/sagemaker-project/project-identities';
 import { sagemakerResources } from '../constructs/sagemaker-project/project-permissions';
 import { ProjectVariables, STACK_ID_VARIABLE } from '../constructs/sagemaker-project/project-variables';
@@ -30,9 +30,6 @@ export const SAGEMAKER_PROJECT_STACK = 'sagemaker-project';
 
 /** Where the seed code lives in this repository. */
 export const DEFAULT_SEED_CODE_DIR = join(__dirname, '..', 'seed-code');
-
-/** Key prefix of the deploy repository's Terraform state (one key per stage) in the artifact bucket. */
-export const DEPLOY_STATE_PREFIX = 'model-deploy/';
 
 /**
  * The platform's values the project stack is synthesized with: the same for every project of the
@@ -106,7 +103,7 @@ export class SageMakerProjectStack extends TerraformStack {
     const projectTags = { 'sagemaker:project-name': projectName, 'sagemaker:project-id': projectId };
 
     // Region and credentials come from the runner's environment (AWS_REGION, its role).
-    new AwsProvider(this, 'aws', { defaultTags: [{ tags: { ...projectTags, 'sagemaker-projects:platform': props.resourcePrefix.replace(/-$/, '') } }] });
+    new AwsProvider(this, 'aws', { defaultTags: [{ tags: { ...projectTags, 'sagemaker-projects:platform': platformName(props.resourcePrefix) } }] });
     const aws = AwsContext.of(this);
     new GitLabConnection(this, 'gitlab', { gitlabUrl: props.gitlab.url, tokenSecretId: props.gitlab.tokenSecretName });
     const platformKey = new ExistingKey(this, 'platform-key', props.platformKeyAlias);

@@ -12,8 +12,8 @@ import { RunnerIdentity } from '../constructs/command-runner/runner-identity';
 import { S3ProjectTemplate } from '../constructs/command-runner/s3-project-template';
 import { GitLabOidcProvider } from '../constructs/gitlab/gitlab-oidc-provider';
 import { GitLabToken } from '../constructs/gitlab/gitlab-token';
-import { SEED_ROLE_SUFFIX } from '../constructs/sagemaker-project/names';
 import { ProjectBoundary } from '../constructs/sagemaker-project/project-boundary';
+import { projectPatterns } from '../constructs/sagemaker-project/provisioning-permissions';
 import { EncryptionKey } from '../constructs/security/encryption-key';
 import { LaunchRole } from '../constructs/service-catalog/launch-role';
 import { SageMakerProjectsPortfolio } from '../constructs/service-catalog/sagemaker-projects-portfolio';
@@ -66,7 +66,6 @@ export class ServiceCatalogStack extends TerraformStack {
       kmsKeyId: key.keyArn,
     });
 
-    const iamArn = (resource: string) => aws.arn('iam', resource, { region: '' });
     const runner = new RunnerIdentity(this, 'command-runner', { name: names.runnerRole, engine, logGroupArn });
     const state = new PlatformStateStore(this, 'platform-state', {
       bucketName: names.stateBucket(aws.accountId),
@@ -79,7 +78,7 @@ export class ServiceCatalogStack extends TerraformStack {
     const token = new GitLabToken(this, 'gitlab-token', {
       secretName: names.gitlabTokenSecret,
       encryptionKey: key,
-      readerArnPatterns: [runner.role.principalArn, iamArn(`role${names.projectIamPath}${names.projectResourcePrefix}p-*${SEED_ROLE_SUFFIX}`)],
+      readerArnPatterns: [runner.role.principalArn, projectPatterns(aws, names.projectResourcePrefix, names.projectIamPath).seedRoles],
     });
     token.grantRead(runner.role);
     const oidcProvider =
@@ -89,7 +88,7 @@ export class ServiceCatalogStack extends TerraformStack {
 
     const boundary = new ProjectBoundary(this, 'project-boundary', {
       policyName: names.projectBoundary,
-      path: names.projectIamPath,
+      iamPath: names.projectIamPath,
       resourcePrefix: names.projectResourcePrefix,
       tokenSecretName: names.gitlabTokenSecret,
       platformKey: key,
@@ -202,6 +201,8 @@ function templateEngine(
     logRetentionDays: config.logs.retentionDays,
   });
   codeBuild.grantRunner(runner.role, { key, bucketArn: state.bucket.bucketArn });
+  // The cache holds the providers later builds execute as the runner: no one else may plant them.
+  state.reserveForRunner(codeBuild.cachePrefix);
   codeBuild.grantInvoke(launchRole.role);
   return { kind: 'codebuild', serviceToken: codeBuild.serviceToken, serviceTimeoutSeconds: codeBuild.serviceTimeoutSeconds };
 }

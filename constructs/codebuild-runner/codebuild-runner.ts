@@ -3,15 +3,15 @@ import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { PROVISIONER_SETTINGS } from '../../contract/provisioner';
+import { DEAD_LETTER_QUEUE_SUFFIX } from '../../config/names';
+import { PROJECT_KEYS, PROVISIONER_SETTINGS } from '../../contract/provisioner';
 import { ArtifactBucketOnDelete, RUNNER_SETTINGS, STATE_KEY_PREFIX } from '../../contract/runner';
 import { BUILD_STATE_CHANGE } from '../../lambda/provision-project/events';
 import { FINISHED_STATUSES } from '../../lambda/provision-project/decide';
 import { AwsContext } from '../aws-context';
-import { IGrantable, policyDocument, ruleDeadLetterStatements, serviceTrust } from '../iam/policy';
+import { IGrantable, serviceTrust } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
 import { Role } from '../iam/role';
 import { bundleLambda } from '../sagemaker-project/lambda-bundle';
@@ -29,10 +29,13 @@ export const PROVISION_PROJECT_ENTRY = `${__dirname}/../../lambda/provision-proj
 export const AL2023_STANDARD_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
 /** Seconds between the build's own timeouts and CloudFormation's: provisioning, the event, the answer. */
-export const ANSWER_MARGIN_SECONDS = 300;
+const ANSWER_MARGIN_SECONDS = 300;
 
 /** CloudFormation's limit on a custom resource's ServiceTimeout. */
-export const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
+const SERVICE_TIMEOUT_MAX_SECONDS = 3600;
+
+/** Prefix of the CodeBuild cache (the providers terraform init downloaded) in the platform bucket. */
+export const CODEBUILD_CACHE_PREFIX = 'codebuild-runner-cache';
 
 /** The runner role's inline policy that grantRunner writes. */
 const RUNNER_POLICY = 'codebuild';
@@ -44,13 +47,13 @@ export interface CodeBuildRunnerProps {
   readonly functionName: string;
   /** Name of the EventBridge rule on the project's finished builds (≤ 64 characters). */
   readonly ruleName: string;
-  /** Name of the queue of failed invocations and undelivered events (≤ 80 characters); its dead-letter queue adds `-dlq`. */
+  /** Name of the queue of failed invocations and undelivered events (≤ 80 characters); its dead-letter queue adds DEAD_LETTER_QUEUE_SUFFIX (`-dlq`), as config/names.ts checks. */
   readonly failureQueueName: string;
   /** ARN of the role builds run as: the runner role, under the platform's permissions boundary. */
   readonly runnerRoleArn: string;
   /** Platform bucket: runner script, tf-code.zip, the projects' state, and the build cache under `cachePrefix`. */
   readonly bucketName: string;
-  /** Prefix of the CodeBuild cache in the bucket. @default 'codebuild-runner-cache' */
+  /** Prefix of the CodeBuild cache in the bucket. @default CODEBUILD_CACHE_PREFIX */
   readonly cachePrefix?: string;
   /** ARN of the KMS key CodeBuild encrypts the cache and logs with; also the state's key unless `stateKmsKeyArn` says otherwise. */
   readonly kmsKeyArn: string;
@@ -95,6 +98,8 @@ export class CodeBuildRunner extends Construct {
   readonly serviceToken: string;
   /** The custom resource's ServiceTimeout: the build's queue and run timeouts plus a margin, under an hour. */
   readonly serviceTimeoutSeconds: number;
+  /** Prefix of the CodeBuild cache in the bucket: code the runner executes, which only the runner may write (PlatformStateStore.reserveForRunner). */
+  readonly cachePrefix: string;
   /** Where the CodeBuild cache lives: `<bucket>/<prefix>`. */
   readonly cacheLocation: string;
   private readonly props: CodeBuildRunnerProps;
@@ -110,9 +115,11 @@ export class CodeBuildRunner extends Construct {
         `CodeBuildRunner ${this.node.path}: buildTimeoutMinutes (${buildTimeout}) + queuedTimeoutMinutes (${queuedTimeout}) + ${ANSWER_MARGIN_SECONDS / 60} minutes to answer exceed CloudFormation's custom resource ServiceTimeout of at most ${SERVICE_TIMEOUT_MAX_SECONDS / 60} minutes; lower the build timeouts.`,
       );
     }
-    this.cacheLocation = `${props.bucketName}/${props.cachePrefix ?? 'codebuild-runner-cache'}`;
+    this.cachePrefix = props.cachePrefix ?? CODEBUILD_CACHE_PREFIX;
+    this.cacheLocation = `${props.bucketName}/${this.cachePrefix}`;
 
-    const platformKeys: Record<string, string> = {
+    // Typed from PROJECT_KEYS, which the buildspec writes into the parameters file: a key missing here fails to compile.
+    const platformKeys: Record<(typeof PROJECT_KEYS)[number], string> = {
       [RUNNER_SETTINGS.stateBucket]: props.bucketName,
       [RUNNER_SETTINGS.lockTable]: props.lockTableName,
       [RUNNER_SETTINGS.stateKeyPrefix]: STATE_KEY_PREFIX,
@@ -137,13 +144,13 @@ export class CodeBuildRunner extends Construct {
         computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
         imagePullCredentialsType: 'CODEBUILD',
         privilegedMode: false,
-        environmentVariable: Object.entries(platformKeys).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' })),
+        environmentVariable: PROJECT_KEYS.map((name) => ({ name, value: platformKeys[name], type: 'PLAINTEXT' })),
       },
       logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: props.logGroupName }, s3Logs: { status: 'DISABLED' } },
     });
 
     this.deadLetterQueue = new SqsQueue(this, 'dead-letters', {
-      name: `${props.failureQueueName}-dlq`,
+      name: `${props.failureQueueName}${DEAD_LETTER_QUEUE_SUFFIX}`,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
@@ -211,11 +218,8 @@ export class CodeBuildRunner extends Construct {
     invokeFromRule(this, this.rule, this.function, {
       statementId: 'InvokeFromFinishedBuildsRule',
       retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
-      deadLetterArn: this.failureQueue.arn,
-    });
-    new SqsQueuePolicy(this, 'failures-policy', {
-      queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableBuildEvents')).json,
+      deadLetterQueue: this.failureQueue,
+      deadLetterSid: 'UndeliverableBuildEvents',
     });
     this.serviceToken = this.function.functionArn;
   }

@@ -71,7 +71,7 @@ export class RunnerIdentity extends Construct {
    * under their names, IAM path and permissions boundary; and the platform key, which the project
    * stack finds by its alias and encrypts its tables with.
    */
-  grantProvisioning(scope: ProvisioningScope, platformKey: IEncryptionKey & { readonly keyArn: string }): void {
+  grantProvisioning(scope: ProvisioningScope, platformKey: IEncryptionKey): void {
     const provisioning = this.role.addManagedPolicy(
       'provisioning',
       'What the runner creates for SageMaker projects: only under their names, their IAM path and the project permissions boundary',

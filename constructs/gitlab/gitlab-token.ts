@@ -54,12 +54,20 @@ export class GitLabToken extends Construct {
     });
     version.overrideLogicalId(TOKEN_VERSION_VARIABLE);
 
+    const token = `var.${TOKEN_VARIABLE}`;
     this.secret = new Secret(this, 'secret', {
       secretName: props.secretName,
       description:
         'GitLab access token (api scope) that creates and seeds the repositories of SageMaker projects; read only by the runner and seeding functions',
       encryptionKey: props.encryptionKey,
-      value: { value: this.tokenVariable.stringValue, version: version.numberValue },
+      value: {
+        value: this.tokenVariable.stringValue,
+        version: version.numberValue,
+        precondition: {
+          condition: `\${length(${token}) >= 20 && !can(regex("\\\\s", ${token})) && !startswith(${token}, "{")}`,
+          errorMessage: `${TOKEN_VARIABLE} is not a GitLab access token: it must be the token itself (at least 20 characters, no whitespace, not JSON). Set TF_VAR_${TOKEN_VARIABLE} again; the value is not shown.`,
+        },
+      },
       policyStatements: [
         {
           sid: 'OnlyRunnerAndSeedingFunctionsRead',
@@ -71,14 +79,6 @@ export class GitLabToken extends Construct {
         },
       ],
     });
-    const token = `var.${TOKEN_VARIABLE}`;
-    const versionResource = this.secret.node.findChild('value') as unknown as { addOverride(path: string, value: unknown): void };
-    versionResource.addOverride('lifecycle.precondition', [
-      {
-        condition: `\${length(${token}) >= 20 && !can(regex("\\\\s", ${token})) && !startswith(${token}, "{")}`,
-        error_message: `${TOKEN_VARIABLE} is not a GitLab access token: it must be the token itself (at least 20 characters, no whitespace, not JSON). Set TF_VAR_${TOKEN_VARIABLE} again; the value is not shown.`,
-      },
-    ]);
   }
 
   /** Read access to the token. */

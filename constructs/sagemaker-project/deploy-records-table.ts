@@ -4,6 +4,7 @@ import { AwsContext } from '../aws-context';
 import { DEPLOY_RECORDS } from '../../contract/deploy-records';
 import { GRANTS_POLICY, IGrantable } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
+import { grantTableActions } from '../storage/table-grant';
 
 export interface DeployRecordsTableProps {
   /** Table name. */
@@ -43,11 +44,6 @@ export class DeployRecordsTable extends Construct {
 
   /** Item access with `actions` (e.g. GetItem, UpdateItem), and the key's use for this table only. */
   grantItems(grantee: IGrantable, actions: string[], policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: actions.map((action) => `dynamodb:${action}`), resources: [this.tableArn] }]);
-    this.encryptionKey.grantUse(
-      grantee,
-      { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } },
-      policyName,
-    );
+    grantTableActions(grantee, this, this.encryptionKey, actions, policyName);
   }
 }

@@ -1,12 +1,10 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { DEPLOY_TRIGGER_SETTINGS, MODEL_PACKAGE_STATE_CHANGE } from '../../contract/function-settings';
-import { policyDocument, ruleDeadLetterStatements } from '../iam/policy';
 import { Role } from '../iam/role';
 import { bundleLambda } from './lambda-bundle';
 import { nameWithinLimit } from './name-limit';
@@ -96,7 +94,8 @@ export class DeployTrigger extends Construct {
     invokeFromRule(this, this.rule, this.function, {
       statementId: 'InvokeFromModelApprovedRule',
       retryPolicy: { maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds, maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.eventBridgeAttempts },
-      deadLetterArn: this.failureQueue.arn,
+      deadLetterQueue: this.failureQueue,
+      deadLetterSid: 'UndeliverableApprovalEvents',
     });
     // Lambda hands events that failed every retry to the queue with the function's own role.
     const failureQueueArn = AwsContext.of(this).arn('sqs', props.failureQueueName);
@@ -106,11 +105,6 @@ export class DeployTrigger extends Construct {
       maximumEventAgeInSeconds: DEPLOY_TRIGGER_RETRIES.eventAgeSeconds,
       maximumRetryAttempts: DEPLOY_TRIGGER_RETRIES.lambdaAttempts,
       destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
-    });
-    new SqsQueuePolicy(this, 'failures-policy', {
-      queueUrl: this.failureQueue.url,
-      policy: policyDocument(this, 'failures-policy-document', ruleDeadLetterStatements(this.failureQueue.arn, this.rule.arn, 'UndeliverableApprovalEvents'))
-        .json,
     });
   }
 }

@@ -23,7 +23,7 @@ const cacheRoot = () => process.env.SMP_LAMBDA_CACHE_DIR ?? join(REPOSITORY_ROOT
  * own code) for calls that exist in every SDK v3 release; the tests run the bundles against the SDK
  * version package-lock.json pins.
  */
-export const BUNDLE_EXTERNALS = ['@aws-sdk/*'];
+const BUNDLE_EXTERNALS = ['@aws-sdk/*'];
 
 const BUILD_OPTIONS = {
   bundle: true,
@@ -36,7 +36,7 @@ const BUILD_OPTIONS = {
   logLevel: 'silent',
 } as const;
 
-/** A fixed time for every zip entry, so the same sources always zip to the same bytes. */
+/** A fixed time for every zip entry, so the same files always zip to the same bytes. */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 
 /** Files a handler reads at run time, written beside the bundle. */
@@ -74,8 +74,11 @@ function cacheKey(entry: string, extras?: BundleExtras): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** The folder's files as zip entries with a fixed time, in sorted order. */
-function zipFolder(dir: string): Uint8Array {
+/**
+ * The folder's files zipped reproducibly: sorted, `/`-separated names, a fixed time, level 9. The
+ * Lambda packages and the project stack's tf-code.zip (named by its hash) both depend on it.
+ */
+export function zipFolder(dir: string): Uint8Array {
   const entries: Zippable = {};
   for (const file of filesUnder(dir)) entries[relative(dir, file).split('\\').join('/')] = [readFileSync(file), { mtime: FIXED_MTIME }];
   return zipSync(entries, { level: 9 });

@@ -1,4 +1,5 @@
 import { Fn, Token } from 'cdktf';
+import { DEPLOY_TRIGGER_SUFFIX } from '../../config/names';
 import { isEmpty } from '../terraform/counted';
 
 /** Suffix of the seeding function's role: the token secret's policy lets roles named so read it. */
@@ -9,6 +10,11 @@ export const DEPLOY_FAILURE_QUEUE_SUFFIX = '-deploy-trigger-failures';
 
 /** Suffixes of the GitLab project names derived from the SageMaker project name. */
 export const REPOSITORY_SUFFIXES = { build: '-model-build', deploy: '-model-deploy' } as const;
+
+/** `<org>-<env>-<role>` from the platform prefix `<org>-<env>-<role>-`: the platform tag's value and the first part of project secret names. */
+export function platformName(platformPrefix: string): string {
+  return platformPrefix.replace(/-$/, '');
+}
 
 /** AWS limits of the names below (characters). */
 export const NAME_LIMITS = {
@@ -44,16 +50,16 @@ export function projectNames(platformPrefix: string, projectName: string, projec
     artifactBucket: prefix,
     deployRecordsTable: `${prefix}-deploys`,
     /** Secret of the deploy project's pipeline trigger token: `<platform prefix without dash>/<project id>/...`. */
-    triggerTokenSecret: `${platformPrefix.replace(/-$/, '')}/${projectId}/deploy-trigger-token`,
+    triggerTokenSecret: `${platformName(platformPrefix)}/${projectId}/deploy-trigger-token`,
     seedFunction: `${prefix}-seed-code`,
-    deployTriggerFunction: `${prefix}-deploy-trigger`,
+    deployTriggerFunction: `${prefix}${DEPLOY_TRIGGER_SUFFIX}`,
     approvalRule: `${prefix}-model-approved`,
     deployFailureQueue: `${prefix}${DEPLOY_FAILURE_QUEUE_SUFFIX}`,
     /** IAM roles (and the CI user) of the project. */
     ciIdentity: `${prefix}-ci`,
     pipelineRole: `${prefix}-pipeline`,
     seedRole: `${prefix}${SEED_ROLE_SUFFIX}`,
-    deployTriggerRole: `${prefix}-deploy-trigger`,
+    deployTriggerRole: `${prefix}${DEPLOY_TRIGGER_SUFFIX}`,
     /** Model package group the build pipeline registers into and the deploy trigger listens to. */
     modelPackageGroup: sagemakerName,
     /** SageMaker Pipeline the build repository upserts (the seed code's default name). */

@@ -7,14 +7,12 @@ import { AwsContext } from '../aws-context';
 import { policyDocument, PolicyStatement } from '../iam/policy';
 import { IEncryptionKey, keyUseStatement } from '../security/encryption-key';
 import { anyProjectSageMakerResources, ciSageMakerStatements, JOB_METRICS_SUPPRESSION, pipelineStatements } from './project-permissions';
+import { ProjectNamespace, projectPatterns } from './provisioning-permissions';
 
-export interface ProjectBoundaryProps {
+/** `iamPath` is also the policy's own path. */
+export interface ProjectBoundaryProps extends ProjectNamespace {
   /** Policy name. */
   readonly policyName: string;
-  /** IAM path of the policy and of the roles and users that carry it. */
-  readonly path: string;
-  /** `<org>-<env>-<role>-`: every project's AWS resources are named `<prefix>p-<id>...`. */
-  readonly resourcePrefix: string;
   /** Name of the secret holding the namespace token (only seeding functions use this part of the cap). */
   readonly tokenSecretName: string;
   /** The platform key projects use, each for its own data. */
@@ -35,8 +33,7 @@ export class ProjectBoundary extends Construct {
   constructor(scope: Construct, id: string, props: ProjectBoundaryProps) {
     super(scope, id);
     const aws = AwsContext.of(this);
-    const projects = `${props.resourcePrefix}p-*`;
-    const projectRoles = aws.arn('iam', `role${props.path}${projects}`, { region: '' });
+    const { projects, projectRoles, projectUsers, projectSecrets } = projectPatterns(aws, props.resourcePrefix, props.iamPath);
     const sagemaker = anyProjectSageMakerResources(aws);
     const prefixed = (prefix: string, statements: PolicyStatement[]) =>
       statements.map((statement) => ({ ...statement, sid: `${prefix}${statement.sid ?? ''}` }));
@@ -59,10 +56,14 @@ export class ProjectBoundary extends Construct {
         sid: 'ProjectSecrets',
         effect: 'Allow',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
-        resources: [
-          aws.arn('secretsmanager', `secret:${props.resourcePrefix.replace(/-$/, '')}/p-*`),
-          aws.arn('secretsmanager', `secret:${props.tokenSecretName}-*`),
-        ],
+        resources: [projectSecrets],
+      },
+      {
+        // The seeding functions read the namespace token; no project identity may ever replace it.
+        sid: 'NamespaceTokenRead',
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [aws.arn('secretsmanager', `secret:${props.tokenSecretName}-*`)],
       },
       {
         ...keyUseStatement(props.platformKey.keyArn, aws.region, { via: ['s3', 'dynamodb', 'secretsmanager'], mode: 'encrypt-decrypt' }),
@@ -79,12 +80,12 @@ export class ProjectBoundary extends Construct {
         sid: 'CiUserOwnKeys',
         effect: 'Allow',
         actions: ['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteAccessKey'],
-        resources: [aws.arn('iam', `user${props.path}${projects}`, { region: '' })],
+        resources: [projectUsers],
       },
     ];
     this.policy = new IamPolicy(this, 'policy', {
       name: props.policyName,
-      path: props.path,
+      path: props.iamPath,
       description: 'Permissions boundary of every role and user a SageMaker project stack creates',
       policy: policyDocument(this, 'document', statements).json,
     });

@@ -3,9 +3,11 @@ import { CloudwatchEventTarget, CloudwatchEventTargetRetryPolicy } from '@cdktf/
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
+import { policyDocument, ruleDeadLetterStatements } from '../iam/policy';
 import { Role } from '../iam/role';
 import { LAMBDA_RUNTIME, LambdaPackage } from './lambda-bundle';
 import { nameLimitChecks } from './name-limit';
@@ -40,11 +42,9 @@ export class ProjectFunction extends Construct {
   readonly functionName: string;
   readonly functionArn: string;
   readonly logGroup: CloudwatchLogGroup;
-  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
-    this.role = props.role;
     const code = new TerraformAsset(this, 'code', { path: props.code.zipFile, type: AssetType.FILE });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
@@ -73,13 +73,19 @@ export class ProjectFunction extends Construct {
 
 /**
  * An EventBridge rule invoking a function: the function's permission for that rule alone, and the
- * rule's target with its retries and the queue that keeps what it could not deliver.
+ * rule's target with its retries and the queue that keeps what it could not deliver, whose policy lets
+ * that rule alone send to it (statement `deadLetterSid`) over TLS.
  */
 export function invokeFromRule(
   scope: Construct,
   rule: CloudwatchEventRule,
   fn: ProjectFunction,
-  options: { statementId: string; retryPolicy: CloudwatchEventTargetRetryPolicy; deadLetterArn: string },
+  options: {
+    statementId: string;
+    retryPolicy: CloudwatchEventTargetRetryPolicy;
+    deadLetterQueue: { readonly arn: string; readonly url: string };
+    deadLetterSid: string;
+  },
 ): void {
   new LambdaPermission(scope, 'invoke-from-rule', {
     statementId: options.statementId,
@@ -92,6 +98,11 @@ export function invokeFromRule(
     rule: rule.name,
     arn: fn.functionArn,
     retryPolicy: options.retryPolicy,
-    deadLetterConfig: { arn: options.deadLetterArn },
+    deadLetterConfig: { arn: options.deadLetterQueue.arn },
+  });
+  const queue = options.deadLetterQueue;
+  new SqsQueuePolicy(scope, 'failures-policy', {
+    queueUrl: queue.url,
+    policy: policyDocument(scope, 'failures-policy-document', ruleDeadLetterStatements(queue.arn, rule.arn, options.deadLetterSid)).json,
   });
 }

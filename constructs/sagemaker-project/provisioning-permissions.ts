@@ -1,18 +1,23 @@
 import { AwsContext } from '../aws-context';
 import { PolicyStatement } from '../iam/policy';
+import { platformName, SEED_ROLE_SUFFIX } from './names';
 
-/** What the runner provisions projects under: names, IAM path and the boundary every identity carries. */
-export interface ProvisioningScope {
+/** Where a platform's projects live: the start of their resource names and the IAM path of their identities. */
+export interface ProjectNamespace {
   /** `<org>-<env>-<role>-`: every project's AWS resources are named `<prefix>p-<id>...`. */
   readonly resourcePrefix: string;
   /** IAM path of the project's roles and users. */
   readonly iamPath: string;
+}
+
+/** What the runner provisions projects under: names, IAM path and the boundary every identity carries. */
+export interface ProvisioningScope extends ProjectNamespace {
   /** ARN of the permissions boundary the runner must put on every role and user it creates. */
   readonly boundaryArn: string;
 }
 
 /** The names one platform gives its projects' resources, as ARN patterns. */
-interface ProjectPatterns {
+export interface ProjectPatterns {
   readonly aws: AwsContext;
   /** `<prefix>p-*`: buckets, tables, functions, rules, queues, roles and users. */
   readonly projects: string;
@@ -20,6 +25,28 @@ interface ProjectPatterns {
   readonly perProject: string;
   readonly projectRoles: string;
   readonly projectUsers: string;
+  /** The projects' seeding function roles, which may read the namespace token. */
+  readonly seedRoles: string;
+  /** `<prefix without dash>/p-*`: the projects' secrets. */
+  readonly projectSecrets: string;
+}
+
+/**
+ * The ARN patterns of every project of the platform: what the runner may provision, what the
+ * boundary admits and who may read the namespace token all isolate projects by these names.
+ */
+export function projectPatterns(aws: AwsContext, resourcePrefix: string, iamPath: string): ProjectPatterns {
+  const projects = `${resourcePrefix}p-*`;
+  const projectRoles = aws.arn('iam', `role${iamPath}${projects}`, { region: '' });
+  return {
+    aws,
+    projects,
+    perProject: '*-p-*',
+    projectRoles,
+    projectUsers: aws.arn('iam', `user${iamPath}${projects}`, { region: '' }),
+    seedRoles: `${projectRoles}${SEED_ROLE_SUFFIX}`,
+    projectSecrets: aws.arn('secretsmanager', `secret:${platformName(resourcePrefix)}/p-*`),
+  };
 }
 
 /**
@@ -30,18 +57,10 @@ interface ProjectPatterns {
  * that a new resource and the permission to create it change together.
  */
 export function projectProvisioningStatements(aws: AwsContext, scope: ProvisioningScope): PolicyStatement[] {
-  const projects = `${scope.resourcePrefix}p-*`;
-  const iam = (resource: string) => aws.arn('iam', resource, { region: '' });
-  const patterns: ProjectPatterns = {
-    aws,
-    projects,
-    perProject: '*-p-*',
-    projectRoles: iam(`role${scope.iamPath}${projects}`),
-    projectUsers: iam(`user${scope.iamPath}${projects}`),
-  };
+  const patterns = projectPatterns(aws, scope.resourcePrefix, scope.iamPath);
   return [
     ...identityStatements(patterns, scope.boundaryArn),
-    ...storageStatements(patterns, scope.resourcePrefix),
+    ...storageStatements(patterns),
     ...sagemakerStatements(patterns),
     ...functionStatements(patterns),
     ...bindingStatements(patterns),
@@ -110,7 +129,7 @@ function identityStatements({ projectRoles, projectUsers }: ProjectPatterns, bou
 }
 
 /** The project's artifact bucket, deploy records table and secrets. */
-function storageStatements({ aws, projects }: ProjectPatterns, resourcePrefix: string): PolicyStatement[] {
+function storageStatements({ aws, projects, projectSecrets }: ProjectPatterns): PolicyStatement[] {
   const projectBuckets = `arn:${aws.partition}:s3:::${projects}`;
   return [
     {
@@ -170,7 +189,7 @@ function storageStatements({ aws, projects }: ProjectPatterns, resourcePrefix: s
         'secretsmanager:TagResource',
         'secretsmanager:UntagResource',
       ],
-      resources: [aws.arn('secretsmanager', `secret:${resourcePrefix.replace(/-$/, '')}/p-*`)],
+      resources: [projectSecrets],
     },
   ];
 }

@@ -34,6 +34,11 @@ export function keyUseStatement(keyArn: string, region: string, use: KeyUse): Po
   return { effect: 'Allow', actions: ACTIONS[use.mode], resources: [keyArn], condition };
 }
 
+/** What `grantUse` does for a key created here or looked up: the statement, with the region of the key's stack. */
+function grantKeyUse(key: Construct & { readonly keyArn: string }, grantee: IGrantable, use: KeyUse, policyName: string): void {
+  grantee.addToPolicy(policyName, [keyUseStatement(key.keyArn, AwsContext.of(key).region, use)]);
+}
+
 /** A KMS key grants can be made on: created here (EncryptionKey) or looked up (ExistingKey). */
 export interface IEncryptionKey {
   readonly keyArn: string;
@@ -94,7 +99,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 
   grantUse(grantee: IGrantable, use: KeyUse, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [keyUseStatement(this.keyArn, AwsContext.of(this).region, use)]);
+    grantKeyUse(this, grantee, use, policyName);
   }
 }
 
@@ -108,6 +113,6 @@ export class ExistingKey extends Construct implements IEncryptionKey {
   }
 
   grantUse(grantee: IGrantable, use: KeyUse, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [keyUseStatement(this.keyArn, AwsContext.of(this).region, use)]);
+    grantKeyUse(this, grantee, use, policyName);
   }
 }

@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
+import { Precondition } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { GRANTS_POLICY, IGrantable, policyDocument, PolicyStatement } from '../iam/policy';
@@ -13,6 +14,11 @@ export interface WriteOnlyValue {
   readonly value: string;
   /** Raise it to store a new value (Terraform cannot compare a value it does not keep). */
   readonly version: number;
+  /**
+   * A check of the value before it is written: Terraform prints the message without the value (a
+   * `validation` block on a sensitive variable would print it). @default none
+   */
+  readonly precondition?: Precondition;
 }
 
 export interface SecretProps {
@@ -31,6 +37,21 @@ export interface SecretProps {
   readonly recoveryWindowInDays?: number;
   /** Resource policy statements (e.g. a Deny for everyone but the named readers). @default none */
   readonly policyStatements?: PolicyStatement[];
+}
+
+const SECRET_ACCESS = {
+  read: { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], keyMode: 'decrypt' },
+  write: { actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], keyMode: 'encrypt-decrypt' },
+} as const;
+
+/**
+ * Reading or writing the value of the secret `secretArn` (an ARN or ARN pattern), and the use of
+ * `key` through Secrets Manager for that secret only (SecretARN encryption context).
+ */
+function grantSecretAccess(grantee: IGrantable, secretArn: string, key: IEncryptionKey, access: keyof typeof SECRET_ACCESS, policyName: string): void {
+  const { actions, keyMode } = SECRET_ACCESS[access];
+  grantee.addToPolicy(policyName, [{ effect: 'Allow', actions: [...actions], resources: [secretArn] }]);
+  key.grantUse(grantee, { via: ['secretsmanager'], mode: keyMode, context: { key: 'SecretARN', values: [secretArn] } }, policyName);
 }
 
 /** A Secrets Manager secret encrypted with a customer managed key, whose value never enters Terraform state. */
@@ -59,6 +80,7 @@ export class Secret extends Construct {
         secretId: this.resource.id,
         secretStringWo: props.value.value,
         secretStringWoVersion: props.value.version,
+        lifecycle: props.value.precondition ? { precondition: [props.value.precondition] } : undefined,
       });
     }
     if (props.policyStatements && props.policyStatements.length > 0) {
@@ -71,22 +93,12 @@ export class Secret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
-    ]);
-    this.grantKey(grantee, 'decrypt', policyName);
+    grantSecretAccess(grantee, this.secretArnPattern, this.encryptionKey, 'read', policyName);
   }
 
   /** Putting a new value (and encryption for this secret only). */
   grantWrite(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArnPattern] },
-    ]);
-    this.grantKey(grantee, 'encrypt-decrypt', policyName);
-  }
-
-  private grantKey(grantee: IGrantable, mode: 'decrypt' | 'encrypt-decrypt', policyName: string): void {
-    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode, context: { key: 'SecretARN', values: [this.secretArnPattern] } }, policyName);
+    grantSecretAccess(grantee, this.secretArnPattern, this.encryptionKey, 'write', policyName);
   }
 }
 
@@ -109,9 +121,6 @@ export class ExistingSecret extends Construct {
 
   /** Read access to the current value (and decryption of this secret only). */
   grantRead(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
-    ]);
-    this.encryptionKey.grantUse(grantee, { via: ['secretsmanager'], mode: 'decrypt', context: { key: 'SecretARN', values: [this.secretArn] } }, policyName);
+    grantSecretAccess(grantee, this.secretArn, this.encryptionKey, 'read', policyName);
   }
 }

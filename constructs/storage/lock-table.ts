@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AwsContext } from '../aws-context';
 import { GRANTS_POLICY, IGrantable } from '../iam/policy';
 import { IEncryptionKey } from '../security/encryption-key';
+import { grantTableActions } from './table-grant';
 
 export interface LockTableProps {
   /** Table name. */
@@ -41,13 +42,6 @@ export class LockTable extends Construct {
 
   /** What Terraform's S3 backend does with the lock table, and the key's use for this table. */
   grantLock(grantee: IGrantable, policyName = GRANTS_POLICY): void {
-    grantee.addToPolicy(policyName, [
-      { effect: 'Allow', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.tableArn] },
-    ]);
-    this.encryptionKey.grantUse(
-      grantee,
-      { via: ['dynamodb'], mode: 'encrypt-decrypt', context: { key: 'aws:dynamodb:tableName', values: [this.tableName] } },
-      policyName,
-    );
+    grantTableActions(grantee, this, this.encryptionKey, ['DescribeTable', 'GetItem', 'PutItem', 'DeleteItem'], policyName);
   }
 }

@@ -24,17 +24,20 @@ const STATE_VERSION_DAYS = 90;
  * Where the projects' Terraform state and the runner's artifacts live: the platform bucket (KMS,
  * versioned, TLS-only) and the lock table. Its policy draws two lines no identity policy can cross:
  * only the runner reads or writes project state, and only whoever deploys this stack writes what the
- * runner executes (`command-runner/`). Superseded artifacts are never expired, so an older product
- * version still finds its own code.
+ * runner executes (`command-runner/`); `reserveForRunner` adds a third: only the runner writes the
+ * CodeBuild engine's cache. Superseded artifacts are never expired, so an older product version still
+ * finds its own code.
  */
 export class PlatformStateStore extends Construct {
   readonly bucket: SecureBucket;
   readonly lockTable: LockTable;
   /** Prefix of the projects' state keys (`<prefix>/<project id>/terraform.tfstate`). */
   readonly statePrefix = `${STATE_KEY_PREFIX}/`;
+  private readonly runnerRoleArn: string;
 
   constructor(scope: Construct, id: string, props: PlatformStateStoreProps) {
     super(scope, id);
+    this.runnerRoleArn = props.runnerRoleArn;
     // The role (not the session) of whoever runs `cdktf deploy` now: the next deployer takes its place.
     const deployer = new DataAwsIamSessionContext(this, 'deployer', { arn: new DataAwsCallerIdentity(this, 'caller').arn });
     this.bucket = new SecureBucket(this, 'bucket', {
@@ -61,6 +64,22 @@ export class PlatformStateStore extends Construct {
       },
     );
     this.lockTable = new LockTable(this, 'lock-table', { tableName: props.lockTableName, encryptionKey: props.encryptionKey });
+  }
+
+  /**
+   * Only the runner role writes or deletes objects under `prefix` (the CodeBuild engine's cache: the
+   * providers terraform init downloaded, which later builds execute as the runner), whatever identity
+   * policies say elsewhere.
+   */
+  reserveForRunner(prefix: string): void {
+    this.bucket.addToResourcePolicy({
+      sid: 'RunnerCacheOnlyFromTheRunner',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [this.bucket.objectArn(`${prefix}/*`)],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [this.runnerRoleArn] }],
+    });
   }
 
   /** What a runner needs: project state read/write with locking, and reading the artifacts (old versions included). */

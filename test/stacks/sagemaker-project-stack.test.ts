@@ -1,7 +1,7 @@
 import { CI_VARIABLES } from '../../contract/ci-variables';
 import { PROJECT_PARAMETERS, ProjectParameter } from '../../contract/project-parameters';
 import { writeSeedFixture } from '../support/seed-fixture';
-import { addressOf, byPath, only, referenced, resources, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
+import { addressOf, byPath, only, referenced, refTo as ref, resources, statementsOf, synthApp, Synthesized, testConfig } from '../support/synth';
 
 // What each construct does is tested beside it (test/constructs/); these tests are about composition:
 // what the stack passes to each construct, how they are wired together, configuration, outputs.
@@ -21,8 +21,6 @@ const configured = synthBoth({
 }).sagemakerProject;
 
 const values = (synthesized: Synthesized, type: string) => Object.values(resources(synthesized, type)) as any[];
-const ref = (synthesized: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') =>
-  `\${${addressOf(synthesized, type, pathSuffix, kind)}.${attribute}}`;
 const PREFIX = 'example-dev-mlops-${var.sagemaker_project_id}';
 const BOUNDARY = /:iam::\$\{[^}]+\}:policy\/example-dev-mlops\/example-dev-mlops-project-boundary$/;
 /** Statements of every inline policy of the role at `rolePath`. */

@@ -1,7 +1,8 @@
 import { ARTIFACT_KEYS, RUNNER_SETTINGS } from '../../contract/runner';
 import { CUSTOM_RESOURCE_TYPE, FIXED_PROPERTIES } from '../../contract/provisioner';
 import { templateOf } from '../support/command-runner';
-import { addressOf, byPath, only, referenced, refTo, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
+import { addressOf, byPath, only, referenced, refTo as ref, resources, rolePolicy, statementsOf, Synthesized, synthApp, testConfig } from '../support/synth';
+import { bySid } from '../support/synth-scope';
 
 // What each construct does is tested beside it (test/constructs/); these tests are about composition:
 // what the stack passes to each construct, how they are wired together, configuration, outputs.
@@ -34,8 +35,6 @@ const configured = synthApp(testConfig(CONFIGURED)).serviceCatalog;
 const codeBuild = synthApp(testConfig({ SMP_RUNNER_ENGINE: 'codebuild' })).serviceCatalog;
 const accessKeys = synthApp(testConfig({ SMP_GITLAB_CI_AUTH_MODE: 'access-keys' })).serviceCatalog;
 
-const ref = (stack: Synthesized, type: string, pathSuffix: string, attribute: string, kind: 'resource' | 'data' = 'resource') =>
-  refTo(stack, type, pathSuffix, attribute, kind);
 const keyArn = (stack: Synthesized) => ref(stack, 'aws_kms_key', 'encryption-key/key', 'arn');
 const account = ref(defaults, 'aws_caller_identity', 'aws-context/caller', 'account_id', 'data');
 const RUNNER_ROLE = /:iam::\$\{[^}]+\}:role\/example-dev-mlops-project-runner$/;
@@ -52,11 +51,6 @@ const runnerStatements = (stack: Synthesized): any[] =>
 const managedPolicy = (stack: Synthesized, pathSuffix: string) => statementsOf(stack, byPath(stack, 'aws_iam_policy', pathSuffix).policy);
 /** The resource a rendered Terraform reference (`<aws_x.name.attribute>`, as templateOf shows them) points at. */
 const referencedIn = (stack: Synthesized, rendered: string) => referenced(stack, rendered.replace(/^<(.*)>$/, '$${$1}'));
-const bySid = (statements: any[], sid: string) => {
-  const statement = statements.find((candidate) => candidate.sid === sid);
-  if (!statement) throw new Error(`no statement ${sid}`);
-  return statement;
-};
 
 describe('service-catalog stack: shared state, key and logs', () => {
   test('the platform bucket is named after the organization, environment, role, account and region, and encrypted with the platform key', () => {
@@ -70,6 +64,19 @@ describe('service-catalog stack: shared state, key and logs', () => {
   test('the project state is reserved for the runner role', () => {
     const policy = statementsOf(defaults, byPath(defaults, 'aws_s3_bucket_policy', 'platform-state/bucket/policy').policy);
     expect(bySid(policy, 'ProjectStateOnlyForTheRunner').condition[0].values).toEqual([expect.stringMatching(RUNNER_ROLE)]);
+  });
+
+  test('with the CodeBuild engine, only the runner role writes or deletes its cache (providers later builds execute); no such statement otherwise', () => {
+    const bucketPolicy = (stack: Synthesized) => statementsOf(stack, byPath(stack, 'aws_s3_bucket_policy', 'platform-state/bucket/policy').policy);
+    const cache = bySid(bucketPolicy(codeBuild), 'RunnerCacheOnlyFromTheRunner');
+    expect(cache).toMatchObject({ effect: 'Deny', principals: [{ type: '*', identifiers: ['*'] }], actions: ['s3:PutObject', 's3:DeleteObject'] });
+    expect(cache.condition).toEqual([{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [expect.stringMatching(RUNNER_ROLE)] }]);
+    // The prefix CodeBuild caches under (the project's cache location), as an object ARN pattern.
+    const location = byPath(codeBuild, 'aws_codebuild_project', 'codebuild-runner/project').cache.location;
+    expect(location).toMatch(/\/codebuild-runner-cache$/);
+    expect(cache.resources).toEqual([expect.stringMatching(/:s3:::example-dev-mlops-tfstate-.*-us-east-1\/codebuild-runner-cache\/\*$/)]);
+    for (const stack of [defaults, configured, accessKeys])
+      expect(bucketPolicy(stack).map((statement) => statement.sid)).not.toContain('RunnerCacheOnlyFromTheRunner');
   });
 
   test('the lock table is named from the configuration and encrypted with the platform key', () => {
@@ -245,10 +252,11 @@ describe('service-catalog stack: identities and boundaries', () => {
       expect.stringMatching(/:s3:::example-dev-mlops-p-\*$/),
       expect.stringMatching(/:s3:::example-dev-mlops-p-\*\/\*$/),
     ]);
-    expect(bySid(statements, 'ProjectSecrets').resources).toEqual([
-      expect.stringMatching(/:secret:example-dev-mlops\/p-\*$/),
-      expect.stringMatching(/:secret:example-dev-mlops\/gitlab\/private-token-\*$/),
-    ]);
+    expect(bySid(statements, 'ProjectSecrets').resources).toEqual([expect.stringMatching(/:secret:example-dev-mlops\/p-\*$/)]);
+    expect(bySid(statements, 'NamespaceTokenRead')).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [expect.stringMatching(/:secret:example-dev-mlops\/gitlab\/private-token-\*$/)],
+    });
     expect(bySid(statements, 'PlatformKeyThroughServices').resources).toEqual([keyArn(defaults)]);
   });
 
@@ -262,7 +270,7 @@ describe('service-catalog stack: identities and boundaries', () => {
         sid: 'InvokeProvisionProject',
         effect: 'Allow',
         actions: ['lambda:InvokeFunction'],
-        resources: [refTo(codeBuild, 'aws_lambda_function', 'codebuild-runner/function/function', 'arn')],
+        resources: [ref(codeBuild, 'aws_lambda_function', 'codebuild-runner/function/function', 'arn')],
       },
     ]);
   });

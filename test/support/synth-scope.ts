@@ -5,9 +5,10 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 import { Construct } from 'constructs';
 import { serviceTrust } from '../../constructs/iam/policy';
 import { Role, User } from '../../constructs/iam/role';
-import { statementsOf, Synthesized } from './synth';
+import { resources, statementsOf, Synthesized } from './synth';
 
-export { statementsOf };
+/** `all` is synth.ts's `resources`: every configuration of a type, by logical id. */
+export { resources as all, statementsOf };
 export type { Synthesized };
 
 /** What `synthScope` gives a construct test. */
@@ -53,18 +54,6 @@ export function configOf(tf: Synthesized, element: Element): any {
   return config;
 }
 
-/** Every configuration of a resource (or data source) type, by logical id. */
-export function all(tf: Synthesized, type: string, kind: 'resource' | 'data' = 'resource'): Record<string, any> {
-  return tf[kind]?.[type] ?? {};
-}
-
-/** The one configuration of a type; fails when there is not exactly one. */
-export function only(tf: Synthesized, type: string, kind: 'resource' | 'data' = 'resource'): any {
-  const found = Object.values(all(tf, type, kind));
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${found.length}`);
-  return found[0];
-}
-
 /** The child of `scope` with construct id `id`, as the resource or data source it is. */
 export function child<T extends TerraformElement>(scope: Construct, id: string): T {
   return scope.node.findChild(id) as T;
@@ -76,7 +65,7 @@ export function child<T extends TerraformElement>(scope: Construct, id: string):
  */
 export function awsRefs(tf: Synthesized): { partition: string; region: string; account: string } {
   const id = (type: string) => {
-    const ids = Object.keys(all(tf, type, 'data')).filter((name) => name.startsWith('aws-context_'));
+    const ids = Object.keys(resources(tf, type, 'data')).filter((name) => name.startsWith('aws-context_'));
     if (ids.length !== 1) throw new Error(`expected one AwsContext data source ${type}, found ${ids.length}`);
     return ids[0];
   };
@@ -107,7 +96,7 @@ export function inlinePolicy(tf: Synthesized, identity: Role | User, name: strin
 function identityPolicies(tf: Synthesized, identity: Role | User): any[] {
   const [type, key] = identity instanceof Role ? ['aws_iam_role_policy', 'role'] : ['aws_iam_user_policy', 'user'];
   const name = ref(identity.resource, 'name');
-  return Object.values(all(tf, type)).filter((policy: any) => policy[key] === name);
+  return Object.values(resources(tf, type)).filter((policy: any) => policy[key] === name);
 }
 
 /** The statement with `sid`; fails when there is none. */

@@ -9,7 +9,13 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { runnerBuildspec } from '../../../constructs/codebuild-runner/buildspec';
-import { AL2023_STANDARD_IMAGE, CodeBuildRunner, CodeBuildRunnerProps, PROVISION_PROJECT_ENTRY } from '../../../constructs/codebuild-runner/codebuild-runner';
+import {
+  AL2023_STANDARD_IMAGE,
+  CODEBUILD_CACHE_PREFIX,
+  CodeBuildRunner,
+  CodeBuildRunnerProps,
+  PROVISION_PROJECT_ENTRY,
+} from '../../../constructs/codebuild-runner/codebuild-runner';
 import { bundleLambda } from '../../../constructs/sagemaker-project/lambda-bundle';
 import { evaluate } from '../../../guardrails/evaluate';
 import { formatFinding } from '../../../guardrails/rule';
@@ -64,6 +70,7 @@ describe('CodeBuildRunner: the CodeBuild project', () => {
       cache: { type: 'S3', location: `${PROPS.bucketName}/codebuild-runner-cache` },
       logs_config: { cloudwatch_logs: { status: 'ENABLED', group_name: PROPS.logGroupName }, s3_logs: { status: 'DISABLED' } },
     });
+    expect(runner.cachePrefix).toBe(CODEBUILD_CACHE_PREFIX);
     expect(runner.serviceTimeoutSeconds).toBe((20 + 5) * 60 + 300);
     expect(runner.serviceTimeoutSeconds).toBeLessThan(3600);
   });
@@ -87,6 +94,7 @@ describe('CodeBuildRunner: the CodeBuild project', () => {
       computeType: 'BUILD_GENERAL1_MEDIUM',
       cachePrefix: 'cache',
     });
+    expect(other.built.runner.cachePrefix).toBe('cache');
     expect(other.json).toHaveResourceWithProperties(CodebuildProject, {
       encryption_key: PROPS.kmsKeyArn,
       cache: { type: 'S3', location: `${PROPS.bucketName}/cache` },

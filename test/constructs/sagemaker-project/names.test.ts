@@ -1,4 +1,5 @@
 import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { LONGEST_PROJECT_NAME_SUFFIX } from '../../../config/names';
 import { NAME_LIMITS, projectNames, SEED_ROLE_SUFFIX } from '../../../constructs/sagemaker-project/names';
 import { synthScope } from '../../support/synth-scope';
 
@@ -37,6 +38,11 @@ describe('projectNames', () => {
       expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.iamRole);
     expect(longest.approvalRule.length).toBeLessThanOrEqual(NAME_LIMITS.eventRule);
     expect(longest.deployFailureQueue.length).toBeLessThanOrEqual(NAME_LIMITS.sqsQueue);
+  });
+
+  test("no IAM role or Lambda function name adds more after the prefix than config/names.ts's limit check assumes", () => {
+    for (const name of [names.seedFunction, names.deployTriggerFunction, names.ciIdentity, names.pipelineRole, names.seedRole, names.deployTriggerRole])
+      expect(name.length - names.prefix.length).toBeLessThanOrEqual(LONGEST_PROJECT_NAME_SUFFIX.length);
   });
 
   test('repository names are the ones given, or <project name>-model-build/-deploy when empty (decided at plan)', () => {

@@ -8,7 +8,7 @@ const { json, tf, built } = synthScope((scope) => {
   const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
   const boundary = new ProjectBoundary(scope, 'project-boundary', {
     policyName: 'acme-project-boundary',
-    path: '/acme/',
+    iamPath: '/acme/',
     resourcePrefix: 'acme-',
     tokenSecretName: 'acme/gitlab/private-token',
     platformKey: key,
@@ -57,10 +57,10 @@ describe('ProjectBoundary', () => {
     const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
     expect(bySid(statements, 'ProjectBuckets').resources).toEqual([`arn:${partition}:s3:::acme-p-*`, `arn:${partition}:s3:::acme-p-*/*`]);
     expect(bySid(statements, 'ProjectDeployRecords').resources).toEqual([arn('dynamodb', 'table/acme-p-*')]);
-    expect(bySid(statements, 'ProjectSecrets').resources).toEqual([
-      arn('secretsmanager', 'secret:acme/p-*'),
-      arn('secretsmanager', 'secret:acme/gitlab/private-token-*'),
-    ]);
+    expect(bySid(statements, 'ProjectSecrets')).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+      resources: [arn('secretsmanager', 'secret:acme/p-*')],
+    });
     expect(bySid(statements, 'ProjectFunctionLogs').resources).toEqual([arn('logs', 'log-group:/aws/lambda/acme-p-*:*')]);
     expect(bySid(statements, 'ProjectFailureQueues')).toMatchObject({ actions: ['sqs:SendMessage'], resources: [arn('sqs', 'acme-p-*')] });
     expect(
@@ -69,6 +69,18 @@ describe('ProjectBoundary', () => {
         .map((statement) => statement.sid)
         .sort(),
     ).toEqual(['CiFindLatestApprovedModelPackage', 'PipelineEcrLogin', 'PipelineJobMetrics']);
+  });
+
+  test('the namespace token can only be read: no identity it caps may put a new value or describe it', () => {
+    const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+    expect(bySid(statements, 'NamespaceTokenRead')).toEqual({
+      sid: 'NamespaceTokenRead',
+      effect: 'Allow',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [arn('secretsmanager', 'secret:acme/gitlab/private-token-*')],
+    });
+    const onToken = statements.filter((statement) => statement.resources.some((resource: string) => resource.includes('private-token')));
+    expect(onToken.map((statement) => statement.sid)).toEqual(['NamespaceTokenRead']);
   });
 
   test('the platform key only through S3, DynamoDB and Secrets Manager', () => {

@@ -7,7 +7,7 @@ import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { invokeFromRule, ProjectFunction, ProjectFunctionProps } from '../../../constructs/sagemaker-project/project-function';
 import { fakeBundleLambda } from '../../support/fake-lambda-bundle';
-import { awsRefs, configOf, granteeRole, inlinePolicy, ref, synthScope } from '../../support/synth-scope';
+import { all, awsRefs, bySid, configOf, granteeRole, inlinePolicy, ref, statementsOf, synthScope } from '../../support/synth-scope';
 
 const CODE = fakeBundleLambda('lambda/example/handler.ts');
 
@@ -96,16 +96,19 @@ describe('ProjectFunction', () => {
 });
 
 describe('invokeFromRule', () => {
-  test("lets that rule alone invoke the function, with the rule's retries and dead-letter queue", () => {
-    let rule: CloudwatchEventRule | undefined;
-    const { json, built } = functionIn({}, (scope, fn) => {
-      rule = new CloudwatchEventRule(scope, 'rule', { name: 'acme-rule', eventPattern: '{}' });
-      invokeFromRule(scope, rule, fn, {
-        statementId: 'InvokeFromRule',
-        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
-        deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:failures',
-      });
+  let rule: CloudwatchEventRule | undefined;
+  const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/failures';
+  const { json, tf, built } = functionIn({}, (scope, fn) => {
+    rule = new CloudwatchEventRule(scope, 'rule', { name: 'acme-rule', eventPattern: '{}' });
+    invokeFromRule(scope, rule, fn, {
+      statementId: 'InvokeFromRule',
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
+      deadLetterQueue: { arn: 'arn:aws:sqs:us-east-1:123456789012:failures', url: QUEUE_URL },
+      deadLetterSid: 'UndeliverableEvents',
     });
+  });
+
+  test("lets that rule alone invoke the function, with the rule's retries and dead-letter queue", () => {
     expect(json).toHaveResourceWithProperties(LambdaPermission, {
       statement_id: 'InvokeFromRule',
       action: 'lambda:InvokeFunction',
@@ -119,5 +122,22 @@ describe('invokeFromRule', () => {
       retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 },
       dead_letter_config: { arn: 'arn:aws:sqs:us-east-1:123456789012:failures' },
     });
+  });
+
+  test('lets that rule alone send undelivered events to the dead-letter queue, over TLS only', () => {
+    const policies = Object.values(all(tf, 'aws_sqs_queue_policy'));
+    expect(policies).toHaveLength(1);
+    const [policy] = policies;
+    expect(policy.queue_url).toBe(QUEUE_URL);
+    const statements = statementsOf(tf, policy.policy);
+    expect(statements).toHaveLength(2);
+    expect(bySid(statements, 'UndeliverableEvents')).toMatchObject({
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+      actions: ['sqs:SendMessage'],
+      resources: ['arn:aws:sqs:us-east-1:123456789012:failures'],
+      condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref(rule!, 'arn')] }],
+    });
+    expect(bySid(statements, 'DenyInsecureTransport')).toMatchObject({ effect: 'Deny', actions: ['sqs:*'] });
   });
 });

@@ -69,6 +69,39 @@ describe('PlatformStateStore: the bucket', () => {
   });
 });
 
+describe('PlatformStateStore: reserveForRunner', () => {
+  test('without it, no statement guards other prefixes: the policy holds TLS, project state and runner artifacts only', () => {
+    expect(bucketPolicy.map((statement) => statement.sid)).toEqual([
+      'DenyInsecureTransport',
+      'ProjectStateOnlyForTheRunner',
+      'RunnerArtifactsOnlyFromTheDeployer',
+    ]);
+  });
+
+  test('only the runner role writes or deletes objects under the prefix (the CodeBuild cache, code the runner executes)', () => {
+    const reserved = synthScope((scope) => {
+      const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
+      const store = new PlatformStateStore(scope, 'state', {
+        bucketName: 'acme-tfstate',
+        lockTableName: 'terraform-lock-acme',
+        encryptionKey: key,
+        runnerRoleArn: RUNNER_ROLE_ARN,
+      });
+      store.reserveForRunner('runner-cache');
+      return { store };
+    });
+    const policy = statementsOf(reserved.tf, configOf(reserved.tf, reserved.built.store.bucket.policy).policy);
+    expect(bySid(policy, 'RunnerCacheOnlyFromTheRunner')).toEqual({
+      sid: 'RunnerCacheOnlyFromTheRunner',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [`arn:${awsRefs(reserved.tf).partition}:s3:::acme-tfstate/runner-cache/*`],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [RUNNER_ROLE_ARN] }],
+    });
+  });
+});
+
 describe('PlatformStateStore: the lock table', () => {
   test('is the named lock table, encrypted with the platform key', () => {
     expect(json).toHaveResourceWithProperties(DynamodbTable, {
