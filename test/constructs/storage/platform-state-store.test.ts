@@ -3,23 +3,31 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { Construct } from 'constructs';
 import { EncryptionKey } from '../../../constructs/security/encryption-key';
 import { PlatformStateStore } from '../../../constructs/storage/platform-state-store';
 import { awsRefs, bySid, child, configOf, granteeRole, inlinePolicy, ref, statementsOf, synthScope } from '../../support/synth-scope';
 
 const RUNNER_ROLE_ARN = 'arn:aws:iam::123456789012:role/acme-project-runner';
 
-const { json, tf, built } = synthScope((scope) => {
-  const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
-  const store = new PlatformStateStore(scope, 'state', {
-    bucketName: 'acme-tfstate',
-    lockTableName: 'terraform-lock-acme',
-    encryptionKey: key,
-    runnerRoleArn: RUNNER_ROLE_ARN,
+/** The store of bucket acme-tfstate alone, with its key; `then` configures it before synth and returns what the tests read. */
+function storeIn<T extends object>(then: (store: PlatformStateStore, scope: Construct) => T) {
+  return synthScope((scope) => {
+    const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
+    const store = new PlatformStateStore(scope, 'state', {
+      bucketName: 'acme-tfstate',
+      lockTableName: 'terraform-lock-acme',
+      encryptionKey: key,
+      runnerRoleArn: RUNNER_ROLE_ARN,
+    });
+    return { key, store, ...then(store, scope) };
   });
+}
+
+const { json, tf, built } = storeIn((store, scope) => {
   const runner = granteeRole(scope, 'runner');
   store.grantRunner(runner);
-  return { key, store, runner };
+  return { runner };
 });
 const { partition, region, account } = awsRefs(tf);
 const bucketArn = `arn:${partition}:s3:::acme-tfstate`;
@@ -79,16 +87,9 @@ describe('PlatformStateStore: reserveForRunner', () => {
   });
 
   test('only the runner role writes or deletes objects under the prefix (the CodeBuild cache, code the runner executes)', () => {
-    const reserved = synthScope((scope) => {
-      const key = new EncryptionKey(scope, 'key', { alias: 'alias/platform', description: 'platform key' });
-      const store = new PlatformStateStore(scope, 'state', {
-        bucketName: 'acme-tfstate',
-        lockTableName: 'terraform-lock-acme',
-        encryptionKey: key,
-        runnerRoleArn: RUNNER_ROLE_ARN,
-      });
+    const reserved = storeIn((store) => {
       store.reserveForRunner('runner-cache');
-      return { store };
+      return {};
     });
     const policy = statementsOf(reserved.tf, configOf(reserved.tf, reserved.built.store.bucket.policy).policy);
     expect(bySid(policy, 'RunnerCacheOnlyFromTheRunner')).toEqual({
